@@ -1,0 +1,45 @@
+# oos-kg: thin verbs. Every target that needs the environment sets it up first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install serve test lint fmt check bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	touch $(STAMP)
+
+## install: create .venv and install the package with its test and dev tools (no run)
+install: $(STAMP)
+
+## serve: install, load the store if the Turtle files changed, serve on http://$(HOST):$(PORT)
+serve: $(STAMP)
+	$(BIN)/oos-kg serve --host $(HOST) --port $(PORT)
+
+## test: install, then run the whole suite (style, SHACL, reasoning, SPARQL checks, pytest)
+test: $(STAMP)
+	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered --cov-fail-under=70
+
+## check: parse, validate and reason over the graph and print its counts
+check: $(STAMP)
+	$(BIN)/oos-kg check
+
+lint: $(STAMP)
+	$(BIN)/ruff check oos_kg graphql_api tests bench
+	$(BIN)/ruff format --check oos_kg graphql_api tests bench
+	$(BIN)/mypy
+
+fmt: $(STAMP)
+	$(BIN)/ruff format oos_kg graphql_api tests bench
+	$(BIN)/ruff check --fix oos_kg graphql_api tests bench
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .coverage .mypy_cache .ruff_cache

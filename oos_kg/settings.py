@@ -1,0 +1,66 @@
+"""Settings read once from ``OOS_KG_*`` environment variables (pydantic-settings)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "get_settings"]
+
+
+class Settings(BaseSettings):
+    """Every setting of the service and the CLI; CLI flags override them.
+
+    Raises:
+        pydantic.ValidationError: on a value of the wrong type or an unsafe combination.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="OOS_KG_", extra="ignore", frozen=True)
+
+    store: Literal["embedded", "memory", "remote"] = "embedded"
+    store_path: Path = Path("var/store")
+
+    remote_query_url: str | None = None
+    remote_update_url: str | None = None
+    remote_store_url: str | None = None
+    remote_user: str | None = None
+    remote_password: str | None = None
+    remote_token: str | None = None
+    remote_timeout_s: float = Field(default=30.0, gt=0)
+
+    admin_token: str | None = None
+    allowed_hosts: tuple[str, ...] = ()
+
+    query_timeout_s: float = Field(default=10.0, gt=0)
+    query_body_limit: int = Field(default=1_000_000, gt=0)
+    update_body_limit: int = Field(default=1_000_000, gt=0)
+    validate_body_limit: int = Field(default=5_000_000, gt=0)
+    graphql_body_limit: int = Field(default=100_000, gt=0)
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+
+    @model_validator(mode="after")
+    def _check_combinations(self) -> Settings:
+        if self.store == "remote" and not self.remote_query_url:
+            raise ValueError("store=remote needs OOS_KG_REMOTE_QUERY_URL")
+        if self.remote_token and (self.remote_user or self.remote_password):
+            raise ValueError("give either a bearer token or basic auth for the remote store")
+        if self.admin_token is not None and 0 < len(self.admin_token) < 16:
+            raise ValueError("OOS_KG_ADMIN_TOKEN must be empty (updates off) or 16+ chars")
+        return self
+
+    @property
+    def updates_enabled(self) -> bool:
+        """Whether ``/sparql/update`` accepts anything at all."""
+        return bool(self.admin_token)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process-wide settings, read from the environment once."""
+    return Settings()
