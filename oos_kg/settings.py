@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     update_body_limit: int = Field(default=1_000_000, gt=0)
     validate_body_limit: int = Field(default=5_000_000, gt=0)
     graphql_body_limit: int = Field(default=100_000, gt=0)
+    graphql_max_depth: int = Field(default=10, gt=0)
+    graphql_max_aliases: int = Field(default=30, ge=0)
+    graphql_max_tokens: int = Field(default=2_000, gt=0)
+    graphql_max_batch: int = Field(default=10, gt=0)
+    graphql_max_page_size: int = Field(default=100, gt=0)
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)

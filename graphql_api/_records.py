@@ -1,0 +1,149 @@
+"""Records: the fields of one resource as read by a type query, and the loaders that batch them.
+
+Each type query (``queries/<type>.rq``) answers ``(?s ?key ?value)`` rows for every IRI bound to
+``?s``; a :class:`Record` holds the rows of one ``?s``. One loader per type batches every IRI
+asked for on one level of a GraphQL request into one SPARQL query (no N+1, no loader per field).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import partial
+
+import anyio.to_thread
+from pyoxigraph import Literal, NamedNode
+from strawberry.dataloader import DataLoader
+
+from graphql_api._sparql import Term, bind, load_query
+from oos_kg.store.base import Bindings, KgStore
+
+__all__ = ["Record", "RecordLoaders", "StoreRunner"]
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """The values of one resource, by key, as its type query returned them."""
+
+    iri: str
+    values: dict[str, tuple[Term, ...]] = field(default_factory=dict)
+
+    def terms(self, key: str) -> tuple[Term, ...]:
+        """Return every value of ``key``, sorted by their text (so answers are stable)."""
+        return tuple(sorted(self.values.get(key, ()), key=lambda term: (term.value, str(term))))
+
+    def text(self, key: str) -> str | None:
+        """Return the first value of ``key`` as text, or ``None``."""
+        terms = self.terms(key)
+        return terms[0].value if terms else None
+
+    def texts(self, key: str) -> list[str]:
+        """Return every value of ``key`` as text, sorted, without duplicates."""
+        return sorted({term.value for term in self.terms(key)})
+
+    def links(self, key: str) -> list[str]:
+        """Return the IRIs among the values of ``key``, sorted, without duplicates."""
+        return sorted({term.value for term in self.terms(key) if isinstance(term, NamedNode)})
+
+    def link(self, key: str) -> str | None:
+        """Return the first IRI value of ``key``, or ``None``."""
+        iris = self.links(key)
+        return iris[0] if iris else None
+
+    def in_language(self, key: str, lang: str | None) -> str | None:
+        """Return the value of ``key`` tagged ``lang`` (any value when ``lang`` is ``None``)."""
+        for term in self.terms(key):
+            if isinstance(term, Literal) and (lang is None or term.language == lang):
+                return term.value
+        return None
+
+    def integer(self, key: str) -> int | None:
+        """Return the first value of ``key`` as an integer, or ``None`` when absent or not one."""
+        text = self.text(key)
+        try:
+            return int(text) if text is not None else None
+        except ValueError:
+            return None
+
+    def number(self, key: str) -> float | None:
+        """Return the first value of ``key`` as a float, or ``None`` when absent or not a number."""
+        text = self.text(key)
+        try:
+            return float(Decimal(text)) if text is not None else None
+        except InvalidOperation:
+            return None
+
+    def date(self, key: str) -> dt.date | None:
+        """Return the first value of ``key`` as a date, or ``None`` when absent or partial."""
+        text = self.text(key)
+        try:
+            return dt.date.fromisoformat(text) if text is not None else None
+        except ValueError:
+            return None
+
+
+class StoreRunner:
+    """Runs SELECT queries on a :class:`KgStore` off the event loop, with the query time limit."""
+
+    def __init__(self, store: KgStore, timeout_s: float) -> None:
+        self._store = store
+        self._timeout_s = timeout_s
+
+    async def select(self, query: str) -> list[Bindings]:
+        """Run ``query`` in a worker thread and return its solutions.
+
+        Raises:
+            QueryError, QueryTimeout, StoreUnavailable: as the store raises them.
+        """
+        call = partial(self._store.select, query, timeout_s=self._timeout_s)
+        return await anyio.to_thread.run_sync(call)
+
+    async def select_named(self, name: str, values: dict[str, object]) -> list[Bindings]:
+        """Bind ``values`` into ``queries/<name>.rq`` and run it.
+
+        Raises:
+            QueryError, QueryTimeout, StoreUnavailable: as :meth:`select`.
+        """
+        return await self.select(bind(load_query(name), values))  # type: ignore[arg-type]
+
+
+def _record_batch(
+    runner: StoreRunner, name: str
+) -> Callable[[list[str]], Awaitable[list[Record | None]]]:
+    async def load(keys: list[str]) -> list[Record | None]:
+        rows = await runner.select_named(name, {"s": [NamedNode(key) for key in keys]})
+        grouped: dict[str, dict[str, list[Term]]] = {}
+        for row in rows:
+            values = grouped.setdefault(row["s"].value, {})
+            values.setdefault(row["key"].value, []).append(row["value"])
+        return [
+            Record(key, {k: tuple(v) for k, v in grouped[key].items()}) if key in grouped else None
+            for key in keys
+        ]
+
+    return load
+
+
+class RecordLoaders:
+    """One :class:`DataLoader` per type query, made on first use, for one request."""
+
+    def __init__(self, runner: StoreRunner) -> None:
+        self._runner = runner
+        self._loaders: dict[str, DataLoader[str, Record | None]] = {}
+
+    def __getitem__(self, name: str) -> DataLoader[str, Record | None]:
+        """Return the loader of ``queries/<name>.rq`` (a type query binding ``?s``)."""
+        loader = self._loaders.get(name)
+        if loader is None:
+            loader = DataLoader(load_fn=_record_batch(self._runner, name))
+            self._loaders[name] = loader
+        return loader
+
+    async def records(self, name: str, iris: list[str]) -> list[Record]:
+        """Return the records of ``iris`` (those that exist), in the order given."""
+        if not iris:
+            return []
+        found = await self[name].load_many(iris)
+        return [record for record in found if record is not None]

@@ -1,0 +1,73 @@
+"""The FastAPI router serving the schema at ``/graphql`` (GraphQL over HTTP, GET and POST)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import Depends, HTTPException, Request
+from strawberry.fastapi import GraphQLRouter
+
+from graphql_api.context import GraphQLContext
+from graphql_api.schema import build_schema
+from oos_kg.settings import Settings
+from oos_kg.store.base import KgStore
+
+__all__ = ["create_graphql_router"]
+
+StoreGetter = Callable[[Request], KgStore]
+
+
+def _app_store(request: Request) -> KgStore:
+    store: KgStore = request.app.state.store
+    return store
+
+
+def _body_limit(limit: int) -> Callable[[Request], object]:
+    async def check(request: Request) -> None:
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            raise HTTPException(413, f"GraphQL request body over {limit} bytes")
+        if request.method != "POST":
+            return
+        size = 0
+        chunks: list[bytes] = []
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise HTTPException(413, f"GraphQL request body over {limit} bytes")
+            chunks.append(chunk)
+        request._body = b"".join(chunks)  # what Request.body() caches; strawberry reads it next
+
+    return check
+
+
+def create_graphql_router(
+    settings: Settings, store_getter: StoreGetter = _app_store, path: str = "/graphql"
+) -> GraphQLRouter[GraphQLContext, None]:
+    """Return the router to include in the app (``app.include_router(router)``).
+
+    Queries come by GET (``?query=``) or POST (JSON); mutations are refused over GET and bodies
+    other than JSON are refused (CSRF). Limits come from ``settings``.
+
+    Args:
+        settings: limits, time-outs and body size.
+        store_getter: how a request finds the store; ``request.app.state.store`` by default.
+        path: where the endpoint lives.
+
+    Raises:
+        strawberry.exceptions.StrawberryException: when the schema cannot be built.
+    """
+    schema = build_schema(settings)
+
+    async def get_context(request: Request) -> GraphQLContext:
+        return GraphQLContext(store_getter(request), settings)
+
+    return GraphQLRouter(
+        schema,
+        path=path,
+        graphql_ide=None,
+        allow_queries_via_get=True,
+        context_getter=get_context,
+        multipart_uploads_enabled=False,
+        dependencies=[Depends(_body_limit(settings.graphql_body_limit))],
+    )

@@ -1,0 +1,190 @@
+"""The schema: the ``Query`` root, its limits and error handling, built from the settings."""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from pyoxigraph import Literal
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+
+from graphql_api._sparql import iri
+from graphql_api.context import OosInfo
+from graphql_api.errors import is_expected, mask_unexpected_errors
+from graphql_api.types.common import PageInfo, decode_cursor, encode_cursor, load_objects
+from graphql_api.types.product import Product, ProductConnection, ProductEdge, ProductFilter
+from graphql_api.types.study import Study
+from graphql_api.types.substance import Substance
+from graphql_api.types.vocabulary import Measure
+from oos_kg.errors import QueryError
+from oos_kg.settings import Settings
+
+__all__ = ["OosSchema", "Query", "build_schema"]
+
+logger = logging.getLogger(__name__)
+
+XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
+
+
+def _text(value: str | None) -> Literal | None:
+    return Literal(value) if value else None
+
+
+def _concept(member: Any) -> Any:
+    return iri(member.value) if member is not None else None
+
+
+async def _best_match(info: OosInfo, query: str, name: str, kind: str) -> str | None:
+    """Return the one resource whose name matches best, or ``None``.
+
+    Raises:
+        QueryError: when several resources match equally well (the message lists them).
+    """
+    rows = await info.context.runner.select_named(query, {"name": Literal(name)})
+    if not rows:
+        return None
+    best = rows[0]["rank"].value
+    tied = [row["s"].value for row in rows if row["rank"].value == best]
+    if len(tied) > 1:
+        raise QueryError(f"{kind} name {name!r} is ambiguous: {', '.join(tied)}")
+    return tied[0]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Products (Table 3), filtered and paged (Relay).")
+    async def products(
+        self,
+        info: OosInfo,
+        filter: ProductFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> ProductConnection:
+        limit = info.context.settings.graphql_max_page_size
+        if first is not None and not 0 <= first <= limit:
+            raise QueryError(f"first must be between 0 and {limit}, got {first}")
+        start = decode_cursor(after) + 1 if after is not None else 0
+        f = filter or ProductFilter()
+        rows = await info.context.runner.select_named(
+            "products",
+            {
+                "origin": _concept(f.origin),
+                "kind": _concept(f.approval_kind),
+                "provision": _concept(f.oos_provision),
+                "modality": _concept(f.modality),
+                "mah": _text(f.mah),
+                "from": Literal(f.approved_from.isoformat(), datatype=iri(XSD_DATE))
+                if f.approved_from
+                else None,
+                "to": Literal(f.approved_to.isoformat(), datatype=iri(XSD_DATE))
+                if f.approved_to
+                else None,
+                "withdrawn": Literal(f.withdrawn) if f.withdrawn is not None else None,
+                "text": _text(f.text),
+            },
+        )
+        iris = [row["s"].value for row in rows]
+        size = limit if first is None else first
+        page = iris[start : start + size]
+        nodes = await load_objects(info, "product", page, Product.from_record)
+        edges = [ProductEdge(node=n, cursor=encode_cursor(start + i)) for i, n in enumerate(nodes)]
+        return ProductConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=start + len(page) < len(iris),
+                has_previous_page=start > 0,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            total_count=len(iris),
+        )
+
+    @strawberry.field(
+        description="One product by IRI, or by brand, common or substance name (any case, en or "
+        "ja; exact beats prefix beats part). Null when none matches."
+    )
+    async def product(
+        self, info: OosInfo, id: strawberry.ID | None = None, name: str | None = None
+    ) -> Product | None:
+        if (id is None) == (name is None):
+            raise QueryError("give exactly one of id and name")
+        found = (
+            iri(str(id)).value
+            if id is not None
+            else await _best_match(info, "product-by-name", str(name), "product")
+        )
+        nodes = await load_objects(info, "product", [found] if found else [], Product.from_record)
+        return nodes[0] if nodes else None
+
+    @strawberry.field(description="One active substance by name (any case); null when none.")
+    async def substance(self, info: OosInfo, name: str) -> Substance | None:
+        found = await _best_match(info, "substance-by-name", name, "substance")
+        nodes = await load_objects(
+            info, "substance", [found] if found else [], Substance.from_record
+        )
+        return nodes[0] if nodes else None
+
+    @strawberry.field(
+        description="Evidence studies, optionally on one substance (by name) and one measure."
+    )
+    async def studies(
+        self, info: OosInfo, substance: str | None = None, measure: Measure | None = None
+    ) -> list[Study]:
+        substance_iri = None
+        if substance is not None:
+            substance_iri = await _best_match(info, "substance-by-name", substance, "substance")
+            if substance_iri is None:
+                return []
+        rows = await info.context.runner.select_named(
+            "studies",
+            {
+                "substance": iri(substance_iri) if substance_iri else None,
+                "measure": _concept(measure),
+            },
+        )
+        return await load_objects(info, "study", [r["s"].value for r in rows], Study.from_record)
+
+
+class OosSchema(strawberry.Schema):
+    """The schema, logging unexpected errors with their traceback and the rest quietly."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        del execution_context  # strawberry's signature; the errors say all we log
+        for error in errors:
+            if is_expected(error):
+                logger.debug("GraphQL error: %s", error.message)
+            else:
+                logger.error("GraphQL resolver failed", exc_info=error.original_error)
+
+
+def build_schema(settings: Settings) -> OosSchema:
+    """Build the schema with the limits of ``settings``.
+
+    Raises:
+        strawberry.exceptions.StrawberryException: when the types do not make a valid schema.
+    """
+    return OosSchema(
+        query=Query,
+        config=StrawberryConfig(batching_config={"max_operations": settings.graphql_max_batch}),
+        extensions=[
+            partial(MaxTokensLimiter, max_token_count=settings.graphql_max_tokens),
+            partial(QueryDepthLimiter, max_depth=settings.graphql_max_depth),
+            partial(MaxAliasesLimiter, max_alias_count=settings.graphql_max_aliases),
+            partial(ParserCache, maxsize=256),
+            partial(ValidationCache, maxsize=256),
+            mask_unexpected_errors,
+        ],
+    )

@@ -1,0 +1,106 @@
+"""Small shared types (sources, organisations, paging) and the helpers that load objects."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from typing import TypeVar
+
+import strawberry
+
+from graphql_api._records import Record
+from graphql_api.context import OosInfo
+from oos_kg.errors import QueryError
+
+__all__ = [
+    "Organisation",
+    "PageInfo",
+    "Source",
+    "decode_cursor",
+    "encode_cursor",
+    "load_object",
+    "load_objects",
+    "sources_of",
+]
+
+T = TypeVar("T")
+
+
+async def load_objects(
+    info: OosInfo, name: str, iris: list[str], build: Callable[[Record], T]
+) -> list[T]:
+    """Load the records of ``iris`` through the ``name`` loader and build an object from each."""
+    return [build(record) for record in await info.context.loaders.records(name, iris)]
+
+
+async def load_object(
+    info: OosInfo, name: str, iri: str | None, build: Callable[[Record], T]
+) -> T | None:
+    """Load one record (``None`` for no IRI or an unknown one) and build its object."""
+    found = await load_objects(info, name, [iri] if iri else [], build)
+    return found[0] if found else None
+
+
+@strawberry.type(description="Where a fact comes from: a table, section, figure or reference.")
+class Source:
+    id: strawberry.ID
+    label: str | None
+    reference_number: int | None = strawberry.field(
+        description="The paper's reference number, for a reference."
+    )
+    citation: str | None
+
+    @classmethod
+    def from_record(cls, record: Record) -> Source:
+        """Build a source location from its record."""
+        return cls(
+            id=strawberry.ID(record.iri),
+            label=record.in_language("label", "en") or record.text("label"),
+            reference_number=record.integer("referenceNumber"),
+            citation=record.text("citation"),
+        )
+
+
+async def sources_of(info: OosInfo, record: Record) -> list[Source]:
+    """Load the source locations a record's ``source`` key names."""
+    return await load_objects(info, "source", record.links("source"), Source.from_record)
+
+
+@strawberry.type(description="An organisation: a marketing authorisation holder or a sponsor.")
+class Organisation:
+    id: strawberry.ID
+    name: str | None
+
+
+@strawberry.type(description="Relay page information.")
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+def encode_cursor(offset: int) -> str:
+    """Return the opaque cursor of the item at ``offset``.
+
+    >>> decode_cursor(encode_cursor(7))
+    7
+    """
+    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> int:
+    """Return the offset a cursor stands for.
+
+    Raises:
+        QueryError: when the cursor was not made by :func:`encode_cursor`.
+    """
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+        prefix, _, number = text.partition(":")
+        offset = int(number)
+    except (ValueError, UnicodeError):
+        raise QueryError(f"not a cursor: {cursor!r}") from None
+    if prefix != "offset" or offset < 0:
+        raise QueryError(f"not a cursor: {cursor!r}")
+    return offset

@@ -1,0 +1,75 @@
+"""``Trial``: a Japanese clinical trial that provides OOS batches of a product (Table 4)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from graphql_api._records import Record
+from graphql_api.context import OosInfo
+from graphql_api.types.common import Organisation, Source, load_object, sources_of
+from graphql_api.types.vocabulary import Registry, from_iri
+
+if TYPE_CHECKING:
+    from graphql_api.types.product import Product
+    from graphql_api.types.substance import Substance
+
+__all__ = ["Trial"]
+
+
+@strawberry.type(description="A clinical trial record of Table 4, by registry and identifier.")
+class Trial:
+    id: strawberry.ID
+    registry: Registry | None
+    registry_id: str | None = strawberry.field(description="The identifier, official spelling.")
+    identifier_as_printed: str | None = strawberry.field(
+        description="The paper's spelling of the identifier when it differs."
+    )
+    title: str | None
+    overview: str | None
+    target_patients: str | None
+    table_row: int | None = strawberry.field(description="The 'No' column of Table 4.")
+    sponsor: Organisation | None
+    record: strawberry.Private[Record]
+
+    @classmethod
+    def from_record(cls, record: Record) -> Trial:
+        """Build a trial from its record."""
+        sponsor = record.link("sponsor")
+        return cls(
+            id=strawberry.ID(record.iri),
+            registry=from_iri(Registry, record.link("registry")),
+            registry_id=record.text("registryId"),
+            identifier_as_printed=record.text("identifierAsPrinted"),
+            title=record.in_language("label", "en") or record.text("label"),
+            overview=record.text("overview"),
+            target_patients=record.text("targetPatients"),
+            table_row=record.integer("tableRow"),
+            sponsor=Organisation(id=strawberry.ID(sponsor), name=record.text("sponsorName"))
+            if sponsor
+            else None,
+            record=record,
+        )
+
+    @strawberry.field(description="The approved product whose OOS batches it provides.")
+    async def product(
+        self, info: OosInfo
+    ) -> Annotated[Product, strawberry.lazy("graphql_api.types.product")] | None:
+        from graphql_api.types.product import Product
+
+        return await load_object(info, "product", self.record.link("product"), Product.from_record)
+
+    @strawberry.field(description="The active substance it provides.")
+    async def substance(
+        self, info: OosInfo
+    ) -> Annotated[Substance, strawberry.lazy("graphql_api.types.substance")] | None:
+        from graphql_api.types.substance import Substance
+
+        return await load_object(
+            info, "substance", self.record.link("substance"), Substance.from_record
+        )
+
+    @strawberry.field(description="Where the facts about it come from.")
+    async def source(self, info: OosInfo) -> list[Source]:
+        return await sources_of(info, self.record)

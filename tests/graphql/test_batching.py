@@ -1,0 +1,59 @@
+"""No N+1: a page of products with nested links costs the same store calls whatever its size."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+NESTED = """
+query Page($first: Int!, $after: String) {
+  products(first: $first, after: $after) {
+    totalCount
+    edges { cursor node {
+      id brandName origin oosProvision approval { date kind } mah { name }
+      source { id label }
+      substance { name products { id } oosTrials { registryId } studies { id } }
+      oosTrials { registryId product { id substance { name } } }
+      expandedAccessPrograms { nctId substance { name } }
+      studies { id measurements { measure value } substance { name } }
+    } }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("first", [1, 20])
+def test_a_page_costs_a_fixed_number_of_store_calls(counting: Any, run: Any, first: int) -> None:
+    result = run(counting, NESTED, {"first": first})
+    assert result.errors is None
+    edges = result.data["products"]["edges"]
+    assert len(edges) == first
+    node = edges[0]["node"]
+    assert node["substance"]["name"] and node["oosTrials"] and node["studies"]
+    assert node["studies"][0]["measurements"] and node["expandedAccessPrograms"]
+    # one query per type: what a level asks again of a type is already in its loader's cache
+    first_lines = [query.splitlines()[0] for query in counting.calls]
+    assert len(first_lines) == len(set(first_lines)), first_lines
+
+
+def test_page_size_does_not_change_the_number_of_store_calls(counting: Any, run: Any) -> None:
+    run(counting, NESTED, {"first": 1})
+    one = len(counting.calls)
+    counting.calls.clear()
+    run(counting, NESTED, {"first": 20})
+    assert len(counting.calls) == one
+
+
+def test_pages_follow_each_other_without_overlap(counting: Any, run: Any) -> None:
+    query = """query($a: String) { products(first: 10, after: $a) {
+        edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }"""
+    seen: list[str] = []
+    after = None
+    for _ in range(5):
+        page = run(counting, query, {"a": after}).data["products"]
+        seen += [edge["node"]["id"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert len(seen) == len(set(seen)) == 25
