@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install serve test lint fmt check bench clean
+.PHONY: install serve test lint fmt check bench clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ serve: $(STAMP)
 ## test: install, then run the whole suite (style, SHACL, reasoning, SPARQL checks, pytest)
 test: $(STAMP)
 	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered --cov-fail-under=70
+
+## browser: install Debian's chromium and chromium-driver for tests/ui (needs root; skipped when present)
+browser:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then echo "chromium: present"; \
+	else apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; fi
 
 ## check: parse, validate and reason over the graph and print its counts
 check: $(STAMP)
