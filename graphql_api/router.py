@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi import Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse
 from strawberry.fastapi import GraphQLRouter
 
 from graphql_api.context import GraphQLContext
 from graphql_api.schema import build_schema
 from oos_kg.settings import Settings
 from oos_kg.store.base import KgStore
+from oos_kg.ui import example_questions, graphiql_page
 
 __all__ = ["create_graphql_router"]
 
@@ -41,13 +43,24 @@ def _body_limit(limit: int) -> Callable[[Request], object]:
     return check
 
 
+class _Router(GraphQLRouter[GraphQLContext, None]):
+    """Strawberry's router, with the package's GraphiQL page (assets from /static, no CDN)."""
+
+    examples: list[tuple[str, str]]  # set by create_graphql_router
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        return HTMLResponse(graphiql_page(request.url.path, self.examples))
+
+
 def create_graphql_router(
     settings: Settings, store_getter: StoreGetter = _app_store, path: str = "/graphql"
 ) -> GraphQLRouter[GraphQLContext, None]:
     """Return the router to include in the app (``app.include_router(router)``).
 
     Queries come by GET (``?query=``) or POST (JSON); mutations are refused over GET and bodies
-    other than JSON are refused (CSRF). Limits come from ``settings``.
+    other than JSON are refused (CSRF). Limits come from ``settings``. A browser's GET without a
+    query gets GraphiQL (:func:`oos_kg.ui.graphiql_page`, with the questions of
+    ``docs/questions.md``), whose assets the app serves at ``/static``.
 
     Args:
         settings: limits, time-outs and body size.
@@ -62,12 +75,14 @@ def create_graphql_router(
     async def get_context(request: Request) -> GraphQLContext:
         return GraphQLContext(store_getter(request), settings)
 
-    return GraphQLRouter(
+    router = _Router(
         schema,
         path=path,
-        graphql_ide=None,
+        graphql_ide="graphiql",
         allow_queries_via_get=True,
         context_getter=get_context,
         multipart_uploads_enabled=False,
         dependencies=[Depends(_body_limit(settings.graphql_body_limit))],
     )
+    router.examples = example_questions()
+    return router

@@ -8,16 +8,17 @@ import time
 from dataclasses import dataclass
 from typing import Annotated
 
-import strawberry
 import uvicorn
 from fastapi import FastAPI, Form, Header, Request, Response
 from fastapi.responses import HTMLResponse
 from pyoxigraph import NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Store
-from strawberry.fastapi import GraphQLRouter
 
+from graphql_api.router import create_graphql_router
 from oos_kg.namespaces import GRAPH
 from oos_kg.resources import graph_sources
-from oos_kg.ui import example_queries, graphiql_page, mount_static, yasgui_page
+from oos_kg.settings import Settings
+from oos_kg.store.base import Bindings
+from oos_kg.ui import example_queries, mount_static, yasgui_page
 
 FALLBACK_EXAMPLES = [
     (
@@ -35,6 +36,22 @@ FALLBACK_EXAMPLES = [
         ),
     ),
 ]
+
+
+class ReadStore:
+    """The read half of the KgStore Protocol over a pyoxigraph Store (enough for GraphQL)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def select(self, query: str, *, timeout_s: float | None = None) -> list[Bindings]:  # noqa: ARG002
+        result = self.store.query(query, use_default_graph_as_union=True)
+        assert isinstance(result, QuerySolutions)
+        names = [variable.value for variable in result.variables]
+        return [{n: s[n] for n in names if s[n] is not None} for s in result]  # type: ignore[misc]
+
+    def ask(self, query: str, *, timeout_s: float | None = None) -> bool:  # noqa: ARG002
+        return bool(self.store.query(query, use_default_graph_as_union=True))
 
 
 def sparql_examples() -> list[tuple[str, str]]:
@@ -58,8 +75,8 @@ def stand_in_app(store: Store) -> FastAPI:
     """An app with the two pages wired as the real routes will wire them.
 
     ``/sparql`` answers queries from ``store`` (pyoxigraph, JSON results) and serves YASGUI to a
-    browser that asks for HTML without a query; ``/graphql`` is a one-field strawberry schema
-    counting the store's triples, with GraphiQL for browsers.
+    browser that asks for HTML without a query; ``/graphql`` is the project's GraphQL router
+    over the same store.
     """
     app = FastAPI()
     mount_static(app)
@@ -81,18 +98,9 @@ def stand_in_app(store: Store) -> FastAPI:
     ) -> Response:
         return run_query(store, query, accept)
 
-    @strawberry.type
-    class Query:
-        @strawberry.field(description="How many triples the store holds.")
-        def triple_count(self) -> int:
-            return len(store)
-
-    class Router(GraphQLRouter[object, None]):
-        async def render_graphql_ide(self, request: Request) -> HTMLResponse:  # noqa: ARG002
-            return HTMLResponse(graphiql_page("/graphql", [("Triples", "{ tripleCount }\n")]))
-
-    router = Router(strawberry.Schema(query=Query), graphql_ide="graphiql")
-    app.include_router(router, prefix="/graphql")
+    app.include_router(
+        create_graphql_router(Settings(store="memory"), store_getter=lambda _r: ReadStore(store))
+    )
     return app
 
 
