@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     allowed_hosts: tuple[str, ...] = ()
 
     query_timeout_s: float = Field(default=10.0, gt=0)
+    query_workers: int = Field(default=2, ge=1, le=64)
+    resource_root: Path | None = None
     query_body_limit: int = Field(default=1_000_000, gt=0)
     update_body_limit: int = Field(default=1_000_000, gt=0)
     validate_body_limit: int = Field(default=5_000_000, gt=0)

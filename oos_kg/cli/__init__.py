@@ -19,11 +19,10 @@ app = typer.Typer(
 )
 
 
-
 @app.callback()
 def main() -> None:
     """Knowledge graph of OOS regenerative-medicine products (see ``oos-kg COMMAND --help``)."""
 
 
 # Subcommand modules register themselves on `app` when imported; one line each.
-from oos_kg.cli import _version  # noqa: E402,F401
+from oos_kg.cli import _version, load, query, serve  # noqa: E402,F401

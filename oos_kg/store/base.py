@@ -24,6 +24,9 @@ class KgStore(Protocol):
     def select(self, query: str, *, timeout_s: float | None = None) -> list[Bindings]:
         """Run a SELECT over the union default graph and return every solution.
 
+        For queries the code writes (GraphQL, validation): they are not checked for SERVICE
+        or FROM. Text from outside goes through :meth:`query_serialized`, which checks it.
+
         Raises:
             QueryError: malformed query. QueryTimeout: over the limit. StoreUnavailable.
         """
@@ -40,13 +43,28 @@ class KgStore(Protocol):
     def query_serialized(
         self,
         query: str,
-        media_type: str,
+        media_types: Sequence[str],
         *,
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
         timeout_s: float | None = None,
-    ) -> bytes:
-        """Run any query form and return its results serialised in ``media_type``.
+    ) -> tuple[str, bytes]:
+        """Check and run an untrusted query of any form; serialise it in the first fitting type.
+
+        The default graph is the union of the named graphs unless the query (FROM) or the
+        protocol parameters name a dataset. SERVICE, and dataset IRIs outside the store's
+        graphs, are refused unless ``allowed_hosts`` names the host.
+
+        Args:
+            query: the SPARQL query text.
+            media_types: acceptable result media types, best first
+                (see :func:`oos_kg.sparql.negotiation.acceptable_types`).
+            default_graph_uris: the protocol's ``default-graph-uri`` values.
+            named_graph_uris: the protocol's ``named-graph-uri`` values.
+            timeout_s: time limit; the store's default when None.
+
+        Returns:
+            The chosen media type and the serialised result.
 
         Raises:
             QueryError, NotAcceptable, QueryTimeout, StoreUnavailable.
@@ -54,18 +72,33 @@ class KgStore(Protocol):
         ...
 
     def update(self, update: str, *, timeout_s: float | None = None) -> None:
-        """Run a SPARQL Update (atomic: on failure nothing changes).
+        """Check and run an untrusted SPARQL Update (atomic: on failure nothing changes).
 
         Raises:
             QueryError, QueryTimeout, StoreUnavailable.
         """
         ...
 
-    def replace_graphs(self, graphs: Mapping[str, bytes]) -> None:
+    def replace_graphs(
+        self, graphs: Mapping[str, bytes], *, sources_hash: str | None = None
+    ) -> None:
         """Replace named graphs (IRI -> N-Triples bytes) all at once, or none on failure.
+
+        Args:
+            graphs: the new content of each graph named; other graphs stay as they are.
+            sources_hash: the hash of the files the graphs came from, kept for
+                :meth:`loaded_hash`.
 
         Raises:
             StoreError, StoreUnavailable.
+        """
+        ...
+
+    def loaded_hash(self) -> str | None:
+        """Return the ``sources_hash`` of the last :meth:`replace_graphs`, if the store keeps it.
+
+        Raises:
+            StoreUnavailable.
         """
         ...
 

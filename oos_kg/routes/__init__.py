@@ -1,0 +1,1 @@
+"""HTTP routes: thin functions over the store layer and the sparql package."""

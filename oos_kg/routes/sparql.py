@@ -1,0 +1,169 @@
+"""``/sparql`` (SPARQL 1.1 Protocol query operation) and ``/sparql/update`` (admin only)."""
+
+from __future__ import annotations
+
+import hmac
+import html
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from oos_kg.errors import InputError
+from oos_kg.routes.deps import SettingsDep, StoreDep
+from oos_kg.settings import Settings
+from oos_kg.sparql.negotiation import acceptable_types, content_type, prefers_html
+from oos_kg.sparql.protocol import parse_query_request, parse_update_request
+from oos_kg.sparql.service_description import service_description
+
+__all__ = ["Forbidden", "Unauthorized", "router"]
+
+router = APIRouter(tags=["sparql"])
+
+_QUERY_DESCRIPTION = (
+    "SPARQL 1.1 Protocol query operation. GET with `?query=`, or POST a form "
+    "(`query=`) or an `application/sparql-query` body; `default-graph-uri` and "
+    "`named-graph-uri` select the dataset (default: the union of the named graphs). "
+    "SELECT/ASK answer in SPARQL JSON, XML, CSV or TSV; CONSTRUCT/DESCRIBE in Turtle, "
+    "N-Triples, JSON-LD or RDF/XML, as the Accept header asks. Without a query: the "
+    "service description (Turtle), or the query page for a browser."
+)
+_QUERY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "results in the negotiated format"},
+    400: {"description": "malformed or refused query (SERVICE, foreign FROM, update)"},
+    406: {"description": "no offered format fits the Accept header"},
+    413: {"description": "body over the size limit"},
+    415: {"description": "POST body neither a form nor application/sparql-query"},
+    503: {"description": "query over the time limit, or store unavailable"},
+}
+_QUERY_PARAMETERS: dict[str, Any] = {
+    "parameters": [
+        {"name": "query", "in": "query", "required": False, "schema": {"type": "string"}},
+        *(
+            {
+                "name": name,
+                "in": "query",
+                "required": False,
+                "schema": {"type": "array", "items": {"type": "string"}},
+            }
+            for name in ("default-graph-uri", "named-graph-uri")
+        ),
+    ]
+}
+
+
+class Unauthorized(InputError):
+    """An update without the admin bearer token."""
+
+    code = "unauthorized"
+    status = 401
+    headers = {"WWW-Authenticate": 'Bearer realm="oos-kg"'}
+
+
+class Forbidden(InputError):
+    """An update with a wrong token, or while updates are disabled."""
+
+    code = "forbidden"
+    status = 403
+
+
+async def _query(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    body = await request.body() if request.method == "POST" else b""
+    parsed = parse_query_request(
+        request.method,
+        request.scope["query_string"].decode("latin-1"),
+        request.headers.get("content-type"),
+        body,
+    )
+    accept = request.headers.get("accept")
+    if parsed.query is None:
+        if prefers_html(accept):
+            return _query_page(request)
+        sizes = await run_in_threadpool(store.graph_sizes)
+        endpoint = str(request.url.replace(query=None, fragment=None))
+        return Response(service_description(endpoint, sizes), media_type="text/turtle")
+    media, result = await run_in_threadpool(
+        store.query_serialized,
+        parsed.query,
+        acceptable_types(accept),
+        default_graph_uris=parsed.default_graph_uris,
+        named_graph_uris=parsed.named_graph_uris,
+        timeout_s=settings.query_timeout_s,
+    )
+    return Response(result, media_type=content_type(media), headers={"Vary": "Accept"})
+
+
+for _method in ("GET", "POST"):
+    router.add_api_route(
+        "/sparql",
+        _query,
+        methods=[_method],
+        name=f"sparql_query_{_method.lower()}",
+        summary="SPARQL 1.1 query operation",
+        description=_QUERY_DESCRIPTION,
+        responses=_QUERY_RESPONSES,
+        openapi_extra=_QUERY_PARAMETERS,
+    )
+
+
+# ---- Browser page (helper W7: YASGUI) ----------------------------------------------------
+# A browser that asks /sparql for text/html without a query gets this page. Replace the body
+# of _query_page with the YASGUI page from oos_kg.ui once it exists; keep the signature.
+def _query_page(request: Request) -> Response:
+    endpoint = html.escape(str(request.url.replace(query=None, fragment=None)))
+    page = (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<title>oos-kg SPARQL endpoint</title></head><body>"
+        f"<h1>SPARQL endpoint</h1><p>POST or GET SPARQL 1.1 queries to <code>{endpoint}</code>."
+        "</p><form method='post' action=''><textarea name='query' rows='12' cols='80'>"
+        "SELECT ?g (COUNT(*) AS ?triples) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        "</textarea><br><button type='submit'>Run</button></form></body></html>"
+    )
+    return Response(page, media_type="text/html; charset=utf-8")
+
+
+# ---- Update operation --------------------------------------------------------------------
+def _authorize(request: Request, settings: Settings) -> None:
+    """Let the request through only with the admin bearer token.
+
+    Raises:
+        Forbidden: updates are disabled, or the token is wrong.
+        Unauthorized: no bearer token.
+    """
+    if not settings.updates_enabled or settings.admin_token is None:
+        raise Forbidden("updates are disabled on this server (OOS_KG_ADMIN_TOKEN is not set)")
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("updates need the admin token: Authorization: Bearer <token>")
+    if not hmac.compare_digest(token.strip().encode(), settings.admin_token.encode()):
+        raise Forbidden("the admin token is wrong")
+
+
+@router.post(
+    "/sparql/update",
+    status_code=204,
+    responses={
+        204: {"description": "the update was applied"},
+        400: {"description": "malformed or refused update (LOAD, SERVICE)"},
+        401: {"description": "no bearer token"},
+        403: {"description": "wrong token, or updates disabled"},
+        413: {"description": "body over the size limit"},
+        415: {"description": "body neither a form nor application/sparql-update"},
+        503: {"description": "update over the time limit, or store unavailable"},
+    },
+)
+async def sparql_update(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    """SPARQL 1.1 Update with the admin bearer token; all or nothing.
+
+    POST an ``application/sparql-update`` body or a form with ``update=``. Without the
+    token: 401; with a wrong one, or when the server has no token set: 403. Nothing
+    changes on any refusal or error.
+    """
+    _authorize(request, settings)
+    parsed = parse_update_request(
+        request.scope["query_string"].decode("latin-1"),
+        request.headers.get("content-type"),
+        await request.body(),
+    )
+    await run_in_threadpool(store.update, parsed.update, timeout_s=settings.query_timeout_s)
+    return Response(status_code=204)

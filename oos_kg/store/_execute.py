@@ -1,0 +1,131 @@
+"""Run SPARQL on a pyoxigraph ``Store`` and serialise the answer (shared by the in-memory
+store and the query worker processes of the embedded store)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pyoxigraph import (
+    NamedNode,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    RdfFormat,
+    Store,
+)
+
+from oos_kg.errors import NotAcceptable, QueryError
+from oos_kg.sparql.guard import check_dataset_iris, check_query, check_update, is_update
+from oos_kg.sparql.negotiation import GRAPH_TYPES, RESULTS_TYPES
+
+__all__ = [
+    "GRAPH_SIZES_QUERY",
+    "Serialized",
+    "run_query",
+    "run_trusted",
+    "run_update",
+]
+
+GRAPH_SIZES_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+
+Serialized = tuple[str, bytes]
+"""A media type and the bytes of a result in it."""
+
+_RESULTS_FORMATS = {media: QueryResultsFormat.from_media_type(media) for media in RESULTS_TYPES}
+_GRAPH_FORMATS = {media: RdfFormat.from_media_type(media) for media in GRAPH_TYPES}
+
+
+def _syntax_error(exc: SyntaxError, text: str, what: str) -> QueryError:
+    if what == "query" and is_update(text):
+        return QueryError(
+            "this is a SPARQL Update; send it to /sparql/update, not the query operation"
+        )
+    return QueryError(f"malformed {what}: {exc}")
+
+
+def _serialize(result: object, media_types: Sequence[str]) -> Serialized:
+    table: dict[str, Any]
+    if isinstance(result, QuerySolutions | QueryBoolean):
+        table, form = _RESULTS_FORMATS, "SELECT/ASK"
+    else:
+        table, form = _GRAPH_FORMATS, "CONSTRUCT/DESCRIBE"
+    for media in media_types:
+        fmt = table.get(media)
+        if fmt is not None:
+            return media, result.serialize(format=fmt) or b""  # type: ignore[attr-defined]
+    raise NotAcceptable(
+        f"{form} results can be had as {', '.join(table)}; the request accepts none of them"
+    )
+
+
+def run_query(
+    store: Store,
+    text: str,
+    media_types: Sequence[str],
+    *,
+    default_graph_uris: Sequence[str] = (),
+    named_graph_uris: Sequence[str] = (),
+    allowed_hosts: Sequence[str] = (),
+) -> Serialized:
+    """Check and run an untrusted query; the default graph is the union of the named graphs.
+
+    Args:
+        store: the store to query.
+        text: the query.
+        media_types: acceptable result types, best first.
+        default_graph_uris: the protocol's ``default-graph-uri`` values.
+        named_graph_uris: the protocol's ``named-graph-uri`` values.
+        allowed_hosts: hosts SERVICE and FROM may name.
+
+    Returns:
+        The chosen media type and the serialised result.
+
+    Raises:
+        QueryError: malformed or refused. NotAcceptable: no acceptable type fits the form.
+    """
+    check_dataset_iris((*default_graph_uris, *named_graph_uris), allowed_hosts)
+    checked = check_query(text, allowed_hosts)
+    try:
+        if default_graph_uris or named_graph_uris:
+            result = store.query(
+                text,
+                default_graph=[NamedNode(i) for i in default_graph_uris] or None,
+                named_graphs=[NamedNode(i) for i in named_graph_uris] or None,
+            )
+        else:
+            result = store.query(text, use_default_graph_as_union=not checked.has_dataset)
+        return _serialize(result, media_types)
+    except SyntaxError as exc:
+        raise _syntax_error(exc, text, "query") from None
+    except ValueError as exc:
+        raise QueryError(f"malformed query: {exc}") from None
+
+
+def run_trusted(store: Store, text: str) -> bytes:
+    """Run a query the code wrote (no refusal check) and return SPARQL JSON results.
+
+    Raises:
+        QueryError: malformed query (a bug in the caller).
+    """
+    try:
+        result = store.query(text, use_default_graph_as_union=True)
+        fmt = QueryResultsFormat.JSON
+        if isinstance(result, QuerySolutions | QueryBoolean):
+            return result.serialize(format=fmt) or b""
+        raise QueryError("select() and ask() take SELECT and ASK queries only")
+    except SyntaxError as exc:
+        raise QueryError(f"malformed query: {exc}") from None
+
+
+def run_update(store: Store, text: str, allowed_hosts: Sequence[str] = ()) -> None:
+    """Check and run an untrusted update (pyoxigraph applies it all or nothing).
+
+    Raises:
+        QueryError: malformed or refused.
+    """
+    check_update(text, allowed_hosts)
+    try:
+        store.update(text)
+    except SyntaxError as exc:
+        raise _syntax_error(exc, text, "update") from None

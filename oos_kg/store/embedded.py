@@ -1,0 +1,161 @@
+"""The default store: pyoxigraph on disk, queried by worker processes that end on time.
+
+See :mod:`oos_kg.store._versions` for how loads and updates stay atomic, and
+:mod:`oos_kg.store._worker` for how a query over its time limit is really stopped.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from pyoxigraph import NamedNode, RdfFormat, Store
+
+from oos_kg.errors import StoreError
+from oos_kg.store._execute import GRAPH_SIZES_QUERY
+from oos_kg.store._results import parse_ask, parse_graph_sizes, parse_select
+from oos_kg.store._versions import StoreLayout
+from oos_kg.store._worker import WorkerPool
+from oos_kg.store.base import Bindings
+
+__all__ = ["EmbeddedStore"]
+
+_PING_TIMEOUT_S = 5.0
+
+
+class EmbeddedStore:
+    """A pyoxigraph store on disk behind the :class:`~oos_kg.store.base.KgStore` API.
+
+    Worker processes start on the first query, not before.
+
+    Args:
+        path: the store directory (created on the first load).
+        timeout_s: default time limit of queries and updates.
+        workers: how many queries may run at once.
+        allowed_hosts: hosts SERVICE, LOAD and FROM may name.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        timeout_s: float = 10.0,
+        workers: int = 2,
+        allowed_hosts: Sequence[str] = (),
+    ) -> None:
+        self.layout = StoreLayout(Path(path))
+        self._timeout_s = timeout_s
+        self._pool = WorkerPool(self.layout.root, workers, allowed_hosts)
+
+    @property
+    def pool(self) -> WorkerPool:
+        """The query worker pool (tests look at its processes)."""
+        return self._pool
+
+    def _limit(self, timeout_s: float | None) -> float:
+        return self._timeout_s if timeout_s is None else timeout_s
+
+    def select(self, query: str, *, timeout_s: float | None = None) -> list[Bindings]:
+        """Run a trusted SELECT. Raises: QueryError, QueryTimeout, StoreUnavailable."""
+        return parse_select(self._pool.call(("trusted", query), self._limit(timeout_s)))
+
+    def ask(self, query: str, *, timeout_s: float | None = None) -> bool:
+        """Run a trusted ASK. Raises: QueryError, QueryTimeout, StoreUnavailable."""
+        return parse_ask(self._pool.call(("trusted", query), self._limit(timeout_s)))
+
+    def query_serialized(
+        self,
+        query: str,
+        media_types: Sequence[str],
+        *,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+        timeout_s: float | None = None,
+    ) -> tuple[str, bytes]:
+        """Check and run an untrusted query in a worker.
+
+        Raises:
+            QueryError, NotAcceptable, QueryTimeout, StoreUnavailable.
+        """
+        message = (
+            "query",
+            query,
+            tuple(media_types),
+            tuple(default_graph_uris),
+            tuple(named_graph_uris),
+        )
+        media, body = self._pool.call(message, self._limit(timeout_s))
+        return str(media), bytes(body)
+
+    def update(self, update: str, *, timeout_s: float | None = None) -> None:
+        """Apply an untrusted update to a copy of the store, then publish the copy.
+
+        On refusal, error or timeout the copy is dropped and nothing changes.
+
+        Raises:
+            QueryError, QueryTimeout, StoreUnavailable.
+        """
+        with self.layout.writing() as name:
+            meta = self.layout.read_meta()
+            try:
+                self._pool.call(("update", update, name), self._limit(timeout_s))
+                self.layout.publish(name, meta)
+            except BaseException:
+                self.layout.discard(name)
+                raise
+
+    def replace_graphs(
+        self, graphs: Mapping[str, bytes], *, sources_hash: str | None = None
+    ) -> None:
+        """Build a new version holding ``graphs`` (other graphs copied), then publish it.
+
+        Raises:
+            StoreError: a graph does not parse or the disk fails; the old version stays.
+        """
+        with self.layout.writing() as name:
+            db = self.layout.db_path(name)
+            db.parent.mkdir(parents=True)
+            try:
+                if self.layout.current_name() is not None:
+                    Store.read_only(str(self.layout.current_db())).backup(str(db))
+                store = Store(str(db))
+                for iri, body in graphs.items():
+                    graph = NamedNode(iri)
+                    if store.contains_named_graph(graph):
+                        store.remove_graph(graph)
+                    store.bulk_load(body, format=RdfFormat.N_TRIPLES, to_graph=graph)
+                store.flush()
+                del store
+                meta = {"sources_hash": sources_hash} if sources_hash else {}
+                self.layout.publish(name, meta)
+            except (SyntaxError, ValueError, OSError) as exc:
+                self.layout.discard(name)
+                raise StoreError(f"loading into {self.layout.root} failed: {exc}") from None
+            except BaseException:
+                self.layout.discard(name)
+                raise
+
+    def loaded_hash(self) -> str | None:
+        """Return the sources hash of the published version, if any."""
+        return self.layout.read_meta().get("sources_hash")
+
+    def graph_sizes(self) -> dict[str, int]:
+        """Return each named graph's IRI and size. Raises: StoreUnavailable, QueryTimeout."""
+        return parse_graph_sizes(self._pool.call(("trusted", GRAPH_SIZES_QUERY), self._timeout_s))
+
+    def ping(self) -> None:
+        """Check that a version is published and a worker can open it.
+
+        Raises:
+            StoreUnavailable: with the reason.
+        """
+        self.layout.current_db()
+        self._pool.call(("ping",), min(self._timeout_s, _PING_TIMEOUT_S))
+
+    def close(self) -> None:
+        """Stop the worker processes."""
+        self._pool.close()
+
+    def __repr__(self) -> str:
+        return f"EmbeddedStore({os.fspath(self.layout.root)!r})"

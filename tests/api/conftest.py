@@ -1,0 +1,115 @@
+"""API fixtures: the app over each store backend, loaded from the fixture source tree.
+
+The same tests run on the embedded store (worker processes on disk) and on a remote store
+(a real ``oxigraph serve`` on a free loopback port, marked ``integration``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from store_support import make_source_tree, oxigraph_server
+
+from oos_kg.app import create_app
+from oos_kg.loading import load_store
+from oos_kg.resources import GraphSource, graph_sources
+from oos_kg.settings import Settings
+from oos_kg.store import KgStore, open_store
+
+ADMIN_TOKEN = "admin-token-for-tests-0123456789"
+
+
+class Client:
+    """A synchronous facade over httpx's ASGI transport (no server, no starlette TestClient)."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+
+    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        async def send() -> httpx.Response:
+            transport = httpx.ASGITransport(app=self.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+                return await client.request(method, url, **kwargs)
+
+        return asyncio.run(send())
+
+    def get(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", url, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", url, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def fixture_sources(tmp_path_factory: pytest.TempPathFactory) -> tuple[GraphSource, ...]:
+    """The repository's ontology and sources plus small fixture data files."""
+    return graph_sources(make_source_tree(tmp_path_factory.mktemp("sources")))
+
+
+@pytest.fixture(scope="session")
+def remote_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of an ``oxigraph serve`` process for the whole session."""
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as base:
+        yield base
+
+
+def backend_settings(
+    kind: str, request: pytest.FixtureRequest, tmp: Path, **extra: Any
+) -> Settings:
+    """Settings for a backend: an embedded store in ``tmp``, or the session's oxigraph."""
+    common: dict[str, Any] = {"admin_token": ADMIN_TOKEN, "query_timeout_s": 5.0, **extra}
+    if kind == "remote":
+        base = request.getfixturevalue("remote_base")
+        return Settings(
+            store="remote",
+            remote_query_url=f"{base}/query",
+            remote_update_url=f"{base}/update",
+            **common,
+        )
+    return Settings(store="embedded", store_path=tmp / "store", **common)
+
+
+BACKENDS = ["embedded", pytest.param("remote", marks=pytest.mark.integration)]
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    fixture_sources: tuple[GraphSource, ...],
+) -> Iterator[tuple[Settings, KgStore]]:
+    """Settings and a loaded store of each backend, shared by the tests of the session."""
+    settings = backend_settings(request.param, request, tmp_path_factory.mktemp("store"))
+    store = open_store(settings)
+    load_store(store, fixture_sources)
+    yield settings, store
+    store.close()
+
+
+@pytest.fixture()
+def store(backend: tuple[Settings, KgStore]) -> KgStore:
+    """The backend's store."""
+    return backend[1]
+
+
+@pytest.fixture()
+def client(backend: tuple[Settings, KgStore]) -> Client:
+    """An HTTP client of the app over the backend's store."""
+    settings, store = backend
+    return Client(create_app(settings, store=store))
+
+
+@pytest.fixture()
+def reset(
+    backend: tuple[Settings, KgStore], fixture_sources: tuple[GraphSource, ...]
+) -> Iterator[None]:
+    """Reload the fixture graphs before and after a test that writes."""
+    load_store(backend[1], fixture_sources)
+    yield
+    load_store(backend[1], fixture_sources)
