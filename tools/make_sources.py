@@ -51,6 +51,13 @@ EXTERNAL = [
      "https://www.ecfr.gov/current/title-21/chapter-I/subchapter-D/part-312/subpart-I/section-312.315"),
     ("cfr-21-312-320", "21 CFR 312.320 (treatment IND or treatment protocol)",
      "https://www.ecfr.gov/current/title-21/chapter-I/subchapter-D/part-312/subpart-I/section-312.320"),
+    # European instruments beyond the paper's own citations (data/regulations.ttl cites these).
+    ("eudralex-vol-4-part-iv-11-5",
+     "EudraLex Volume 4, Part IV (GMP specific to ATMPs), section 11.5, paragraphs 11.53-11.54: administration of out-of-specification products",
+     "https://health.ec.europa.eu/medicinal-products/eudralex/eudralex-volume-4_en"),
+    ("raps-2019-06-25-ema-qa-oos-atmp",
+     "Regulatory Focus (RAPS), 25 June 2019: EMA offers Q&A on using OOS batches of authorized ATMPs (EMA/CAT/224381/2019 released that day; notification within 48 hours)",
+     "https://www.raps.org/news-and-articles/news-articles/2019/6/ema-offers-qa-on-using-oos-batches-of-authorized"),
 ]
 
 
