@@ -25,6 +25,8 @@ def load_files_into(store: Store) -> None:
     for source in graph_sources(ROOT):
         graph = NamedNode(str(GRAPH[source.name]))
         for path in source.files:
+            if not path.is_file():  # a data file not landed yet; its own tests assert it exists
+                continue
             store.load(path=str(path), format=RdfFormat.TURTLE, to_graph=graph)
 
 
