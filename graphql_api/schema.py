@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from functools import partial
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError
@@ -19,14 +19,23 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from graphql_api import _regulation_queries as regulation
 from graphql_api._sparql import iri
 from graphql_api.context import OosInfo
 from graphql_api.errors import is_expected, mask_unexpected_errors
 from graphql_api.types.common import PageInfo, decode_cursor, encode_cursor, load_objects
+from graphql_api.types.comparison import (
+    ComparisonRow,
+    FrameworkDiff,
+    ProvisionStep,
+    SearchHit,
+    StreamliningItem,
+)
 from graphql_api.types.product import Product, ProductConnection, ProductEdge, ProductFilter
+from graphql_api.types.regulation import Framework, Jurisdiction, Obligation
 from graphql_api.types.study import Study
 from graphql_api.types.substance import Substance
-from graphql_api.types.vocabulary import Measure
+from graphql_api.types.vocabulary import JurisdictionCode, Measure, RoleCode, StreamliningTiming
 from oos_kg.errors import QueryError
 from oos_kg.settings import Settings
 
@@ -154,6 +163,79 @@ class Query:
             },
         )
         return await load_objects(info, "study", [r["s"].value for r in rows], Study.from_record)
+
+    @strawberry.field(description="Every jurisdiction, by code.")
+    async def jurisdictions(self, info: OosInfo) -> list[Jurisdiction]:
+        return await regulation.find_jurisdictions(info)
+
+    @strawberry.field(description="Frameworks for OOS provision, optionally of some codes.")
+    async def frameworks(
+        self, info: OosInfo, codes: list[JurisdictionCode] | None = None
+    ) -> list[Framework]:
+        return await regulation.find_frameworks(info, codes)
+
+    @strawberry.field(description="One framework by code; null when none.")
+    async def framework(self, info: OosInfo, code: JurisdictionCode) -> Framework | None:
+        found = await regulation.find_frameworks(info, [code])
+        return found[0] if found else None
+
+    @strawberry.field(
+        description="Table 2 side by side: one row per aspect (all, or those whose label contains "
+        "one of `aspects`), a cell per jurisdiction (US, EU, JP by default; JP_PROPOSED gives "
+        "the Table 6 proposition on the aspect)."
+    )
+    async def compare_jurisdictions(
+        self,
+        info: OosInfo,
+        aspects: list[str] | None = None,
+        jurisdictions: list[JurisdictionCode] | None = None,
+    ) -> list[ComparisonRow]:
+        return await regulation.compare_jurisdictions(info, aspects, jurisdictions)
+
+    @strawberry.field(description="Obligations, optionally of one role and one framework code.")
+    async def obligations(
+        self,
+        info: OosInfo,
+        role: RoleCode | None = None,
+        jurisdiction: JurisdictionCode | None = None,
+    ) -> list[Obligation]:
+        return await regulation.find_obligations(info, role, jurisdiction)
+
+    @strawberry.field(
+        description="What changes from one framework to another (default JP to JP_PROPOSED): "
+        "each role's obligations under both, and Table 2 for the two."
+    )
+    async def framework_diff(
+        self,
+        info: OosInfo,
+        from_: Annotated[JurisdictionCode, strawberry.argument(name="from")] = JurisdictionCode.JP,
+        to: JurisdictionCode = JurisdictionCode.JP_PROPOSED,
+        role: RoleCode | None = None,
+    ) -> FrameworkDiff:
+        return await regulation.framework_diff(info, from_, to, role)
+
+    @strawberry.field(description="Table 5 items, optionally of one party, timing and verdict.")
+    async def streamlining(
+        self,
+        info: OosInfo,
+        party: RoleCode | None = None,
+        timing: StreamliningTiming | None = None,
+        can_be_streamlined: bool | None = None,
+    ) -> list[StreamliningItem]:
+        return await regulation.streamlining_items(info, party, timing, can_be_streamlined)
+
+    @strawberry.field(description="The OOS provision flow of Fig. 1, step by step.")
+    async def provision_flow(self, info: OosInfo) -> list[ProvisionStep]:
+        return await regulation.provision_flow(info)
+
+    @strawberry.field(
+        description="Resources whose labels, descriptions or texts contain `text` (any case), "
+        "in language `lang` (en, ja; any when omitted)."
+    )
+    async def search(
+        self, info: OosInfo, text: str, lang: str | None = None, first: int = 20
+    ) -> list[SearchHit]:
+        return await regulation.search_text(info, text, lang, first)
 
 
 class OosSchema(strawberry.Schema):

@@ -1,0 +1,224 @@
+"""Resolvers of the regulation side of ``Query``: Table 2, obligations, the framework diff,
+Table 5, Fig. 1 and search. Each runs a fixed number of SPARQL queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+import strawberry
+from pyoxigraph import Literal
+
+from graphql_api._records import Record
+from graphql_api._sparql import Term, iri
+from graphql_api.context import OosInfo
+from graphql_api.types.common import load_objects
+from graphql_api.types.comparison import (
+    Cell,
+    ComparisonAspect,
+    ComparisonRow,
+    FrameworkDiff,
+    ProvisionStep,
+    RoleDiff,
+    SearchHit,
+    StreamliningItem,
+)
+from graphql_api.types.regulation import Framework, Jurisdiction, Obligation, Role, code_of
+from graphql_api.types.vocabulary import JurisdictionCode, RoleCode, StreamliningTiming, from_iri
+from oos_kg.errors import QueryError
+
+__all__ = [
+    "compare_jurisdictions",
+    "find_frameworks",
+    "find_jurisdictions",
+    "find_obligations",
+    "framework_diff",
+    "provision_flow",
+    "search_text",
+    "streamlining_items",
+]
+
+TABLE_2 = (JurisdictionCode.US, JurisdictionCode.EU, JurisdictionCode.JP)
+TIMING_ORDER = list(StreamliningTiming)
+
+
+def _matches(aspect: ComparisonAspect, wanted: Sequence[str]) -> bool:
+    labels = [t.value.lower() for t in aspect.record.terms("label")]
+    return any(w == aspect.id or any(w.lower() in label for label in labels) for w in wanted)
+
+
+async def compare_jurisdictions(
+    info: OosInfo,
+    aspects: Sequence[str] | None,
+    jurisdictions: Sequence[JurisdictionCode] | None,
+) -> list[ComparisonRow]:
+    """One row per Table 2 aspect (those matching ``aspects``), a cell per requested code."""
+    codes = list(jurisdictions or TABLE_2)
+    solutions = await info.context.runner.select_named("compare", {})
+    order: list[str] = []
+    cells_of: dict[str, list[tuple[JurisdictionCode, str]]] = defaultdict(list)
+    for row in solutions:
+        name = row["aspect"].value
+        if name not in cells_of:
+            order.append(name)
+            cells_of[name] = []
+        code = code_of(row["code"].value) if "code" in row else None
+        if code is not None and code in codes and "cell" in row:
+            cells_of[name].append((code, row["cell"].value))
+    found = await load_objects(info, "aspect", order, ComparisonAspect.from_record)
+    chosen = [a for a in found if not aspects or _matches(a, aspects)]
+    wanted = sorted({cell for a in chosen for _, cell in cells_of[a.id]})
+    records = {r.iri: r for r in await info.context.loaders.records("cell", wanted)}
+    result = []
+    for aspect in chosen:
+        pairs = sorted(cells_of[aspect.id], key=lambda pair: (codes.index(pair[0]), pair[1]))
+        cells = [Cell.build(records[cell], code) for code, cell in pairs if cell in records]
+        result.append(ComparisonRow(aspect=aspect, cells=cells))
+    return result
+
+
+async def find_obligations(
+    info: OosInfo, role: RoleCode | None, jurisdiction: JurisdictionCode | None
+) -> list[Obligation]:
+    """The obligations of a role (any when ``None``) under a framework code (any when ``None``)."""
+    rows = await info.context.runner.select_named(
+        "obligations",
+        {
+            "role": iri(role.value) if role else None,
+            "code": Literal(jurisdiction.value) if jurisdiction else None,
+        },
+    )
+    iris = list(dict.fromkeys(row["s"].value for row in rows))
+    return await load_objects(info, "obligation", iris, Obligation.from_record)
+
+
+async def find_frameworks(
+    info: OosInfo, codes: Sequence[JurisdictionCode] | None
+) -> list[Framework]:
+    """The frameworks of the given codes (all when ``None``), by code."""
+    rows = await info.context.runner.select_named(
+        "frameworks", {"code": [Literal(c.value) for c in codes] if codes else None}
+    )
+    return await load_objects(
+        info, "framework", [r["s"].value for r in rows], Framework.from_record
+    )
+
+
+async def find_jurisdictions(info: OosInfo) -> list[Jurisdiction]:
+    """Every jurisdiction, by code."""
+    rows = await info.context.runner.select_named("jurisdictions", {})
+    return await load_objects(
+        info, "jurisdiction", [r["s"].value for r in rows], Jurisdiction.from_record
+    )
+
+
+async def framework_diff(
+    info: OosInfo, source: JurisdictionCode, target: JurisdictionCode, role: RoleCode | None
+) -> FrameworkDiff:
+    """Each role's obligations under ``source`` and ``target``, and Table 2 for the two codes.
+
+    Raises:
+        QueryError: when ``source`` and ``target`` are the same.
+    """
+    if source is target:
+        raise QueryError("from and to must be different frameworks")
+    frameworks = {f.code: f for f in await find_frameworks(info, [source, target])}
+    before, after = frameworks.get(source), frameworks.get(target)
+    links = [
+        *(before.record.links("obligation") if before else []),
+        *(after.record.links("obligation") if after else []),
+    ]
+    obligations = await load_objects(info, "obligation", links, Obligation.from_record)
+    by_role: dict[str, dict[str, list[Obligation]]] = defaultdict(lambda: defaultdict(list))
+    for obligation in obligations:
+        bearer = obligation.record.link("role")
+        if bearer and (role is None or bearer == role.value):
+            side = "from" if before and obligation.record.link("framework") == before.id else "to"
+            by_role[bearer][side].append(obligation)
+    roles = await load_objects(info, "concept", sorted(by_role), Role.from_record)
+    diffs = [
+        RoleDiff(role=r, from_obligations=by_role[r.id]["from"], to_obligations=by_role[r.id]["to"])
+        for r in roles
+    ]
+    aspects = await compare_jurisdictions(info, None, [source, target])
+    return FrameworkDiff(from_framework=before, to_framework=after, roles=diffs, aspects=aspects)
+
+
+async def streamlining_items(
+    info: OosInfo,
+    party: RoleCode | None,
+    timing: StreamliningTiming | None,
+    can_be_streamlined: bool | None,
+) -> list[StreamliningItem]:
+    """Table 5 items, filtered, in the table's order (party, timing, can before cannot, number)."""
+    rows = await info.context.runner.select_named(
+        "streamlining",
+        {
+            "party": iri(party.value) if party else None,
+            "timing": iri(timing.value) if timing else None,
+            "can": Literal(can_be_streamlined) if can_be_streamlined is not None else None,
+        },
+    )
+    grouped: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
+    for row in rows:
+        grouped[row["s"].value][row["key"].value].append(row["value"])
+    items = [
+        StreamliningItem.from_record(Record(s, {k: tuple(v) for k, v in values.items()}))
+        for s, values in grouped.items()
+    ]
+
+    def key(item: StreamliningItem) -> tuple[str, int, bool, int, str]:
+        timing_rank = TIMING_ORDER.index(item.timing) if item.timing else len(TIMING_ORDER)
+        return (
+            item.party.name if item.party else "",
+            timing_rank,
+            not item.can_be_streamlined,
+            item.item_number or 0,
+            str(item.id),
+        )
+
+    return sorted(items, key=key)
+
+
+async def provision_flow(info: OosInfo) -> list[ProvisionStep]:
+    """The steps of Fig. 1 in order."""
+    rows = await info.context.runner.select_named("flow", {})
+    steps: dict[str, ProvisionStep] = {}
+    for row in rows:
+        s = row["s"].value
+        if s in steps:
+            continue
+        steps[s] = ProvisionStep(
+            id=strawberry.ID(s),
+            number=int(row["number"].value) if "number" in row else None,
+            label=row["label"].value if "label" in row else None,
+            description=row["description"].value if "description" in row else None,
+            performed_by=from_iri(RoleCode, row["role"].value) if "role" in row else None,
+            next_step=strawberry.ID(row["next"].value) if "next" in row else None,
+        )
+    return list(steps.values())
+
+
+async def search_text(info: OosInfo, text: str, lang: str | None, first: int) -> list[SearchHit]:
+    """Resources whose labels or texts contain ``text`` (any case), at most ``first``.
+
+    Raises:
+        QueryError: when ``text`` is blank or ``first`` is over the page size limit.
+    """
+    limit = info.context.settings.graphql_max_page_size
+    if not 0 <= first <= limit:
+        raise QueryError(f"first must be between 0 and {limit}, got {first}")
+    if not text.strip():
+        raise QueryError("search text must not be blank")
+    rows = await info.context.runner.select_named(
+        "search", {"text": Literal(text), "lang": Literal(lang) if lang else None}
+    )
+    return [
+        SearchHit(
+            id=strawberry.ID(row["s"].value),
+            kind=row["kind"].value.rpartition("#")[2] if "kind" in row else None,
+            label=row["label"].value if "label" in row else None,
+            matched=row["matched"].value if "matched" in row else None,
+        )
+        for row in rows[:first]
+    ]
