@@ -124,5 +124,8 @@ def create_app(settings: Settings, store: KgStore | None = None) -> FastAPI:
 
     app.include_router(health.router)
     app.include_router(sparql.router)
+    from graphql_api.router import create_graphql_router
+
+    app.include_router(create_graphql_router(settings))
     # Other routers (GraphQL, validation) are included here, one line each.
     return app

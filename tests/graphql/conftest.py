@@ -188,6 +188,14 @@ def make_client(counting: CountingStore) -> Any:
 
 
 @pytest.fixture()
+def app_client(counting: CountingStore, settings: Settings) -> Client:
+    """A client of the whole app (``create_app``) over the generated graph."""
+    from oos_kg.app import create_app
+
+    return Client(create_app(settings, store=counting))
+
+
+@pytest.fixture()
 def client(counting: CountingStore, settings: Settings) -> Client:
     """An HTTP client of the GraphQL endpoint over the generated graph."""
     return client_for(counting, settings)
