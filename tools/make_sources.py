@@ -58,6 +58,13 @@ EXTERNAL = [
     ("raps-2019-06-25-ema-qa-oos-atmp",
      "Regulatory Focus (RAPS), 25 June 2019: EMA offers Q&A on using OOS batches of authorized ATMPs (EMA/CAT/224381/2019 released that day; notification within 48 hours)",
      "https://www.raps.org/news-and-articles/news-articles/2019/6/ema-offers-qa-on-using-oos-batches-of-authorized"),
+    # Brand spellings the paper gives two ways or misspells (data/products.ttl cites these).
+    ("biopharma-reporter-2021-09-27-alofisel",
+     "BioPharma-Reporter, 27 September 2021: Japan approves Takeda's Alofisel (darvadstrocel)",
+     "https://biopharma-reporter.com/Article/2021/09/27/Japan-backs-Takeda-stem-cell-therapy-targeting-Crohn-s-disease"),
+    ("ijms-2023-24-8926",
+     "Int J Mol Sci 2023;24(10):8926: first cases of the oral mucosal epithelial cell sheet Ocural, launched in Japan in June 2021",
+     "https://doi.org/10.3390/ijms24108926"),
 ]
 
 
