@@ -400,7 +400,7 @@ def test_every_study_cites_its_reference_as_primary_source(kg: Store) -> None:
         kg,
         """SELECT ?x ?ref WHERE {
             ?x a oos:EvidenceStudy ; dcterms:references ?r ; prov:hadPrimarySource ?r ;
-               dcterms:source src:paper-section-background .
+               dcterms:source ?r , src:paper-section-background .
             ?r oos:referenceNumber ?ref .
         }""",
     )
