@@ -21,6 +21,7 @@ from oos_kg._limits import BodyLimitMiddleware
 from oos_kg.errors import OosKgError
 from oos_kg.settings import Settings
 from oos_kg.store import KgStore, open_store
+from oos_kg.ui import mount_static
 
 __all__ = ["create_app"]
 
@@ -120,12 +121,12 @@ def create_app(settings: Settings, store: KgStore | None = None) -> FastAPI:
         default=settings.query_body_limit,
     )
 
+    from graphql_api.router import create_graphql_router
     from oos_kg.routes import health, sparql
 
     app.include_router(health.router)
     app.include_router(sparql.router)
-    from graphql_api.router import create_graphql_router
-
     app.include_router(create_graphql_router(settings))
-    # Other routers (GraphQL, validation) are included here, one line each.
+    mount_static(app)  # YASGUI and GraphiQL assets for the browser pages
+    # Other routers (validation) are included here, one line each.
     return app

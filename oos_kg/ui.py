@@ -15,6 +15,7 @@ can close the element or start markup.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import logging
@@ -34,6 +35,7 @@ __all__ = [
     "example_questions",
     "example_queries",
     "graphiql_page",
+    "installed_example_queries",
     "mount_static",
     "static_app",
     "yasgui_page",
@@ -107,6 +109,20 @@ def example_queries(root: Path | None = None) -> list[tuple[str, str]]:
             logger.warning("%s does not open with a '#' title line", title)
         examples.append((title, text.strip() + "\n"))
     return examples
+
+
+@functools.cache
+def _installed_example_queries() -> tuple[tuple[str, str], ...]:
+    return tuple(example_queries())
+
+
+def installed_example_queries() -> list[tuple[str, str]]:
+    """Return :func:`example_queries` of the installed resources, read once per process.
+
+    Raises:
+        OSError, UnicodeDecodeError, FileNotFoundError: as :func:`example_queries`.
+    """
+    return list(_installed_example_queries())
 
 
 def example_questions(path: Path | None = None) -> list[tuple[str, str]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-import html
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -15,6 +14,7 @@ from oos_kg.settings import Settings
 from oos_kg.sparql.negotiation import acceptable_types, content_type, prefers_html
 from oos_kg.sparql.protocol import parse_query_request, parse_update_request
 from oos_kg.sparql.service_description import service_description
+from oos_kg.ui import installed_example_queries, yasgui_page
 
 __all__ = ["Forbidden", "Unauthorized", "router"]
 
@@ -107,19 +107,11 @@ for _method in ("GET", "POST"):
 
 
 # ---- Browser page (helper W7: YASGUI) ----------------------------------------------------
-# A browser that asks /sparql for text/html without a query gets this page. Replace the body
-# of _query_page with the YASGUI page from oos_kg.ui once it exists; keep the signature.
+# A browser that asks /sparql for text/html without a query gets YASGUI (oos_kg.ui), its
+# assets served from the package at /static, with the example queries of docs/queries.
 def _query_page(request: Request) -> Response:
-    endpoint = html.escape(str(request.url.replace(query=None, fragment=None)))
-    page = (
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-        "<title>oos-kg SPARQL endpoint</title></head><body>"
-        f"<h1>SPARQL endpoint</h1><p>POST or GET SPARQL 1.1 queries to <code>{endpoint}</code>."
-        "</p><form method='post' action=''><textarea name='query' rows='12' cols='80'>"
-        "SELECT ?g (COUNT(*) AS ?triples) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-        "</textarea><br><button type='submit'>Run</button></form></body></html>"
-    )
-    return Response(page, media_type="text/html; charset=utf-8")
+    page = yasgui_page(request.url.path, installed_example_queries())
+    return Response(page, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
 
 
 # ---- Update operation --------------------------------------------------------------------

@@ -9,9 +9,11 @@ import httpx
 from fastapi import FastAPI, Request
 
 from graphql_api.router import create_graphql_router
+from oos_kg.app import create_app
 from oos_kg.settings import Settings
+from oos_kg.store import open_store
 from oos_kg.store.base import KgStore
-from oos_kg.ui import mount_static
+from oos_kg.ui import installed_example_queries, mount_static
 
 
 class UntouchedStore:
@@ -62,3 +64,31 @@ def test_graphql_answers_a_get_query_with_json_not_the_page() -> None:
 
     assert response.status_code == 200
     assert response.json() == {"data": {"__typename": "Query"}}
+
+
+def test_the_app_serves_yasgui_at_sparql_with_the_example_queries() -> None:
+    settings = Settings(store="memory")
+    app = create_app(settings, store=open_store(settings))
+
+    page = asyncio.run(get(app, "/sparql", "text/html,application/xhtml+xml,*/*;q=0.8"))
+    turtle = asyncio.run(get(app, "/sparql", "text/turtle"))
+    asset = asyncio.run(get(app, "/static/yasgui/yasgui.min.js", "*/*"))
+
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    config = config_of(page.text)
+    assert config["endpoint"] == "/sparql"
+    assert config["examples"] == [{"title": t, "query": q} for t, q in installed_example_queries()]
+    assert turtle.headers["content-type"].startswith("text/turtle")
+    assert asset.status_code == 200
+
+
+def test_the_app_serves_graphiql_at_graphql() -> None:
+    settings = Settings(store="memory")
+    app = create_app(settings, store=open_store(settings))
+
+    page = asyncio.run(get(app, "/graphql", "text/html"))
+    asset = asyncio.run(get(app, "/static/graphiql/graphiql.min.js", "*/*"))
+
+    assert config_of(page.text)["endpoint"] == "/graphql"
+    assert asset.status_code == 200
