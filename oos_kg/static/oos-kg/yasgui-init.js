@@ -14,12 +14,19 @@
   Yasgui.Yasqe.defaults.prefixCcApi = null;
   Yasgui.Yasqe.defaults.createShortLink = undefined;
 
+  // A tab is named by its example's title, cut short: "Rebuilds Table 2: one row per ..." is
+  // named "Rebuilds Table 2"; the list beside the editor keeps the whole title.
+  function tabName(title) {
+    var head = title.split(":")[0].trim();
+    return head.length > 40 ? head.slice(0, 39) + "\u2026" : head;
+  }
+
   var first = examples.length ? examples[0] : null;
   var yasgui = new Yasgui(document.getElementById("yasgui"), {
     persistenceId: "oos-kg-yasgui",
     corsProxy: undefined,
     copyEndpointOnNewTab: false,
-    tabName: first ? first.title : "Query",
+    tabName: first ? tabName(first.title) : "Query",
     requestConfig: { endpoint: endpoint, method: "POST" },
     endpointCatalogueOptions: {
       getData: function () { return [{ endpoint: endpoint }]; },
@@ -32,7 +39,7 @@
     var example = examples[index];
     yasgui.addTab(
       true,
-      { name: example.title, yasqe: { value: example.query }, requestConfig: { endpoint: endpoint } },
+      { name: tabName(example.title), yasqe: { value: example.query }, requestConfig: { endpoint: endpoint } },
       { avoidDuplicateTabs: true }
     );
   }
