@@ -2,9 +2,10 @@
 
 Each question is a level-2 heading followed by a fenced ``graphql`` block, a fenced ``sparql``
 block and the recorded answer as a Markdown table. Both results are brought to that table: the
-GraphQL data is flattened into rows (each list multiplies rows, each leaf is a column named by its
-field or alias), the SPARQL solutions are taken by variable name; values become text (numbers in
-their shortest decimal form, IRIs as IRIs, null as an empty cell). Rows compare as multisets.
+GraphQL data is flattened into rows (each list multiplies rows, an empty list leaves its columns
+empty as an OPTIONAL would, each leaf is a column named by its field or alias), the SPARQL solutions are taken by variable name; values become text (numbers in
+their shortest decimal form, durations in hours as deadlines are stated, IRIs as IRIs, null as an
+empty cell). Rows compare as multisets.
 """
 
 from __future__ import annotations
@@ -19,9 +20,19 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode
 
+from graphql_api._records import in_hours
 from oos_kg.store.base import Bindings
 
-__all__ = ["Question", "as_table", "flatten", "parse_questions", "render_table", "solutions_table"]
+__all__ = [
+    "Question",
+    "as_table",
+    "flatten",
+    "parse_questions",
+    "render_table",
+    "select_variables",
+    "solutions_table",
+    "with_answers",
+]
 
 Row = tuple[str, ...]
 
@@ -50,8 +61,12 @@ class Question:
         return match.group(1).lower() if match else re.sub(r"\W+", "-", self.title.lower())
 
 
-def parse_questions(path: Path) -> list[Question]:
+def parse_questions(path: Path, *, draft: bool = False) -> list[Question]:
     """Return the questions of the Markdown file at ``path``, in order.
+
+    Args:
+        path: the Markdown file.
+        draft: accept questions without an answer table yet (to record their answers).
 
     Raises:
         ValueError: when a question lacks its GraphQL, its SPARQL or its answer table (the
@@ -66,11 +81,11 @@ def parse_questions(path: Path) -> list[Question]:
         title = _HEADING.match(lines[start]).group("title")  # type: ignore[union-attr]
         if not re.match(r"Q\d+", title):
             continue
-        questions.append(_parse_section(title, lines[start + 1 : end], start + 1))
+        questions.append(_parse_section(title, lines[start + 1 : end], start + 1, draft))
     return questions
 
 
-def _parse_section(title: str, lines: list[str], line: int) -> Question:
+def _parse_section(title: str, lines: list[str], line: int, draft: bool) -> Question:
     blocks: dict[str, str] = {}
     table: list[list[str]] = []
     fence: str | None = None
@@ -88,6 +103,8 @@ def _parse_section(title: str, lines: list[str], line: int) -> Question:
             cells = [cell.strip() for cell in text.strip().strip("|").split("|")]
             if not all(re.fullmatch(r":?-+:?", cell) for cell in cells):
                 table.append(cells)
+    if draft and not table:
+        table = [[]]
     if "graphql" not in blocks or "sparql" not in blocks or not table:
         raise ValueError(f"questions.md:{line}: {title!r} needs graphql, sparql and a table")
     columns = tuple(table[0])
@@ -118,6 +135,8 @@ def _term_text(term: Any) -> str:
         return _text(Decimal(term.value))
     if isinstance(term, Literal) and term.datatype.value.endswith("#boolean"):
         return term.value
+    if isinstance(term, Literal) and term.datatype.value.endswith(("#duration", "DayTimeDuration")):
+        return in_hours(term.value)
     if isinstance(term, NamedNode | Literal):
         return term.value
     return str(term)
@@ -127,10 +146,11 @@ def flatten(data: Any, name: str = "") -> list[dict[str, str]]:
     """Flatten GraphQL data into rows: lists multiply, leaves are columns named by their key.
 
     >>> flatten({"a": [{"b": 1, "c": ["x", "y"]}, {"b": 2, "c": []}]})
-    [{'b': '1', 'c': 'x'}, {'b': '1', 'c': 'y'}]
+    [{'b': '1', 'c': 'x'}, {'b': '1', 'c': 'y'}, {'b': '2'}]
     """
     if isinstance(data, list):
-        return [row for item in data for row in flatten(item, name)]
+        rows = [row for item in data for row in flatten(item, name)]
+        return rows or [{}]
     if isinstance(data, dict):
         rows: list[dict[str, str]] = [{}]
         for key, value in data.items():
@@ -166,3 +186,56 @@ def render_table(columns: tuple[str, ...], rows: Iterable[Row]) -> str:
     for row in sorted(rows):
         lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
     return "\n".join(lines)
+
+
+_PROJECTION = re.compile(r"SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(?P<vars>.*?)\s*WHERE", re.S | re.I)
+_EXPRESSION = re.compile(r"\((?:[^()]|\([^()]*\))*?\s+AS\s+\?(\w+)\s*\)", re.I)
+
+
+def select_variables(sparql: str) -> tuple[str, ...]:
+    """Return the variables a SELECT query projects, in order (``AS`` targets of expressions).
+
+    >>> select_variables("SELECT ?a (SUM(?x) AS ?b) ?c WHERE { }")
+    ('a', 'b', 'c')
+
+    Raises:
+        ValueError: when the query has no ``SELECT ... WHERE`` projection.
+    """
+    match = _PROJECTION.search(sparql)
+    if not match:
+        raise ValueError("not a SELECT ... WHERE query")
+    projection = _EXPRESSION.sub(lambda m: f"?{m.group(1)}", match.group("vars"))
+    return tuple(re.findall(r"\?(\w+)", projection))
+
+
+def with_answers(text: str, answers: Mapping[str, tuple[tuple[str, ...], Iterable[Row]]]) -> str:
+    """Return the question bank ``text`` with each question's answer table replaced.
+
+    Args:
+        text: the Markdown of the bank.
+        answers: question slug -> (columns, rows) to record.
+
+    Raises:
+        ValueError: never for a well-formed bank; a slug not in ``answers`` keeps its table.
+    """
+    out: list[str] = []
+    slug: str | None = None
+
+    def close() -> None:
+        if slug is not None and slug in answers:
+            while out and not out[-1].strip():
+                out.pop()
+            columns, rows = answers[slug]
+            out.extend(["", "Answer:", "", render_table(columns, rows), ""])
+
+    for line in text.splitlines():
+        heading = _HEADING.match(line)
+        if heading:
+            close()
+            found = re.match(r"(Q\d+)", heading.group("title"))
+            slug = found.group(1).lower() if found else None
+        elif slug is not None and slug in answers and (line.startswith("|") or line == "Answer:"):
+            continue
+        out.append(line)
+    close()
+    return "\n".join(out).rstrip("\n") + "\n"

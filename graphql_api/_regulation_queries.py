@@ -78,14 +78,19 @@ async def compare_jurisdictions(
 
 
 async def find_obligations(
-    info: OosInfo, role: RoleCode | None, jurisdiction: JurisdictionCode | None
+    info: OosInfo,
+    role: RoleCode | None,
+    jurisdiction: JurisdictionCode | None,
+    with_deadline: bool | None = None,
 ) -> list[Obligation]:
-    """The obligations of a role (any when ``None``) under a framework code (any when ``None``)."""
+    """The obligations of a role (any when ``None``) under a framework code (any when ``None``),
+    with or without a deadline (either when ``None``)."""
     rows = await info.context.runner.select_named(
         "obligations",
         {
             "role": iri(role.value) if role else None,
             "code": Literal(jurisdiction.value) if jurisdiction else None,
+            "timed": Literal(with_deadline) if with_deadline is not None else None,
         },
     )
     iris = list(dict.fromkeys(row["s"].value for row in rows))
@@ -131,10 +136,10 @@ async def framework_diff(
     obligations = await load_objects(info, "obligation", links, Obligation.from_record)
     by_role: dict[str, dict[str, list[Obligation]]] = defaultdict(lambda: defaultdict(list))
     for obligation in obligations:
-        bearer = obligation.record.link("role")
-        if bearer and (role is None or bearer == role.value):
-            side = "from" if before and obligation.record.link("framework") == before.id else "to"
-            by_role[bearer][side].append(obligation)
+        side = "from" if before and obligation.record.link("framework") == before.id else "to"
+        for bearer in obligation.record.links("role"):
+            if role is None or bearer == role.value:
+                by_role[bearer][side].append(obligation)
     roles = await load_objects(info, "concept", sorted(by_role), Role.from_record)
     diffs = [
         RoleDiff(role=r, from_obligations=by_role[r.id]["from"], to_obligations=by_role[r.id]["to"])
@@ -216,7 +221,7 @@ async def search_text(info: OosInfo, text: str, lang: str | None, first: int) ->
     return [
         SearchHit(
             id=strawberry.ID(row["s"].value),
-            kind=row["kind"].value.rpartition("#")[2] if "kind" in row else None,
+            kinds=sorted({k for k in row["kinds"].value.split(" ") if k}) if "kinds" in row else [],
             label=row["label"].value if "label" in row else None,
             matched=row["matched"].value if "matched" in row else None,
         )

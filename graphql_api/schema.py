@@ -198,8 +198,9 @@ class Query:
         info: OosInfo,
         role: RoleCode | None = None,
         jurisdiction: JurisdictionCode | None = None,
+        with_deadline: bool | None = None,
     ) -> list[Obligation]:
-        return await regulation.find_obligations(info, role, jurisdiction)
+        return await regulation.find_obligations(info, role, jurisdiction, with_deadline)
 
     @strawberry.field(
         description="What changes from one framework to another (default JP to JP_PROPOSED): "

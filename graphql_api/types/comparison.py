@@ -93,6 +93,14 @@ class RoleDiff:
     from_obligations: list[Obligation]
     to_obligations: list[Obligation]
 
+    @strawberry.field(description="How many obligations the role has under the first framework.")
+    def from_count(self) -> int:
+        return len(self.from_obligations)
+
+    @strawberry.field(description="How many obligations the role has under the second framework.")
+    def to_count(self) -> int:
+        return len(self.to_obligations)
+
 
 @strawberry.type(description="What changes from one framework to another, by role and by aspect.")
 class FrameworkDiff:
@@ -140,7 +148,7 @@ class ProvisionStep:
 @strawberry.type(description="A resource whose text matches a search.")
 class SearchHit:
     id: strawberry.ID
-    kind: str | None = strawberry.field(description="Its class in the ontology (local name).")
+    kinds: list[str] = strawberry.field(description="Its classes in the ontology (local names).")
     label: str | None
     matched: str | None = strawberry.field(description="The text that matched.")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from graphql_api._records import Record
+from graphql_api._records import Record, in_hours
 from graphql_api.context import OosInfo
 from graphql_api.types.common import Source, load_object, load_objects, sources_of
 from graphql_api.types.vocabulary import JurisdictionCode, RoleCode, from_iri
@@ -130,7 +130,7 @@ class Framework:
         found = await load_objects(
             info, "obligation", self.record.links("obligation"), Obligation.from_record
         )
-        return [o for o in found if role is None or o.record.link("role") == role.value]
+        return [o for o in found if role is None or role.value in o.record.links("role")]
 
     @strawberry.field(description="Who is eligible under it, criterion by criterion.")
     async def eligibility(self, info: OosInfo) -> list[EligibilityCriterion]:
@@ -234,7 +234,7 @@ class Obligation:
         return cls(
             id=strawberry.ID(record.iri),
             action=record.in_language("action", "en") or record.text("action"),
-            deadline=record.text("deadline"),
+            deadline=in_hours(deadline) if (deadline := record.text("deadline")) else None,
             framework_code=code_of(record.text("code")),
             record=record,
         )
@@ -243,9 +243,13 @@ class Obligation:
     def label(self, lang: str = "en") -> str | None:
         return self.record.in_language("label", lang)
 
-    @strawberry.field(description="Who must do it.")
+    @strawberry.field(description="Who must do it (the first role when several share it).")
     async def role(self, info: OosInfo) -> Role | None:
         return await load_object(info, "concept", self.record.link("role"), Role.from_record)
+
+    @strawberry.field(description="Every role that must do it.")
+    async def roles(self, info: OosInfo) -> list[Role]:
+        return await load_objects(info, "concept", self.record.links("role"), Role.from_record)
 
     @strawberry.field(description="The event that starts the deadline's clock.")
     async def deadline_trigger(self, info: OosInfo) -> Party | None:
