@@ -113,7 +113,7 @@ def test_every_class_and_property_has_one_label_and_definition_per_language() ->
 def test_definitions_are_whole_sentences_in_genus_differentia_form() -> None:
     graph = ontology()
     problems = []
-    for term in oos_terms(*TERM_KINDS):
+    for term in oos_terms(*TERM_KINDS, SKOS.Concept):
         for value in literals(graph, term, SKOS.definition):
             text = str(value)
             if value.language == "en" and not re.match(r"^An? [^ ].*\.$", text):
@@ -144,7 +144,11 @@ def test_controlled_values_have_labels_a_scheme_and_their_class() -> None:
     problems = []
     for concept in oos_concepts():
         name = short(concept)
-        for predicate, pname in ((RDFS.label, "rdfs:label"), (SKOS.prefLabel, "skos:prefLabel")):
+        for predicate, pname in (
+            (RDFS.label, "rdfs:label"),
+            (SKOS.prefLabel, "skos:prefLabel"),
+            (SKOS.definition, "skos:definition"),
+        ):
             langs = [value.language for value in literals(graph, concept, predicate)]
             for lang in ("en", "ja"):
                 if langs.count(lang) != 1:
@@ -407,11 +411,12 @@ def reason(extra: str) -> dict[str, set[str]] | None:
     import owlready2
 
     graph = Graph()
-    graph.parse(ONTOLOGY_FILE, format="turtle")
     graph.parse(data=PREAMBLE + extra, format="turtle")
+    ntriples = ontology().serialize(format="nt", encoding="utf-8")
+    ntriples += graph.serialize(format="nt", encoding="utf-8")
     world = owlready2.World()
     onto = world.get_ontology(str(ONTOLOGY_IRI)).load(
-        fileobj=io.BytesIO(graph.serialize(format="nt", encoding="utf-8")), format="ntriples"
+        fileobj=io.BytesIO(ntriples), format="ntriples"
     )
     try:
         with onto:

@@ -34,7 +34,8 @@ OOS = "https://w3id.org/oos-kg/ontology#"
 
 # Predicate order in a block (STYLE.md): a -> labels -> definition -> notes -> structure and the
 # domain properties -> alignment -> provenance -> rdfs:isDefinedBy -> lifecycle. Predicates not
-# listed here are "structure or domain properties" (rank 6).
+# listed here are "structure or domain properties" (rank 6); in data/ files the oos: ones among
+# them go in ASCII order.
 RANK_NAMES = {
     0: "a",
     1: "rdfs:label",
@@ -575,9 +576,8 @@ def test_several_objects_one_per_line_and_sorted(path: Path) -> None:
             keys = [obj.key for obj in objects]
             if all(key is not None for key in keys) and len({key[0] for key in keys if key}) == 1:
                 if keys != sorted(keys):  # type: ignore[type-var]
-                    problems.append(
-                        f"{where}: objects not sorted: {[obj.text[:40] for obj in objects]}"
-                    )
+                    ordered = [obj.text[:60] for _, obj in sorted(zip(keys, objects, strict=True))]
+                    problems.append(f"{where}: objects not sorted; write them as {ordered}")
     assert not problems, "\n".join(problems)
 
 
