@@ -187,9 +187,18 @@ def test_graphiql_runs_an_example_question_and_shows_its_answer(
 ) -> None:
     driver.get(ui_server.url + "/graphql")
     run = wait_for(driver, lambda d: visible(d, ".graphiql-execute-button"))
-    example = visible(driver, "button.oos-kg-example")
-    if example is not None:  # the questions of docs/questions.md are listed: run the first
-        example.click()
+    examples = driver.execute_script(
+        "return JSON.parse(document.getElementById('oos-kg-config').textContent).examples"
+    )
+    editor_js = (
+        "return document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.getValue()"
+    )
+    if examples:  # docs/questions.md is listed: open the last question, run it
+        buttons = driver.find_elements(By.CSS_SELECTOR, "button.oos-kg-example")
+        assert [b.text for b in buttons] == [e["title"] for e in examples]
+        driver.execute_script("arguments[0].scrollIntoView()", buttons[-1])
+        buttons[-1].click()
+        assert driver.execute_script(editor_js) == examples[-1]["query"]
     else:
         driver.execute_script(
             "document.querySelector('.graphiql-query-editor .CodeMirror')"
@@ -206,9 +215,7 @@ def test_graphiql_runs_an_example_question_and_shows_its_answer(
         return json.loads(text) if text.strip() else None
 
     shown = wait_for(driver, answer)
-    query = driver.execute_script(
-        "return document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.getValue()"
-    )
+    query = driver.execute_script(editor_js)
     expected = httpx.post(ui_server.url + "/graphql", json={"query": query}).json()
     assert "errors" not in shown, shown
     assert shown == expected
