@@ -13,7 +13,7 @@ from oos_kg.app import create_app
 from oos_kg.settings import Settings
 from oos_kg.store import open_store
 from oos_kg.store.base import KgStore
-from oos_kg.ui import installed_example_queries, mount_static
+from oos_kg.ui import example_questions, installed_example_queries, mount_static
 
 
 class UntouchedStore:
@@ -90,5 +90,9 @@ def test_the_app_serves_graphiql_at_graphql() -> None:
     page = asyncio.run(get(app, "/graphql", "text/html"))
     asset = asyncio.run(get(app, "/static/graphiql/graphiql.min.js", "*/*"))
 
-    assert config_of(page.text)["endpoint"] == "/graphql"
+    config = config_of(page.text)
+    assert config["endpoint"] == "/graphql"
+    questions = example_questions()
+    assert questions, "docs/questions.md lists no question with a GraphQL block"
+    assert config["examples"] == [{"title": t, "query": q} for t, q in questions]
     assert asset.status_code == 200
