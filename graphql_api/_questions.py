@@ -3,9 +3,10 @@
 Each question is a level-2 heading followed by a fenced ``graphql`` block, a fenced ``sparql``
 block and the recorded answer as a Markdown table. Both results are brought to that table: the
 GraphQL data is flattened into rows (each list multiplies rows, an empty list leaves its columns
-empty as an OPTIONAL would, each leaf is a column named by its field or alias), the SPARQL solutions are taken by variable name; values become text (numbers in
-their shortest decimal form, durations in hours as deadlines are stated, IRIs as IRIs, null as an
-empty cell). Rows compare as multisets.
+empty as an OPTIONAL would, each leaf is a column named by its field or alias), the SPARQL
+solutions are taken by variable name; values become text (numbers in their shortest decimal form,
+durations in hours as deadlines are stated, IRIs as IRIs, null as an empty cell). Rows compare as
+multisets.
 """
 
 from __future__ import annotations
@@ -149,8 +150,8 @@ def flatten(data: Any, name: str = "") -> list[dict[str, str]]:
     [{'b': '1', 'c': 'x'}, {'b': '1', 'c': 'y'}, {'b': '2'}]
     """
     if isinstance(data, list):
-        rows = [row for item in data for row in flatten(item, name)]
-        return rows or [{}]
+        items = [row for item in data for row in flatten(item, name)]
+        return items or [{}]
     if isinstance(data, dict):
         rows: list[dict[str, str]] = [{}]
         for key, value in data.items():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -219,3 +220,31 @@ def run(schema: OosSchema) -> Any:
         return execute(schema, store, query, variables, settings)
 
     return call
+
+
+@pytest.fixture(scope="session")
+def loaded() -> Any:
+    """The repository's graph in a memory store, loaded as ``oos-kg load`` loads it."""
+    from oos_kg.loading import load_store
+    from oos_kg.resources import graph_sources
+    from oos_kg.store.memory import MemoryStore
+
+    store = MemoryStore()
+    load_store(store, graph_sources(Path(__file__).resolve().parents[2]))
+    return store
+
+
+@pytest.fixture()
+def counting_loaded(loaded: Any) -> Any:
+    """A call counter over the repository's graph."""
+
+    class Counting:
+        def __init__(self) -> None:
+            self.calls: list[str] = []
+
+        def select(self, query: str, **kwargs: Any) -> list[Bindings]:
+            self.calls.append(query)
+            result: list[Bindings] = loaded.select(query, **kwargs)
+            return result
+
+    return Counting()

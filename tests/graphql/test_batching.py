@@ -57,3 +57,20 @@ def test_pages_follow_each_other_without_overlap(counting: Any, run: Any) -> Non
             break
         after = page["pageInfo"]["endCursor"]
     assert len(seen) == len(set(seen)) == 25
+
+
+def test_on_the_real_graph_one_product_costs_what_twenty_cost(
+    counting_loaded: Any, run: Any
+) -> None:
+    listing = run(counting_loaded, "{ products(first: 21) { edges { cursor node { label } } } }")
+    edges = listing.data["products"]["edges"]
+    at = [edge["node"]["label"] for edge in edges].index("Kymriah")
+    counting_loaded.calls.clear()
+    one = run(counting_loaded, NESTED, {"first": 1, "after": edges[at - 1]["cursor"]})
+    node = one.data["products"]["edges"][0]["node"]
+    assert node["oosTrials"] and node["expandedAccessPrograms"] and node["studies"]
+    calls_for_one = len(counting_loaded.calls)
+    counting_loaded.calls.clear()
+    twenty = run(counting_loaded, NESTED, {"first": 20})
+    assert len(twenty.data["products"]["edges"]) == 20
+    assert len(counting_loaded.calls) == calls_for_one

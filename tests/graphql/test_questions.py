@@ -17,20 +17,10 @@ from graphql_api._questions import (
     select_variables,
     solutions_table,
 )
-from oos_kg.loading import load_store
-from oos_kg.resources import graph_sources
 from oos_kg.store.memory import MemoryStore
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTIONS = parse_questions(ROOT / "docs" / "questions.md")
-
-
-@pytest.fixture(scope="module")
-def loaded() -> MemoryStore:
-    """The repository's graph loaded as ``oos-kg load`` loads it."""
-    store = MemoryStore()
-    load_store(store, graph_sources(ROOT))
-    return store
 
 
 def _graphql_rows(run: Any, store: MemoryStore, question: Question) -> list[dict[str, str]]:
