@@ -394,3 +394,17 @@ def test_every_subject_of_the_graph_names_a_known_source(kg: Store) -> None:
                 ?src a ?kind . FILTER (?kind IN (oos:SourceLocation, oos:SourceDocument)) } }""",
     )
     assert unknown == []
+
+
+def test_links_between_the_data_graphs_resolve(kg: Store) -> None:
+    """Every oosd: resource either graph points at is typed somewhere (e.g. the MAP program)."""
+    dangling = select(
+        kg,
+        """SELECT DISTINCT ?o WHERE {
+            GRAPH ?g { ?s ?p ?o }
+            FILTER (isIRI(?o) && STRSTARTS(STR(?o), STR(oosd:)))
+            FILTER NOT EXISTS { GRAPH ?any { ?o a ?type } } }""",
+    )
+    assert dangling == [], sorted(local(r["o"]) for r in dangling)
+    program = select(kg, "SELECT ?p WHERE { oosd:program-nct03601442 a oos:ExpandedAccessProgram }")
+    assert len(program) == 1
