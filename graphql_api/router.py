@@ -12,7 +12,7 @@ from graphql_api.context import GraphQLContext
 from graphql_api.schema import build_schema
 from oos_kg.settings import Settings
 from oos_kg.store.base import KgStore
-from oos_kg.ui import example_questions, graphiql_page
+from oos_kg.ui import PAGE_HEADERS, example_questions, graphiql_page
 
 __all__ = ["create_graphql_router"]
 
@@ -49,7 +49,7 @@ class _Router(GraphQLRouter[GraphQLContext, None]):
     examples: list[tuple[str, str]]  # set by create_graphql_router
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
-        return HTMLResponse(graphiql_page(request.url.path, self.examples))
+        return HTMLResponse(graphiql_page(request.url.path, self.examples), headers=PAGE_HEADERS)
 
 
 def create_graphql_router(

@@ -30,6 +30,7 @@ from oos_kg.resources import resource_root
 
 __all__ = [
     "CONTENT_SECURITY_POLICY",
+    "PAGE_HEADERS",
     "STATIC_DIR",
     "STATIC_URL",
     "example_questions",
@@ -64,6 +65,15 @@ CONTENT_SECURITY_POLICY = "; ".join(
     )
 )
 """The policy both pages carry: every fetch, script, style and font from this origin only."""
+
+PAGE_HEADERS = {
+    # As a header the policy can also refuse framing (a <meta> policy cannot).
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY + "; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Vary": "Accept",
+}
+"""Response headers for a UI page (``Vary``: the same URL answers API clients differently)."""
 
 _NATURAL_SPLIT = re.compile(r"(\d+)")
 _HEADING = re.compile(r"^(#{2,3})\s+(?P<title>.+?)\s*#*\s*$")

@@ -14,7 +14,7 @@ from oos_kg.settings import Settings
 from oos_kg.sparql.negotiation import acceptable_types, content_type, prefers_html
 from oos_kg.sparql.protocol import parse_query_request, parse_update_request
 from oos_kg.sparql.service_description import service_description
-from oos_kg.ui import installed_example_queries, yasgui_page
+from oos_kg.ui import PAGE_HEADERS, installed_example_queries, yasgui_page
 
 __all__ = ["Forbidden", "Unauthorized", "router"]
 
@@ -111,7 +111,7 @@ for _method in ("GET", "POST"):
 # assets served from the package at /static, with the example queries of docs/queries.
 def _query_page(request: Request) -> Response:
     page = yasgui_page(request.url.path, installed_example_queries())
-    return Response(page, media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
+    return Response(page, media_type="text/html; charset=utf-8", headers=PAGE_HEADERS)
 
 
 # ---- Update operation --------------------------------------------------------------------

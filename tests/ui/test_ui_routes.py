@@ -76,6 +76,8 @@ def test_the_app_serves_yasgui_at_sparql_with_the_example_queries() -> None:
 
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert page.headers["x-content-type-options"] == "nosniff"
     config = config_of(page.text)
     assert config["endpoint"] == "/sparql"
     assert config["examples"] == [{"title": t, "query": q} for t, q in installed_example_queries()]
@@ -90,6 +92,7 @@ def test_the_app_serves_graphiql_at_graphql() -> None:
     page = asyncio.run(get(app, "/graphql", "text/html"))
     asset = asyncio.run(get(app, "/static/graphiql/graphiql.min.js", "*/*"))
 
+    assert "connect-src 'self'" in page.headers["content-security-policy"]
     config = config_of(page.text)
     assert config["endpoint"] == "/graphql"
     questions = example_questions()
