@@ -1,0 +1,434 @@
+"""Run the SPARQL benchmark: our ``/sparql`` against ``oxigraph serve`` on the same export."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import casegen
+from bench._client import Measurement, Request, combine, measure
+from bench._servers import RunningServer, free_port, run_server
+from bench.report import RESULTS_DIR, Row, format_ms, write_results
+
+__all__ = ["Settings", "main", "parse_args", "parse_size", "run"]
+
+logger = logging.getLogger("bench.sparql")
+
+QUERIES_DIR = Path(__file__).resolve().parent / "queries"
+TARGET_P50_RATIO = 1.5
+_BIN = Path(sys.executable).parent
+
+DEFAULT_OURS_LOAD = "{bin}/oos-kg load --store {store}"
+DEFAULT_OURS_ADD = "{python} -m bench.sparql._store add-cases {store} {cases}"
+DEFAULT_OURS_EXPORT = "{python} -m bench.sparql._store dump {store} {export}"
+DEFAULT_OURS_SERVE = "{bin}/oos-kg serve --host 127.0.0.1 --port {port} --store {store}"
+ANCHOR_LOAD = "{oxigraph} load --location {store} --file {export}"
+ANCHOR_SERVE = "{oxigraph} serve --location {store} --bind 127.0.0.1:{port} --union-default-graph"
+
+
+def parse_size(text: str) -> int:
+    """Parse a size: ``paper`` (0 cases), ``10k``, ``100k`` or a plain number of cases.
+
+    >>> parse_size("paper"), parse_size("10k"), parse_size("250")
+    (0, 10000, 250)
+
+    Raises:
+        argparse.ArgumentTypeError: for anything else.
+    """
+    text = text.strip().lower()
+    if text == "paper":
+        return 0
+    try:
+        return int(text[:-1]) * 1000 if text.endswith("k") else int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"bad size {text!r}: paper, 10k, 100k or N") from None
+
+
+def size_label(n: int) -> str:
+    """Return ``paper's graph`` for 0 cases, else e.g. ``10k cases``."""
+    if n == 0:
+        return "paper's graph"
+    return f"{n // 1000}k cases" if n % 1000 == 0 else f"{n} cases"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything one run needs; built from the command line by :func:`parse_args`."""
+
+    sizes: tuple[int, ...]
+    concurrency: tuple[int, ...]
+    queries: tuple[Path, ...]
+    seed: int
+    base_s: float
+    cap_s: float
+    client: str
+    work_dir: Path
+    ours_load: str
+    ours_add: str
+    ours_export: str
+    ours_serve: str
+    ours_query_path: str
+    ours_probe: str
+    readme: bool
+    results_dir: Path
+    command: str
+
+
+def parse_args(argv: Sequence[str] | None = None) -> Settings:
+    """Parse the command line of ``python -m bench.sparql``.
+
+    Raises:
+        SystemExit: on bad arguments (argparse).
+    """
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.sparql",
+        description="p50/p99 latency and throughput of three SPARQL queries through our "
+        "/sparql and through `oxigraph serve` holding the same export, in one run.",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="paper's graph and 10k cases, short measurements"
+    )
+    parser.add_argument(
+        "--sizes",
+        type=lambda s: [parse_size(x) for x in s.split(",")],
+        help="comma-separated: paper,10k,100k (default) or numbers",
+    )
+    parser.add_argument("--concurrency", default="1,16", help="comma-separated client counts")
+    parser.add_argument("--queries", nargs="*", type=Path, help="query files (default: all)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--base-seconds", type=float, help="shortest measurement (default 5)")
+    parser.add_argument("--cap-seconds", type=float, help="longest measurement (default 30)")
+    parser.add_argument("--client", default="auto", choices=("auto", "wrk", "asyncio"))
+    parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
+    parser.add_argument("--work-dir", type=Path, help="stores and exports (results-dir/work)")
+    parser.add_argument("--ours-load", default=DEFAULT_OURS_LOAD)
+    parser.add_argument("--ours-add", default=DEFAULT_OURS_ADD)
+    parser.add_argument("--ours-export", default=DEFAULT_OURS_EXPORT)
+    parser.add_argument("--ours-serve", default=DEFAULT_OURS_SERVE)
+    parser.add_argument("--ours-query-path", default="/sparql")
+    parser.add_argument("--ours-probe", default="/ready")
+    parser.add_argument("--no-readme", action="store_true", help="leave bench/README.md alone")
+    args = parser.parse_args(argv)
+    sizes = args.sizes or ([0, 10_000] if args.quick else [0, 10_000, 100_000])
+    queries = args.queries or sorted(QUERIES_DIR.glob("*.rq"))
+    if not queries:
+        parser.error(f"no query files in {QUERIES_DIR}")
+    return Settings(
+        sizes=tuple(sizes),
+        concurrency=tuple(int(c) for c in args.concurrency.split(",")),
+        queries=tuple(queries),
+        seed=args.seed,
+        base_s=args.base_seconds or (2.0 if args.quick else 5.0),
+        cap_s=args.cap_seconds or (8.0 if args.quick else 30.0),
+        client=args.client,
+        work_dir=args.work_dir or args.results_dir / "work",
+        ours_load=args.ours_load,
+        ours_add=args.ours_add,
+        ours_export=args.ours_export,
+        ours_serve=args.ours_serve,
+        ours_query_path=args.ours_query_path,
+        ours_probe=args.ours_probe,
+        readme=not args.no_readme,
+        results_dir=args.results_dir,
+        command="python -m bench.sparql " + shlex.join(argv if argv is not None else sys.argv[1:]),
+    )
+
+
+def _argv(template: str, values: Mapping[str, object]) -> list[str]:
+    """Split a command template, then fill each word (paths with spaces stay one word)."""
+    return [word.format(**values) for word in shlex.split(template)]
+
+
+def _run(template: str, values: Mapping[str, object], env: Mapping[str, str]) -> float:
+    """Run a preparation command; return its wall time in seconds.
+
+    Raises:
+        RuntimeError: when it fails (with its output's tail).
+    """
+    argv = _argv(template, values)
+    start = time.perf_counter()
+    done = subprocess.run(
+        argv, capture_output=True, text=True, check=False, env={**os.environ, **env}
+    )
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"{shlex.join(argv)} failed ({done.returncode}):\n{(done.stdout + done.stderr)[-1500:]}"
+        )
+    return round(time.perf_counter() - start, 2)
+
+
+def _cases_file(settings: Settings, n: int) -> Path:
+    """Return the cached N-Quads file of ``n`` cases, generating it when missing."""
+    path = (
+        settings.results_dir
+        / "data"
+        / f"cases-{n}-seed{settings.seed}-v{casegen.GENERATOR_VERSION}.nq"
+    )
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial")
+        with partial.open("w", encoding="utf-8") as out:
+            casegen.write_cases(out, n, settings.seed)
+        partial.replace(path)
+    return path
+
+
+def _values(**extra: object) -> dict[str, object]:
+    return {"python": sys.executable, "bin": _BIN, "oxigraph": _BIN / "oxigraph", **extra}
+
+
+def _prepare(settings: Settings, n: int) -> tuple[Path, Path, dict[str, float]]:
+    """Build our store and the anchor's store for ``n`` cases; return them and load times.
+
+    Raises:
+        RuntimeError: a preparation command failed.
+    """
+    work = settings.work_dir / f"size-{n}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    ours, anchor, export = work / "ours-store", work / "oxigraph-store", work / "export.nq"
+    env = {"OOS_KG_STORE": "embedded", "OOS_KG_STORE_PATH": str(ours)}
+    times: dict[str, float] = {}
+    times["ours_load_s"] = _run(settings.ours_load, _values(store=ours), env)
+    if n:
+        cases = _cases_file(settings, n)
+        times["ours_add_cases_s"] = _run(settings.ours_add, _values(store=ours, cases=cases), env)
+    times["export_s"] = _run(settings.ours_export, _values(store=ours, export=export), env)
+    times["anchor_load_s"] = _run(ANCHOR_LOAD, _values(store=anchor, export=export), {})
+    return ours, anchor, times
+
+
+def _request(path: str, query: str) -> Request:
+    return Request(
+        "POST",
+        path,
+        {
+            "Content-Type": "application/sparql-query",
+            "Accept": "application/sparql-results+json",
+        },
+        query.encode(),
+    )
+
+
+def _fetch(base_url: str, request: Request, timeout_s: float = 300) -> tuple[float, bytes]:
+    """Send one request; return (seconds, body).
+
+    Raises:
+        urllib.error.URLError: on failure or a non-2xx answer.
+    """
+    req = urllib.request.Request(
+        base_url + request.path,
+        data=request.body,
+        headers=dict(request.headers),
+        method=request.method,
+    )
+    start = time.perf_counter()
+    with urllib.request.urlopen(req, timeout=timeout_s) as response:  # loopback only
+        body = response.read()
+    return time.perf_counter() - start, body
+
+
+def _solutions(body: bytes) -> list[str]:
+    """Return the solutions of a SPARQL JSON result as sorted canonical strings."""
+    bindings = json.loads(body)["results"]["bindings"]
+    return sorted(json.dumps(b, sort_keys=True) for b in bindings)
+
+
+def _duration(settings: Settings, single_s: float, concurrency: int) -> float:
+    cpus = os.cpu_count() or 1
+    wanted = 15 * single_s * max(1.0, concurrency / cpus)
+    return round(min(settings.cap_s, max(settings.base_s, wanted)), 1)
+
+
+def _clients(concurrency: int) -> str:
+    return f"{concurrency} client" + ("s" if concurrency > 1 else "")
+
+
+def _figure(m: Measurement) -> str:
+    return (
+        f"p50 {format_ms(m.p50_ms)}, p99 {format_ms(m.p99_ms)}, "
+        f"{m.throughput_rps:g} req/s (n={m.requests})"
+    )
+
+
+def _measure_query(
+    settings: Settings,
+    servers: Sequence[tuple[RunningServer, Request]],
+    n: int,
+    name: str,
+) -> tuple[list[Row], dict[str, object]]:
+    """Check both servers agree on ``name``'s results, then measure each concurrency."""
+    ours, anchor = servers[0][0], servers[1][0]
+    single: dict[str, float] = {}
+    answers: dict[str, list[str]] = {}
+    for server, req in servers:
+        times = []
+        for _ in range(3):
+            seconds, body = _fetch(server.base_url, req)
+            times.append(seconds)
+        single[server.name] = min(times)
+        answers[server.name] = _solutions(body)
+    same = answers[ours.name] == answers[anchor.name]
+    if not same:
+        logger.warning(
+            "%s on %s: results differ (%d vs %d rows); figures not comparable",
+            name,
+            size_label(n),
+            len(answers[ours.name]),
+            len(answers[anchor.name]),
+        )
+    runs: list[dict[str, object]] = []
+    raw: dict[str, object] = {
+        "rows_ours": len(answers[ours.name]),
+        "rows_anchor": len(answers[anchor.name]),
+        "same_results": same,
+        "single_s": single,
+        "runs": runs,
+    }
+    rows = []
+    for concurrency in settings.concurrency:
+        duration = _duration(settings, max(single.values()), concurrency)
+        halves: dict[str, list[Measurement]] = {ours.name: [], anchor.name: []}
+        # ABBA: each server twice for half the time, so a drift of the machine cancels out
+        for server, req in [*servers, *reversed(servers)]:
+            halves[server.name].append(
+                measure(
+                    server.base_url,
+                    req,
+                    concurrency=concurrency,
+                    duration_s=duration / 2,
+                    timeout_s=120,
+                    client=settings.client,
+                )
+            )
+        got = {server: combine(parts) for server, parts in halves.items()}
+        for server_name, m in got.items():
+            logger.info(
+                "%s %s c=%d %s: %s", size_label(n), name, concurrency, server_name, _figure(m)
+            )
+        mine, theirs = got[ours.name], got[anchor.name]
+        ratio = mine.p50_ms / theirs.p50_ms if theirs.p50_ms else None
+        clean = not (mine.non_2xx or mine.errors or theirs.non_2xx or theirs.errors)
+        note = "" if same and clean else " (results differ or errors: not comparable)"
+        rows.append(
+            Row(
+                benchmark="sparql",
+                what=f"{size_label(n)}, {name}, {_clients(concurrency)}{note}",
+                command=f".venv/bin/python -m bench.sparql --sizes {n or 'paper'}",
+                figure=_figure(mine),
+                anchor=f"oxigraph serve: {_figure(theirs)}",
+                ratio=round(ratio, 3) if ratio is not None else None,
+                ratio_of="p50",
+                target=f"p50 <= {TARGET_P50_RATIO}x",
+                met=(ratio <= TARGET_P50_RATIO and same and clean) if ratio is not None else None,
+            )
+        )
+        runs.append(
+            {
+                "concurrency": concurrency,
+                "duration_s": duration,
+                "ours": mine.as_dict(),
+                "anchor": theirs.as_dict(),
+                "halves": {k: [m.as_dict() for m in v] for k, v in halves.items()},
+            }
+        )
+    return rows, raw
+
+
+def _measure_size(settings: Settings, n: int) -> tuple[list[Row], dict[str, object]]:
+    ours_store, anchor_store, load_times = _prepare(settings, n)
+    logs = settings.work_dir / f"size-{n}" / "logs"
+    ours_port, anchor_port = free_port(), free_port()
+    env = {"OOS_KG_STORE": "embedded", "OOS_KG_STORE_PATH": str(ours_store)}
+    rows: list[Row] = []
+    per_query: dict[str, object] = {}
+    raw: dict[str, object] = {"cases": n, "load": load_times, "queries": per_query}
+    with (
+        run_server(
+            "ours",
+            _argv(settings.ours_serve, _values(store=ours_store, port=ours_port)),
+            port=ours_port,
+            probe_path=settings.ours_probe,
+            log_dir=logs,
+            env=env,
+        ) as ours,
+        run_server(
+            "oxigraph",
+            _argv(ANCHOR_SERVE, _values(store=anchor_store, port=anchor_port)),
+            port=anchor_port,
+            probe_path="/query?query=ASK%7B%7D",
+            log_dir=logs,
+        ) as anc,
+    ):
+        for path in settings.queries:
+            text = path.read_text(encoding="utf-8")
+            servers = [
+                (ours, _request(settings.ours_query_path, text)),
+                (anc, _request("/query", text)),
+            ]
+            query_rows, query_raw = _measure_query(settings, servers, n, path.stem)
+            rows += query_rows
+            per_query[path.stem] = query_raw
+    return rows, raw
+
+
+def run(settings: Settings) -> list[Row]:
+    """Measure every size and write results (and the README table unless told not to).
+
+    Raises:
+        RuntimeError: a preparation command or a server failed.
+    """
+    started = datetime.now(UTC)
+    rows: list[Row] = []
+    per_size: dict[str, object] = {}
+    raw: dict[str, object] = {
+        "settings": {
+            "sizes": list(settings.sizes),
+            "concurrency": list(settings.concurrency),
+            "queries": [p.name for p in settings.queries],
+            "seed": settings.seed,
+            "ours_serve": settings.ours_serve,
+            "client": settings.client,
+        },
+        "sizes": per_size,
+    }
+    for n in settings.sizes:
+        logger.info("preparing %s", size_label(n))
+        size_rows, size_raw = _measure_size(settings, n)
+        rows += size_rows
+        per_size[str(n)] = size_raw
+    path = write_results(
+        "sparql",
+        rows,
+        raw,
+        command=settings.command,
+        started=started,
+        readme=None if not settings.readme else RESULTS_DIR.parent / "README.md",
+        results_dir=settings.results_dir,
+    )
+    logger.info("results in %s", path)
+    return rows
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``python -m bench.sparql``; returns 0, or 1 when a target was missed.
+
+    Raises:
+        SystemExit: on bad arguments.
+    """
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    rows = run(parse_args(argv))
+    return 0 if all(row.met is not False for row in rows) else 1
