@@ -12,12 +12,14 @@
     |   +-- PayloadTooLarge         (413 / exit 2)
     |   +-- QueryTimeout            (503 / exit 1)
     +-- StoreError                  (503 / exit 1)
-        +-- StoreUnavailable        (503 / exit 1)
+    |   +-- StoreUnavailable        (503 / exit 1)
+    +-- InconsistentGraph           (500 / exit 1)   HermiT found the graph inconsistent
 """
 
 from __future__ import annotations
 
 __all__ = [
+    "InconsistentGraph",
     "InputError",
     "LimitExceeded",
     "NotAcceptable",
@@ -140,3 +142,9 @@ class StoreUnavailable(StoreError):
     """The store cannot be reached (remote server down, store not loaded)."""
 
     code = "store_unavailable"
+
+
+class InconsistentGraph(OosKgError):
+    """The ontology and data are logically inconsistent, or the reasoner could not run."""
+
+    code = "inconsistent_graph"
