@@ -1,15 +1,34 @@
-"""Serialise the named graphs of the knowledge graph."""
+"""Serialise the named graphs of the knowledge graph (pyoxigraph writers: fast and exact)."""
 
 from __future__ import annotations
 
-from rdflib import Dataset, Graph, URIRef
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, serialize
+from rdflib import Graph
 
-from oos_kg.namespaces import GRAPH
+from oos_kg.namespaces import GRAPH, OOS, OOSD, OOSSH, SRC
+from oos_kg.store._convert import to_oxigraph_term
 
 __all__ = ["FORMATS", "serialize_graphs"]
 
-FORMATS = {"nquads": "nquads", "trig": "trig", "turtle": "turtle", "jsonld": "json-ld"}
-"""Our format names and rdflib's."""
+FORMATS = {
+    "nquads": RdfFormat.N_QUADS,
+    "trig": RdfFormat.TRIG,
+    "turtle": RdfFormat.TURTLE,
+    "jsonld": RdfFormat.JSON_LD,
+}
+"""Our format names and pyoxigraph's."""
+
+_PREFIXES = {
+    "oos": str(OOS),
+    "oosd": str(OOSD),
+    "oossh": str(OOSSH),
+    "src": str(SRC),
+    "dcterms": "http://purl.org/dc/terms/",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
 
 
 def serialize_graphs(graphs: dict[str, Graph], fmt: str) -> bytes:
@@ -27,23 +46,21 @@ def serialize_graphs(graphs: dict[str, Graph], fmt: str) -> bytes:
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
-    if fmt == "turtle":
-        union = Graph()
-        for graph in graphs.values():
-            union += graph
-        _bind(union)
-        return union.serialize(format="turtle", encoding="utf-8")
-    dataset = Dataset()
+    union = fmt == "turtle"
+    quads = []
     for name, graph in graphs.items():
-        named = dataset.graph(URIRef(str(GRAPH[name])))
-        for triple in graph:
-            named.add(triple)
-    _bind(dataset)
-    return dataset.serialize(format=FORMATS[fmt], encoding="utf-8")
-
-
-def _bind(graph: Graph) -> None:
-    from oos_kg.namespaces import OOS, OOSD, OOSSH, SRC
-
-    for prefix, ns in (("oos", OOS), ("oosd", OOSD), ("src", SRC), ("oossh", OOSSH)):
-        graph.bind(prefix, ns)
+        graph_name = DefaultGraph() if union else NamedNode(str(GRAPH[name]))
+        for s, p, o in graph:
+            quads.append(
+                Quad(
+                    to_oxigraph_term(s),  # type: ignore[arg-type]
+                    to_oxigraph_term(p),  # type: ignore[arg-type]
+                    to_oxigraph_term(o),
+                    graph_name,
+                )
+            )
+    if union:
+        quads = sorted(set(quads), key=str)
+        return serialize([q.triple for q in quads], format=RdfFormat.TURTLE, prefixes=_PREFIXES)
+    kwargs = {"prefixes": _PREFIXES} if fmt in ("trig",) else {}
+    return serialize(quads, format=FORMATS[fmt], **kwargs)
