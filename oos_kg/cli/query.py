@@ -77,7 +77,7 @@ def query(
 
     Example: oos-kg query 'SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g'
     """
-    settings = settings_for(remote=remote, store=store)
+    settings = settings_for(remote=remote, store=store, query_workers=1)
     sparql = sys.stdin.read() if text == "-" else text
     with cli_errors():
         kg = open_store(settings)

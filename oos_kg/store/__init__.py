@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from oos_kg.settings import Settings
+from typing import TYPE_CHECKING
+
 from oos_kg.store.base import Bindings, KgStore
+
+if TYPE_CHECKING:  # settings pull in pydantic; query workers import this package without it
+    from oos_kg.settings import Settings
 
 __all__ = ["Bindings", "KgStore", "open_store"]
 
