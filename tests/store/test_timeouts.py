@@ -42,7 +42,7 @@ def test_cheap_query_is_answered_while_a_slow_one_runs(embedded: EmbeddedStore) 
 
     def slow() -> None:
         try:
-            embedded.query_serialized(EXPLOSIVE, JSON, timeout_s=3.0)
+            embedded.query_serialized(EXPLOSIVE, JSON, timeout_s=4.0)
         except QueryTimeout as exc:
             outcome.append(exc)
 
@@ -51,7 +51,8 @@ def test_cheap_query_is_answered_while_a_slow_one_runs(embedded: EmbeddedStore) 
     time.sleep(0.3)
     started = time.monotonic()
     assert embedded.ask("ASK { ?s ?p ?o }") is True
-    assert time.monotonic() - started < 0.5
+    assert time.monotonic() - started < 1.5
+    assert thread.is_alive()  # answered while the slow query was still running
     thread.join()
     assert len(outcome) == 1
 
