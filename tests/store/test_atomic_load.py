@@ -22,7 +22,7 @@ from oos_kg.store._versions import StoreLayout
 from oos_kg.store.embedded import EmbeddedStore
 
 OOS_KG = str(Path(sys.executable).parent / "oos-kg")
-PRODUCTS = 25_000
+PRODUCTS = 8_000
 
 
 def sizes_on_disk(path: Path) -> dict[str, int]:
@@ -75,7 +75,7 @@ def test_kill_9_during_load_leaves_old_or_new_graphs(
     assert new != old
 
     rng = random.Random(20261126)
-    runs = 8
+    runs = 6
     outcomes = []
     for run in range(runs):
         process = start_load(path, tree)
