@@ -47,10 +47,17 @@ def machine_info() -> dict[str, object]:
         "pyoxigraph": _version("pyoxigraph"),
         "oxigraph": _version("oxigraph"),
         "uvicorn": _version("uvicorn"),
+        "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
     }
 
 
 def machine_label(info: dict[str, object] | None = None) -> str:
-    """Return a short label for a table cell, e.g. ``2 CPU, 23.4 GiB, Intel(R) Xeon(R)``."""
+    """Return a short label for a table cell.
+
+    For example ``2 CPU, 23.4 GiB, Intel(R) Xeon(R) Processor; load 1.2``: the load average
+    over the last 15 minutes when the results were written says how busy the machine was.
+    """
     info = info or machine_info()
-    return f"{info['nproc']} CPU, {info['ram_gib']} GiB, {info['cpu_model']}"
+    load = info.get("load_average_1_5_15")
+    busy = f"; load {load[2]:g}" if isinstance(load, list) and len(load) == 3 else ""
+    return f"{info['nproc']} CPU, {info['ram_gib']} GiB, {info['cpu_model']}{busy}"

@@ -186,6 +186,17 @@ def _cases_file(settings: Settings, n: int) -> Path:
     return path
 
 
+def _ours_env(store: Path) -> dict[str, str]:
+    """Our server's settings: the embedded store at ``store``, and a query time limit far
+    above any benchmark query (with 16 clients a query waits for a worker; the default 10 s
+    limit would turn queueing at 100k cases into 503s, and ``oxigraph serve`` has none)."""
+    return {
+        "OOS_KG_STORE": "embedded",
+        "OOS_KG_STORE_PATH": str(store),
+        "OOS_KG_QUERY_TIMEOUT_S": "300",
+    }
+
+
 def _values(**extra: object) -> dict[str, object]:
     return {"python": sys.executable, "bin": _BIN, "oxigraph": _BIN / "oxigraph", **extra}
 
@@ -200,7 +211,7 @@ def _prepare(settings: Settings, n: int) -> tuple[Path, Path, dict[str, float]]:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     ours, anchor, export = work / "ours-store", work / "oxigraph-store", work / "export.nq"
-    env = {"OOS_KG_STORE": "embedded", "OOS_KG_STORE_PATH": str(ours)}
+    env = _ours_env(ours)
     times: dict[str, float] = {}
     times["ours_load_s"] = _run(settings.ours_load, _values(store=ours), env)
     if n:
@@ -248,9 +259,16 @@ def _solutions(body: bytes) -> list[str]:
 
 
 def _duration(settings: Settings, single_s: float, concurrency: int) -> float:
+    """Return the seconds to measure one server (two halves of ABBA together).
+
+    About 15 single-query times (scaled by clients per CPU) within [base, cap]; but never so
+    short that each half could not finish three rounds of all its clients' queries, so a slow
+    query at 16 clients still yields answers rather than an empty run.
+    """
     cpus = os.cpu_count() or 1
-    wanted = 15 * single_s * max(1.0, concurrency / cpus)
-    return round(min(settings.cap_s, max(settings.base_s, wanted)), 1)
+    per_round = single_s * max(1.0, concurrency / cpus)
+    wanted = min(settings.cap_s, max(settings.base_s, 15 * per_round))
+    return round(max(wanted, 2 * 3 * per_round), 1)
 
 
 def _clients(concurrency: int) -> str:
@@ -352,7 +370,7 @@ def _measure_size(settings: Settings, n: int) -> tuple[list[Row], dict[str, obje
     ours_store, anchor_store, load_times = _prepare(settings, n)
     logs = settings.work_dir / f"size-{n}" / "logs"
     ours_port, anchor_port = free_port(), free_port()
-    env = {"OOS_KG_STORE": "embedded", "OOS_KG_STORE_PATH": str(ours_store)}
+    env = _ours_env(ours_store)
     rows: list[Row] = []
     per_query: dict[str, object] = {}
     raw: dict[str, object] = {"cases": n, "load": load_times, "queries": per_query}
@@ -405,6 +423,7 @@ def run(settings: Settings) -> list[Row]:
         },
         "sizes": per_size,
     }
+    raw["load_average_at_start"] = [round(x, 2) for x in os.getloadavg()]
     for n in settings.sizes:
         logger.info("preparing %s", size_label(n))
         size_rows, size_raw = _measure_size(settings, n)

@@ -17,6 +17,13 @@ from pyoxigraph import NamedNode, RdfFormat, Store
 __all__ = ["main"]
 
 
+def _db(store_dir: Path) -> str:
+    """Return the pyoxigraph directory of a store: the published version of an ``oos-kg``
+    store (``<store>/current/db``, see ``oos_kg.store._versions``), else the folder itself."""
+    published = store_dir / "current" / "db"
+    return str(published if published.is_dir() else store_dir)
+
+
 def _load_files(store_dir: Path) -> None:
     from oos_kg.namespaces import GRAPH
     from oos_kg.resources import graph_sources
@@ -50,13 +57,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.chore == "load-files":
         _load_files(args.store)
     elif args.chore == "add-cases":
-        store = Store(str(args.store))
+        store = Store(_db(args.store))
         store.bulk_load(path=str(args.cases), format=RdfFormat.N_QUADS)
         store.flush()
     elif args.chore == "dump":
-        Store.read_only(str(args.store)).dump(output=str(args.export), format=RdfFormat.N_QUADS)
+        Store.read_only(_db(args.store)).dump(output=str(args.export), format=RdfFormat.N_QUADS)
     else:
-        sys.stdout.write(f"{len(Store.read_only(str(args.store)))}\n")
+        sys.stdout.write(f"{len(Store.read_only(_db(args.store)))}\n")
     return 0
 
 
