@@ -123,10 +123,11 @@ def create_app(settings: Settings, store: KgStore | None = None) -> FastAPI:
 
     from graphql_api.router import create_graphql_router
     from oos_kg.routes import health, sparql
+    from oos_kg.routes import validate as validate_routes
 
     app.include_router(health.router)
     app.include_router(sparql.router)
     app.include_router(create_graphql_router(settings))
+    app.include_router(validate_routes.router)
     mount_static(app)  # YASGUI and GraphiQL assets for the browser pages
-    # Other routers (validation) are included here, one line each.
     return app

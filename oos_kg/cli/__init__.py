@@ -25,4 +25,4 @@ def main() -> None:
 
 
 # Subcommand modules register themselves on `app` when imported; one line each.
-from oos_kg.cli import _version, check, export, load, query, serve  # noqa: E402,F401
+from oos_kg.cli import _version, check, export, generate, load, query, serve, validate  # noqa: E402,F401

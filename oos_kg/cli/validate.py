@@ -1,0 +1,194 @@
+"""``oos-kg validate``: check OOS provision case graphs against a framework's clauses."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+from enum import Enum, StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rdflib import Graph
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from oos_kg.cli import app
+from oos_kg.errors import InputError, OosKgError
+from oos_kg.validation import (
+    FRAMEWORKS,
+    INPUT_FORMATS,
+    CaseReport,
+    CaseValidator,
+    KgFacts,
+    format_for_path,
+    load_kg_facts,
+    parse_case,
+    report_to_json,
+    report_to_rdf,
+    report_to_text,
+)
+from oos_kg.validation._parse import _EXTENSIONS
+
+logger = logging.getLogger(__name__)
+
+FrameworkCode = Enum("FrameworkCode", {code: code for code in FRAMEWORKS}, type=str)  # type: ignore[misc]
+InputFormat = Enum("InputFormat", {n: n for n in ("auto", *INPUT_FORMATS)}, type=str)  # type: ignore[misc]
+AUTO = InputFormat("auto")
+
+
+class OutputFormat(StrEnum):
+    """What ``validate`` prints."""
+
+    text = "text"
+    json = "json"
+    turtle = "turtle"
+
+
+class Lang(StrEnum):
+    """Language of the messages."""
+
+    en = "en"
+    ja = "ja"
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in _EXTENSIONS
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def _facts_with(extra: list[Path]) -> KgFacts:
+    facts = load_kg_facts()
+    if not extra:
+        return facts
+    graph = Graph(bind_namespaces="none")
+    graph += facts.graph
+    for path in extra:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"{path}: {exc.strerror or exc}") from None
+        graph += parse_case(data, format_for_path(path), source=str(path))
+    return KgFacts(graph=graph, clauses=facts.clauses)
+
+
+def _check_one(
+    validator: CaseValidator, path: Path, input_format: str, framework: str
+) -> CaseReport | OosKgError:
+    try:
+        fmt = format_for_path(path) if input_format == "auto" else input_format
+        data = path.read_bytes()
+        return validator.validate(parse_case(data, fmt, source=str(path)), framework)
+    except OosKgError as exc:
+        return exc
+    except OSError as exc:
+        return OosKgError(f"{path}: {exc.strerror or exc}")
+
+
+def _summary(outcomes: list[tuple[Path, CaseReport | OosKgError]]) -> Table:
+    table = Table(title="validation summary")
+    table.add_column("verdict")
+    table.add_column("files", justify="right")
+    verdicts = Counter(
+        "bad input" if isinstance(o, OosKgError) else ("conforms" if o.conforms else "violates")
+        for _, o in outcomes
+    )
+    for verdict in ("conforms", "violates", "bad input"):
+        table.add_row(verdict, str(verdicts.get(verdict, 0)))
+    rules = Counter(r.rule_id for _, o in outcomes if isinstance(o, CaseReport) for r in o.results)
+    for rule, count in sorted(rules.items()):
+        table.add_row(f"  {rule}", str(count))
+    return table
+
+
+@app.command()
+def validate(
+    cases: Annotated[
+        list[Path], typer.Argument(help="case files or directories", show_default=False)
+    ],
+    framework: Annotated[FrameworkCode, typer.Option("--framework", "-f", help="framework")],
+    output: Annotated[OutputFormat, typer.Option("--format", help="output")] = OutputFormat.text,
+    lang: Annotated[Lang, typer.Option("--lang", help="message language")] = Lang.en,
+    input_format: Annotated[
+        InputFormat, typer.Option("--input-format", help="parser; auto picks by extension")
+    ] = AUTO,
+    facts: Annotated[
+        list[Path] | None, typer.Option("--facts", help="extra fact files (e.g. notified items)")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="print only the summary")] = False,
+) -> None:
+    """Validate OOS provision case graphs; exit 0 when all conform, 1 on violations, 2 on bad input.
+
+    Raises:
+        typer.Exit: always, with the exit code.
+    """
+    err = Console(stderr=True)
+    try:
+        validator = CaseValidator(_facts_with(facts or []))
+    except OosKgError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    files = _expand(cases)
+    if not files:
+        err.print("error: no case files found", markup=False)
+        raise typer.Exit(2)
+    outcomes: list[tuple[Path, CaseReport | OosKgError]] = []
+    with Progress(
+        TextColumn("validating"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=len(files) < 2,
+    ) as progress:
+        task = progress.add_task("validate", total=len(files))
+        for path in files:
+            outcomes.append(
+                (path, _check_one(validator, path, input_format.value, framework.value))
+            )
+            progress.advance(task)
+    _print(outcomes, output, lang.value, quiet)
+    if len(files) > 1 and output is OutputFormat.text:
+        Console().print(_summary(outcomes))
+    if any(isinstance(o, OosKgError) for _, o in outcomes):
+        raise typer.Exit(2)
+    raise typer.Exit(0 if all(isinstance(o, CaseReport) and o.conforms for _, o in outcomes) else 1)
+
+
+def _print(
+    outcomes: list[tuple[Path, CaseReport | OosKgError]],
+    output: OutputFormat,
+    lang: str,
+    quiet: bool,
+) -> None:
+    if output is OutputFormat.json:
+        files: list[dict[str, Any]] = []
+        for path, outcome in outcomes:
+            if isinstance(outcome, OosKgError):
+                files.append({"file": str(path), "error": outcome.to_json()["error"]})
+            else:
+                files.append({"file": str(path), **report_to_json(outcome, lang)})
+        conforms = all(f.get("conforms") is True for f in files)
+        typer.echo(json.dumps({"conforms": conforms, "files": files}, ensure_ascii=False, indent=2))
+        return
+    for path, outcome in outcomes:
+        if isinstance(outcome, OosKgError):
+            typer.echo(f"error: {outcome}", err=True)
+        elif quiet:
+            continue
+        elif output is OutputFormat.turtle:
+            if len(outcomes) > 1:
+                typer.echo(f"# ---- {path} ----")
+            typer.echo(report_to_rdf(outcome, "turtle").decode())
+        else:
+            typer.echo(report_to_text(outcome, str(path), lang))

@@ -1,0 +1,53 @@
+"""Validate OOS provision case graphs against the clauses of a framework (SHACL)."""
+
+from __future__ import annotations
+
+from oos_kg.validation._facts import (
+    ClauseInfo,
+    KgFacts,
+    facts_from_graph,
+    facts_from_store,
+    load_kg_facts,
+)
+from oos_kg.validation._frameworks import FRAMEWORKS, Framework, get_framework
+from oos_kg.validation._parse import (
+    INPUT_FORMATS,
+    MAX_CASE_TRIPLES,
+    format_for_media_type,
+    format_for_path,
+    parse_case,
+)
+from oos_kg.validation._render import (
+    REPORT_MEDIA_TYPES,
+    report_to_json,
+    report_to_rdf,
+    report_to_text,
+)
+from oos_kg.validation._rules import Rule, load_shapes, rules_of
+from oos_kg.validation._validator import CaseReport, CaseResult, CaseValidator
+
+__all__ = [
+    "FRAMEWORKS",
+    "INPUT_FORMATS",
+    "MAX_CASE_TRIPLES",
+    "REPORT_MEDIA_TYPES",
+    "CaseReport",
+    "CaseResult",
+    "CaseValidator",
+    "ClauseInfo",
+    "Framework",
+    "KgFacts",
+    "Rule",
+    "format_for_media_type",
+    "format_for_path",
+    "get_framework",
+    "facts_from_graph",
+    "facts_from_store",
+    "load_kg_facts",
+    "load_shapes",
+    "parse_case",
+    "report_to_json",
+    "report_to_rdf",
+    "report_to_text",
+    "rules_of",
+]

@@ -1,0 +1,130 @@
+"""``oos-kg validate`` and ``oos-kg generate-cases``: exit codes, output, formats."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from case_support import EXAMPLES
+from rdflib import Graph
+from rdflib.namespace import RDF, SH
+from typer.testing import CliRunner
+
+from oos_kg.cli import app as cli
+
+EU_OK = EXAMPLES / "eu" / "conforms.ttl"
+EU_48H = EXAMPLES / "eu" / "violates-EU-03-report-within-48h.ttl"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_conforming_case_exits_0() -> None:
+    code, out, _ = run("validate", str(EU_OK), "--framework", "eu")
+    assert code == 0
+    assert "conforms (eu)" in out
+
+
+def test_violation_text_block_names_focus_message_and_clause() -> None:
+    code, out, _ = run("validate", str(EU_48H), "-f", "eu")
+    assert code == 1
+    assert "Violation: EU-03-report-within-48h" in out
+    assert "focus:   https://example.org/oos-cases/" in out
+    assert "within 48 h of supply" in out
+    assert "clause:" in out and "clause-ema-cat-224381-2019-notification" in out
+
+
+def test_messages_in_japanese() -> None:
+    code, out, _ = run("validate", str(EU_48H), "-f", "eu", "--lang", "ja")
+    assert code == 1
+    assert "48時間以内" in out
+
+
+def test_same_case_under_another_framework_gets_that_frameworks_verdict() -> None:
+    code, out, _ = run("validate", str(EU_OK), "-f", "pics", "--format", "json")
+    assert code == 1
+    rules = {r["rule"] for f in json.loads(out)["files"] for r in f["results"]}
+    assert rules and all(r.startswith("PICS-") for r in rules)
+
+
+def test_bad_input_exits_2_with_location(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<urn:a> <urn:b> .\n")
+    code, _, err = run("validate", str(bad), "-f", "eu")
+    assert code == 2
+    assert f"{bad}:1:" in err
+
+
+def test_bad_input_wins_over_violations_and_others_still_reported(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("not turtle")
+    code, out, _ = run("validate", str(EU_48H), str(bad), "-f", "eu", "--format", "json")
+    assert code == 2
+    files = json.loads(out)["files"]
+    assert files[0]["results"][0]["rule"] == "EU-03-report-within-48h"
+    assert files[1]["error"]["code"] == "rdf_syntax_error"
+
+
+def test_unknown_extension_needs_input_format(tmp_path: Path) -> None:
+    case = tmp_path / "case.txt"
+    case.write_bytes(EU_OK.read_bytes())
+    assert run("validate", str(case), "-f", "eu")[0] == 2
+    assert run("validate", str(case), "-f", "eu", "--input-format", "turtle")[0] == 0
+
+
+def test_directory_gives_a_summary_table() -> None:
+    code, out, _ = run("validate", str(EXAMPLES / "eu"), "-f", "eu")
+    assert code == 1
+    assert "validation summary" in out
+    assert "EU-04-acceptance-documented" in out
+
+
+def test_turtle_output_is_the_shacl_report() -> None:
+    code, out, _ = run("validate", str(EU_48H), "-f", "eu", "--format", "turtle")
+    assert code == 1
+    report = Graph().parse(data=out, format="turtle")
+    assert len(list(report.subjects(RDF.type, SH.ValidationReport))) == 1
+    assert len(list(report.subjects(RDF.type, SH.ValidationResult))) == 1
+
+
+def test_jsonld_and_ntriples_cases_get_the_same_verdict(tmp_path: Path) -> None:
+    graph = Graph().parse(EU_48H)
+    for name, fmt in (("case.jsonld", "json-ld"), ("case.nt", "nt"), ("case.rdf", "xml")):
+        path = tmp_path / name
+        path.write_bytes(graph.serialize(format=fmt, encoding="utf-8"))
+        code, out, _ = run("validate", str(path), "-f", "eu", "--format", "json")
+        assert code == 1, name
+        assert [r["rule"] for r in json.loads(out)["files"][0]["results"]] == [
+            "EU-03-report-within-48h"
+        ]
+
+
+def test_unknown_framework_is_refused() -> None:
+    assert run("validate", str(EU_OK), "-f", "mars")[0] == 2
+
+
+def test_generate_cases_is_deterministic_and_its_manifest_holds(tmp_path: Path) -> None:
+    for out in ("a", "b"):
+        code, text, _ = run("generate-cases", "25", "--seed", "7", "--out", str(tmp_path / out))
+        assert code == 0, text
+    manifest = json.loads((tmp_path / "a" / "manifest.json").read_text())
+    assert len(manifest) == 25
+    for entry in manifest:
+        a = (tmp_path / "a" / entry["file"]).read_bytes()
+        assert a == (tmp_path / "b" / entry["file"]).read_bytes()
+    by_framework: dict[str, list[dict[str, str | None]]] = {}
+    for entry in manifest:
+        by_framework.setdefault(str(entry["framework"]), []).append(entry)
+    for framework, entries in by_framework.items():
+        code, out, _ = run(
+            "validate", str(tmp_path / "a" / framework), "-f", framework, "--format", "json"
+        )
+        verdicts = {
+            Path(f["file"]).name: {r["rule"] for r in f["results"]}
+            for f in json.loads(out)["files"]
+        }
+        for entry in entries:
+            expected = {entry["rule"]} if entry["rule"] else set()
+            assert verdicts[Path(str(entry["file"])).name] == expected, entry
