@@ -145,6 +145,7 @@ class PredicateEntry:
     text: str
     iri: str
     line: int
+    col: int
     objects: list[Obj] = field(default_factory=list)
 
 
@@ -157,6 +158,7 @@ class Block:
     line: int
     section: str | None
     predicates: list[PredicateEntry] = field(default_factory=list)
+    end_line: int = 0
 
 
 @dataclass(slots=True)
@@ -297,13 +299,13 @@ class _Parser:
             self.next()
         if self.peek().text != ".":
             self.predicate_list(block.predicates, closing=".")
-        self.expect(".")
+        block.end_line = self.expect(".").line
         self.blocks.append(block)
 
     def predicate_list(self, into: list[PredicateEntry], closing: str) -> None:
         while True:
             verb = self.next()
-            entry = PredicateEntry(verb.text, self.expand(verb.text), verb.line)
+            entry = PredicateEntry(verb.text, self.expand(verb.text), verb.line, verb.col)
             into.append(entry)
             entry.objects.append(self.object())
             while self.peek().text == ",":
@@ -643,3 +645,30 @@ def test_sources_file_is_what_its_tool_writes() -> None:
         "(EXTERNAL for public sources) and run: .venv/bin/python tools/make_sources.py "
         f"{SEED} > data/sources.ttl"
     )
+
+
+@pytest.mark.parametrize("path", TTL_FILES, ids=FILE_IDS)
+def test_block_layout_subject_line_indented_predicates_blank_line_between(path: Path) -> None:
+    turtle = read(path)
+    rel = relpath(path)
+    lines = turtle.text.split("\n")
+    problems = []
+    previous_end = 0
+    for block in turtle.blocks:
+        where = f"{rel}:{block.line}: {block.subject}"
+        between = lines[previous_end : block.line - 1]
+        if previous_end and not any(line == "" for line in between):
+            problems.append(f"{where}: no blank line before the block")
+        previous_end = block.end_line
+        if block.anonymous and block.subject != "[]":
+            continue
+        for entry in block.predicates:
+            if entry.line == block.line or entry.col != 5:
+                problems.append(
+                    f"{where}: line {entry.line}: {entry.text} must start its own line, indented "
+                    "4 spaces, below the subject"
+                )
+                break
+        if not lines[block.end_line - 1].endswith(" ."):
+            problems.append(f"{where}: line {block.end_line}: end the block with ' .'")
+    assert not problems, "\n".join(problems)
