@@ -22,7 +22,7 @@ from oos_kg.store._versions import StoreLayout
 from oos_kg.store.embedded import EmbeddedStore
 
 OOS_KG = str(Path(sys.executable).parent / "oos-kg")
-PRODUCTS = 8_000
+PRODUCTS = 3_000
 
 
 def sizes_on_disk(path: Path) -> dict[str, int]:
@@ -58,6 +58,17 @@ def start_load(store: Path, tree: Path) -> subprocess.Popen[bytes]:
     )
 
 
+def wait_for_build(path: Path, process: subprocess.Popen[bytes]) -> None:
+    """Return once the load has started writing its new version (its folder appears)."""
+    versions = StoreLayout(path).versions
+    before = set(os.listdir(versions)) if versions.exists() else set()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if versions.exists() and set(os.listdir(versions)) - before:
+            return
+        time.sleep(0.001)
+
+
 @pytest.mark.slow
 def test_kill_9_during_load_leaves_old_or_new_graphs(
     sources: tuple[GraphSource, ...], tmp_path: Path
@@ -68,18 +79,21 @@ def test_kill_9_during_load_leaves_old_or_new_graphs(
     old = sizes_on_disk(path)
     tree = big_tree(sources, tmp_path / "big")
 
+    probe = start_load(tmp_path / "probe", tree)  # how long the write phase lasts
+    wait_for_build(tmp_path / "probe", probe)
     started = time.monotonic()
-    assert start_load(tmp_path / "probe", tree).wait(timeout=120) == 0
-    duration = time.monotonic() - started
+    assert probe.wait(timeout=120) == 0
+    window = time.monotonic() - started
     new = sizes_on_disk(tmp_path / "probe")
     assert new != old
 
     rng = random.Random(20261126)
-    runs = 6
+    runs = 5
     outcomes = []
     for run in range(runs):
         process = start_load(path, tree)
-        time.sleep(1.25 * duration * (run + rng.random()) / runs)  # the last may finish
+        wait_for_build(path, process)  # parsing and reasoning are over: the store is written
+        time.sleep(1.2 * window * (run + rng.random()) / runs)  # the last may finish
         process.send_signal(signal.SIGKILL)
         process.wait()
         found = sizes_on_disk(path)
@@ -87,7 +101,7 @@ def test_kill_9_during_load_leaves_old_or_new_graphs(
         outcomes.append("new" if found == new else "old")
         if found == new:  # start again from the old graphs
             load_store(old_store, sources)
-    assert "old" in outcomes  # some kills landed before the swap
+    assert "old" in outcomes  # some kills landed in the middle of writing
 
     assert start_load(path, tree).wait(timeout=120) == 0
     assert sizes_on_disk(path) == new
