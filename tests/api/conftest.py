@@ -6,15 +6,12 @@ The same tests run on the embedded store (worker processes on disk) and on a rem
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-from fastapi import FastAPI
-from store_support import make_source_tree, oxigraph_server
+from store_support import Client, make_source_tree, oxigraph_server
 
 from oos_kg.app import create_app
 from oos_kg.loading import load_store
@@ -24,26 +21,7 @@ from oos_kg.store import KgStore, open_store
 
 ADMIN_TOKEN = "admin-token-for-tests-0123456789"
 
-
-class Client:
-    """A synchronous facade over httpx's ASGI transport (no server, no starlette TestClient)."""
-
-    def __init__(self, app: FastAPI) -> None:
-        self.app = app
-
-    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        async def send() -> httpx.Response:
-            transport = httpx.ASGITransport(app=self.app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-                return await client.request(method, url, **kwargs)
-
-        return asyncio.run(send())
-
-    def get(self, url: str, **kwargs: Any) -> httpx.Response:
-        return self.request("GET", url, **kwargs)
-
-    def post(self, url: str, **kwargs: Any) -> httpx.Response:
-        return self.request("POST", url, **kwargs)
+__all__ = ["ADMIN_TOKEN", "Client"]
 
 
 @pytest.fixture(scope="session")

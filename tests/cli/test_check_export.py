@@ -50,7 +50,9 @@ def _copy_tree(root: Path, tmp_path: Path) -> Path:
 def test_check_names_file_line_and_column_of_a_syntax_error(root: Path, tmp_path: Path) -> None:
     copy = _copy_tree(root, tmp_path)
     path = copy / "data" / "products.ttl"
-    path.write_text(path.read_text(encoding="utf-8") + "\noosd:broken oos:brandName ;\n", encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "\noosd:broken oos:brandName ;\n", encoding="utf-8"
+    )
     result = runner.invoke(app, ["check", "--root", str(copy), "--no-reason"])
     assert result.exit_code == 2
     last_line = len(path.read_text(encoding="utf-8").splitlines())
@@ -58,7 +60,9 @@ def test_check_names_file_line_and_column_of_a_syntax_error(root: Path, tmp_path
     assert "Traceback" not in result.output
 
 
-def test_check_exits_1_and_names_the_shape_when_the_graph_is_wrong(root: Path, tmp_path: Path) -> None:
+def test_check_exits_1_and_names_the_shape_when_the_graph_is_wrong(
+    root: Path, tmp_path: Path
+) -> None:
     copy = _copy_tree(root, tmp_path)
     path = copy / "data" / "products.ttl"
     text = path.read_text(encoding="utf-8")
@@ -70,14 +74,20 @@ def test_check_exits_1_and_names_the_shape_when_the_graph_is_wrong(root: Path, t
     assert "NCT + 8 digits" in result.output
 
 
-@pytest.mark.parametrize(("fmt", "rdf_format"), [("nquads", RdfFormat.N_QUADS), ("trig", RdfFormat.TRIG)])
+@pytest.mark.parametrize(
+    ("fmt", "rdf_format"), [("nquads", RdfFormat.N_QUADS), ("trig", RdfFormat.TRIG)]
+)
 def test_export_writes_every_named_graph(tmp_path: Path, fmt: str, rdf_format: RdfFormat) -> None:
     out = tmp_path / f"kg.{fmt}"
     result = runner.invoke(app, ["export", "--format", fmt, "--output", str(out)])
     assert result.exit_code == 0, result.output
     graphs = {str(q.graph_name.value) for q in parse(path=str(out), format=rdf_format)}
     assert {g.rsplit("/", 1)[-1] for g in graphs} == {
-        "ontology", "products", "regulations", "shapes", "inferred"
+        "ontology",
+        "products",
+        "regulations",
+        "shapes",
+        "inferred",
     }
 
 

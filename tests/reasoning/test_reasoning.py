@@ -37,7 +37,8 @@ def test_product_both_autologous_and_allogeneic_is_inconsistent(
 ) -> None:
     broken = Graph() + facts
     kymriah = next(
-        s for s in broken.subjects(OOS.origin, _product_with_origin("autologous"))
+        s
+        for s in broken.subjects(OOS.origin, _product_with_origin("autologous"))
         if "kymriah" in str(s)
     )
     broken.add((kymriah, OOS.origin, _product_with_origin("allogeneic")))
@@ -75,7 +76,9 @@ def test_materialised_types_include_everything_hermit_infers(
         onto = world.get_ontology("https://w3id.org/oos-kg/check#")
         import io
 
-        onto.load(fileobj=io.BytesIO(union.serialize(format="nt", encoding="utf-8")), format="ntriples")
+        onto.load(
+            fileobj=io.BytesIO(union.serialize(format="nt", encoding="utf-8")), format="ntriples"
+        )
         owlready2.sync_reasoner_hermit(
             world, infer_property_values=False, debug=0, ignore_unsupported_datatypes=True
         )

@@ -68,7 +68,9 @@ def _missing_ja_label(g: Graph) -> None:
 
 
 def _jrct_in_wrong_registry(g: Graph) -> None:
-    trial = next(s for s, o in g.subject_objects(OOS.registryId) if str(o).lower().startswith("jrct"))
+    trial = next(
+        s for s, o in g.subject_objects(OOS.registryId) if str(o).lower().startswith("jrct")
+    )
     g.set((trial, OOS.registry, OOS["registry-clinicaltrials-gov"]))
 
 

@@ -1,0 +1,98 @@
+"""The remote backend against a real ``oxigraph serve``: upload, and outages without restart."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from store_support import Client, free_port, make_source_tree, oxigraph_server
+from typer.testing import CliRunner
+
+from oos_kg.app import create_app
+from oos_kg.cli import app as cli
+from oos_kg.namespaces import GRAPH
+from oos_kg.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+def remote_env(base: str) -> dict[str, str]:
+    return {
+        "OOS_KG_STORE": "remote",
+        "OOS_KG_REMOTE_QUERY_URL": f"{base}/query",
+        "OOS_KG_REMOTE_UPDATE_URL": f"{base}/update",
+    }
+
+
+def test_load_remote_uploads_every_named_graph(tmp_path: Path) -> None:
+    tree = make_source_tree(tmp_path / "sources")
+    with oxigraph_server(tmp_path / "oxigraph") as base:
+        env = {**remote_env(base), "OOS_KG_RESOURCE_ROOT": str(tree)}
+        result = CliRunner().invoke(cli, ["load", "--remote"], env=env)
+        assert result.exit_code == 0, result.output
+        query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        response = httpx.post(
+            f"{base}/query",
+            data={"query": query},
+            headers={"accept": "application/sparql-results+json"},
+        )
+        sizes = {
+            row["g"]["value"]: int(row["n"]["value"])
+            for row in response.json()["results"]["bindings"]
+        }
+        assert sizes[str(GRAPH.regulations)] == 2
+        assert sizes[str(GRAPH.products)] > 2
+        again = CliRunner().invoke(cli, ["load", "--remote"], env=env)  # replaces, never adds
+        assert again.exit_code == 0
+        assert (
+            httpx.post(
+                f"{base}/query",
+                data={"query": query},
+                headers={"accept": "application/sparql-results+json"},
+            ).json()
+            == response.json()
+        )
+
+
+def test_outage_gives_503_fast_and_recovery_needs_no_restart(tmp_path: Path) -> None:
+    tree = make_source_tree(tmp_path / "sources")
+    port, location = free_port(), tmp_path / "oxigraph"
+    base = f"http://127.0.0.1:{port}"
+    settings = Settings(
+        store="remote", remote_query_url=f"{base}/query", remote_update_url=f"{base}/update"
+    )
+    client = Client(create_app(settings))
+    try:
+        check_outage_and_recovery(client, tree, location, port)
+    finally:
+        client.app.state.store.close()
+
+
+def check_outage_and_recovery(client: Client, tree: Path, location: Path, port: int) -> None:
+    base = f"http://127.0.0.1:{port}"
+    with oxigraph_server(location, port):
+        assert client.get("/ready").status_code == 503  # up but empty
+        assert "oos-kg load --remote" in client.get("/ready").json()["error"]["message"]
+        result = CliRunner().invoke(
+            cli, ["load", "--remote"], env={**remote_env(base), "OOS_KG_RESOURCE_ROOT": str(tree)}
+        )
+        assert result.exit_code == 0, result.output
+        assert client.get("/ready").status_code == 200
+        before = client.get("/sparql", params={"query": COUNT}).json()
+
+    started = time.monotonic()
+    ready = client.get("/ready")
+    query = client.get("/sparql", params={"query": COUNT})
+    assert time.monotonic() - started < 5
+    assert ready.status_code == query.status_code == 503
+    assert ready.json()["error"]["code"] == "store_unavailable"
+    assert "unreachable" in query.json()["error"]["message"]
+    assert client.get("/health").status_code == 200
+
+    with oxigraph_server(location, port):  # the same server comes back
+        assert client.get("/ready").status_code == 200
+        assert client.get("/sparql", params={"query": COUNT}).json() == before
