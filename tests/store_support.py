@@ -3,6 +3,7 @@ fixture files and a real ``oxigraph serve`` process on a free loopback port."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import socket
 import subprocess
@@ -11,8 +12,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-import asyncio
 from typing import Any
 
 import httpx
