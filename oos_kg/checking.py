@@ -1,4 +1,4 @@
-"""``oos-kg check``: parse, validate against shapes/kg.ttl, reason, and count what the graph holds."""
+"""``oos-kg check``: parse, validate against shapes/kg.ttl, reason, count what the graph holds."""
 
 from __future__ import annotations
 
@@ -118,7 +118,7 @@ def validate_kg(data: Graph, shapes: Graph) -> list[ShapeProblem]:
         raise ValueError(f"the shapes could not run: {report}")
     problems = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
-        messages = [m for m in report.objects(result, SH.resultMessage)]
+        messages = list(report.objects(result, SH.resultMessage))
         english = [m for m in messages if isinstance(m, RdfLiteral) and m.language in (None, "en")]
         path = report.value(result, SH.resultPath)
         problems.append(
@@ -134,7 +134,7 @@ def validate_kg(data: Graph, shapes: Graph) -> list[ShapeProblem]:
 
 
 def _to_store(graphs: dict[str, Graph]) -> Store:
-    from oos_kg.store._convert import to_oxigraph_term  # noqa: PLC0415
+    from oos_kg.store._convert import to_oxigraph_term
 
     store = Store()
     quads = []
@@ -178,7 +178,8 @@ def missing_translations(graphs: dict[str, Graph]) -> list[str]:
     for name in ("products", "regulations"):
         graph = graphs.get(name, Graph())
         for subject in set(graph.subjects(RDFS.label)):
-            langs = {o.language for o in graph.objects(subject, RDFS.label) if isinstance(o, RdfLiteral)}
+            labels = graph.objects(subject, RDFS.label)
+            langs = {o.language for o in labels if isinstance(o, RdfLiteral)}
             if "en" in langs and "ja" not in langs:
                 missing.add(str(subject))
     return sorted(missing)

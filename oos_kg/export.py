@@ -60,7 +60,10 @@ def serialize_graphs(graphs: dict[str, Graph], fmt: str) -> bytes:
                 )
             )
     if union:
-        quads = sorted(set(quads), key=str)
-        return serialize([q.triple for q in quads], format=RdfFormat.TURTLE, prefixes=_PREFIXES)
-    kwargs = {"prefixes": _PREFIXES} if fmt in ("trig",) else {}
-    return serialize(quads, format=FORMATS[fmt], **kwargs)
+        triples = [q.triple for q in sorted(set(quads), key=str)]
+        out = serialize(triples, format=RdfFormat.TURTLE, prefixes=_PREFIXES)
+    elif fmt == "trig":
+        out = serialize(quads, format=RdfFormat.TRIG, prefixes=_PREFIXES)
+    else:
+        out = serialize(quads, format=FORMATS[fmt])
+    return out or b""

@@ -165,8 +165,10 @@ def infer(ontology: Graph, data: Graph) -> Graph:
             for t in list(known):
                 known |= supers.get(t, set())
             for d in defined:
-                if d.cls not in known and d.parents <= known and all(
-                    (individual, p, v) in data for p, v in d.has_values
+                if (
+                    d.cls not in known
+                    and d.parents <= known
+                    and all((individual, p, v) in data for p, v in d.has_values)
                 ):
                     known.add(d.cls)
             changed = len(known) != before
@@ -175,7 +177,7 @@ def infer(ontology: Graph, data: Graph) -> Graph:
                 inferred.add((individual, RDF.type, t))
     prop_supers = _closure(ontology.subject_objects(RDFS.subPropertyOf))
     for prop, parents in prop_supers.items():
-        for s, o in data.subject_objects(prop):  # type: ignore[arg-type]
+        for s, o in data.subject_objects(prop):
             for parent in parents:
                 if (s, parent, o) not in data:
                     inferred.add((s, parent, o))

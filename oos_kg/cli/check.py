@@ -1,8 +1,9 @@
-"""``oos-kg check``: parse every file, validate the graph, run the reasoner, print the counts."""
+"""``oos-kg check``: parse the files, validate the graph, run the reasoner, print the counts."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -11,19 +12,22 @@ from rich.table import Table
 from oos_kg.cli import app
 from oos_kg.errors import OosKgError
 
+ROOT_HELP = "Folder holding ontology/, data/ and shapes/ (default: the package's)."
+
 
 @app.command()
 def check(
-    reason: bool = typer.Option(
-        True, "--reason/--no-reason", help="Run HermiT (needs Java; takes seconds)."
-    ),
-    root: Path | None = typer.Option(
-        None, "--root", help="Folder holding ontology/, data/ and shapes/ (default: the package's)."
-    ),
-    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON instead of a table."),
-    show_missing: bool = typer.Option(
-        False, "--missing-translations", help="List data resources with no Japanese label."
-    ),
+    reason: Annotated[
+        bool, typer.Option("--reason/--no-reason", help="Run HermiT (needs Java; takes seconds).")
+    ] = True,
+    root: Annotated[Path | None, typer.Option("--root", help=ROOT_HELP)] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the report as JSON instead of a table.")
+    ] = False,
+    show_missing: Annotated[
+        bool,
+        typer.Option("--missing-translations", help="List data resources with no Japanese label."),
+    ] = False,
 ) -> None:
     """Check the knowledge graph and print a summary of what it holds.
 
@@ -59,23 +63,22 @@ def check(
                 "missingTranslations": report.missing_ja,
             }
         )
-        if not report.ok:
-            raise typer.Exit(1)
-        return
-    table = Table(title="oos-kg: what the graph holds")
-    table.add_column("facts")
-    table.add_column("count", justify="right")
-    for key, n in report.counts.items():
-        table.add_row(key, str(n))
-    out.print(table)
-    out.print(f"SHACL (shapes/kg.ttl): {'conforms' if not report.problems else 'VIOLATIONS'}")
-    for problem in report.problems:
-        out.print(f"  {problem}", markup=False, highlight=False)
-    if reason:
-        out.print(f"HermiT: {report.reasoner_error or 'consistent'}", markup=False)
-    out.print(f"data resources with no Japanese label (reported, not guessed): {len(report.missing_ja)}")
-    if show_missing:
-        for iri in report.missing_ja:
-            out.print(f"  {iri}", markup=False, highlight=False)
+    else:
+        table = Table(title="oos-kg: what the graph holds")
+        table.add_column("facts")
+        table.add_column("count", justify="right")
+        for key, n in report.counts.items():
+            table.add_row(key, str(n))
+        out.print(table)
+        out.print(f"SHACL (shapes/kg.ttl): {'conforms' if not report.problems else 'VIOLATIONS'}")
+        for problem in report.problems:
+            out.print(f"  {problem}", markup=False, highlight=False)
+        if reason:
+            out.print(f"HermiT: {report.reasoner_error or 'consistent'}", markup=False)
+        missing = len(report.missing_ja)
+        out.print(f"data resources with no Japanese label (reported, not guessed): {missing}")
+        if show_missing:
+            for iri in report.missing_ja:
+                out.print(f"  {iri}", markup=False, highlight=False)
     if not report.ok:
         raise typer.Exit(1)

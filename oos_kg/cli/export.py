@@ -1,18 +1,20 @@
-"""``oos-kg export``: write the named graphs (inferred included) as N-Quads, TriG, Turtle or JSON-LD."""
+"""``oos-kg export``: write the named graphs (inferred included) in an RDF format."""
 
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
 from oos_kg.cli import app
+from oos_kg.cli.check import ROOT_HELP
 from oos_kg.errors import OosKgError
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     """Formats ``oos-kg export`` writes."""
 
     nquads = "nquads"
@@ -23,13 +25,14 @@ class ExportFormat(str, Enum):
 
 @app.command()
 def export(
-    fmt: ExportFormat = typer.Option(ExportFormat.nquads, "--format", "-f", help="Output format."),
-    root: Path | None = typer.Option(
-        None, "--root", help="Folder holding ontology/, data/ and shapes/ (default: the package's)."
-    ),
-    output: Path | None = typer.Option(
-        None, "--output", "-o", help="File to write; standard output when omitted."
-    ),
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ExportFormat.nquads,
+    root: Annotated[Path | None, typer.Option("--root", help=ROOT_HELP)] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File to write; standard output when omitted."),
+    ] = None,
 ) -> None:
     """Export every named graph of the knowledge graph, built from the Turtle files.
 

@@ -1,4 +1,4 @@
-"""HermiT finds the graph consistent, catches contradictions, and agrees with the materialised types."""
+"""HermiT finds the graph consistent, catches contradictions, agrees with the inferred graph."""
 
 from __future__ import annotations
 
