@@ -20,6 +20,7 @@ from fastapi import FastAPI
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "kg"
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
+ADMIN_TOKEN = "admin-token-for-tests-0123456789"
 
 
 def make_source_tree(target: Path) -> Path:

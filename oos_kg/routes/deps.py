@@ -12,13 +12,16 @@ from oos_kg.store.base import KgStore
 __all__ = ["SettingsDep", "StoreDep", "get_settings_of_app", "get_store"]
 
 
-def get_store(request: Request) -> KgStore:
-    """Return the store ``create_app`` opened (``app.state.store``)."""
+async def get_store(request: Request) -> KgStore:
+    """Return the store ``create_app`` opened (``app.state.store``).
+
+    ``async`` so that FastAPI calls it on the loop rather than in a worker thread.
+    """
     store: KgStore = request.app.state.store
     return store
 
 
-def get_settings_of_app(request: Request) -> Settings:
+async def get_settings_of_app(request: Request) -> Settings:
     """Return the settings ``create_app`` was given (``app.state.settings``)."""
     settings: Settings = request.app.state.settings
     return settings

@@ -82,8 +82,7 @@ async def _query(request: Request, store: StoreDep, settings: SettingsDep) -> Re
         sizes = await run_in_threadpool(store.graph_sizes)
         endpoint = str(request.url.replace(query=None, fragment=None))
         return Response(service_description(endpoint, sizes), media_type="text/turtle")
-    media, result = await run_in_threadpool(
-        store.query_serialized,
+    media, result = await store.aquery_serialized(
         parsed.query,
         acceptable_types(accept),
         default_graph_uris=parsed.default_graph_uris,

@@ -11,6 +11,7 @@ server's main module.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -157,11 +158,24 @@ class _Worker:
     def recv(self) -> Any:
         return self._in.recv()
 
+    def fileno(self) -> int:
+        return self._in.fileno()
+
     def kill(self) -> None:
         self.process.kill()
         self.process.wait(timeout=5)
         self._out.close()
         self._in.close()
+
+
+def _unpack(reply: tuple[Any, ...]) -> Any:
+    """Return a worker's answer, or raise the error it reported."""
+    if reply[0] == "ok":
+        return reply[1]
+    cls = getattr(errors, reply[1], StoreError)
+    if not (isinstance(cls, type) and issubclass(cls, OosKgError)):
+        cls = StoreError
+    raise cls(reply[2])
 
 
 class WorkerPool:
@@ -243,12 +257,54 @@ class WorkerPool:
                 "the query stopped its worker process (too large or too deeply nested?)"
             ) from None
         self._idle.put(worker)
-        if reply[0] == "ok":
-            return reply[1]
-        cls = getattr(errors, reply[1], StoreError)
-        if not (isinstance(cls, type) and issubclass(cls, OosKgError)):
-            cls = StoreError
-        raise cls(reply[2])
+        return _unpack(reply)
+
+    async def acall(self, message: tuple[Any, ...], timeout_s: float) -> Any:
+        """Like :meth:`call`, awaiting the answer on the event loop instead of a thread.
+
+        A request that finds no idle worker waits for one in a thread, as :meth:`call` does.
+
+        Raises:
+            As :meth:`call`.
+        """
+        if self._closed:
+            raise StoreError("the store is closed")
+        self._start()
+        try:
+            worker = self._idle.get_nowait()
+        except queue.Empty:
+            return await asyncio.to_thread(self.call, message, timeout_s)
+        loop = asyncio.get_running_loop()
+        readable: asyncio.Future[None] = loop.create_future()
+        fd = worker.fileno()
+
+        def wake() -> None:
+            if not readable.done():
+                readable.set_result(None)
+
+        try:
+            worker.send(message)
+            loop.add_reader(fd, wake)
+            try:
+                await asyncio.wait_for(readable, timeout_s)
+            finally:
+                loop.remove_reader(fd)
+            reply = worker.recv()
+        except TimeoutError:
+            self._replace(worker)
+            raise QueryTimeout(
+                f"the query ran longer than {timeout_s:g} s and was stopped"
+            ) from None
+        except (EOFError, OSError, BrokenPipeError):
+            self._replace(worker)
+            raise QueryError(
+                "the query stopped its worker process (too large or too deeply nested?)"
+            ) from None
+        except BaseException:  # cancelled: the worker's state is unknown
+            self._replace(worker)
+            raise
+        self._idle.put(worker)
+        return _unpack(reply)
 
     def close(self) -> None:
         """Kill every worker."""

@@ -71,6 +71,22 @@ class KgStore(Protocol):
         """
         ...
 
+    async def aquery_serialized(
+        self,
+        query: str,
+        media_types: Sequence[str],
+        *,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+        timeout_s: float | None = None,
+    ) -> tuple[str, bytes]:
+        """:meth:`query_serialized` for async callers (the HTTP routes); never blocks the loop.
+
+        Raises:
+            As :meth:`query_serialized`.
+        """
+        ...
+
     def update(self, update: str, *, timeout_s: float | None = None) -> None:
         """Check and run an untrusted SPARQL Update (atomic: on failure nothing changes).
 

@@ -88,6 +88,30 @@ class EmbeddedStore:
         media, body = self._pool.call(message, self._limit(timeout_s))
         return str(media), bytes(body)
 
+    async def aquery_serialized(
+        self,
+        query: str,
+        media_types: Sequence[str],
+        *,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+        timeout_s: float | None = None,
+    ) -> tuple[str, bytes]:
+        """:meth:`query_serialized`, awaiting the worker on the event loop (no thread hop).
+
+        Raises:
+            QueryError, NotAcceptable, QueryTimeout, StoreUnavailable.
+        """
+        message = (
+            "query",
+            query,
+            tuple(media_types),
+            tuple(default_graph_uris),
+            tuple(named_graph_uris),
+        )
+        media, body = await self._pool.acall(message, self._limit(timeout_s))
+        return str(media), bytes(body)
+
     def update(self, update: str, *, timeout_s: float | None = None) -> None:
         """Apply an untrusted update to a copy of the store, then publish the copy.
 

@@ -7,6 +7,8 @@ workers are ended on time.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import threading
 from collections.abc import Mapping, Sequence
 
@@ -58,6 +60,27 @@ class MemoryStore:
             default_graph_uris=default_graph_uris,
             named_graph_uris=named_graph_uris,
             allowed_hosts=self._allowed_hosts,
+        )
+
+    async def aquery_serialized(
+        self,
+        query: str,
+        media_types: Sequence[str],
+        *,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+        timeout_s: float | None = None,
+    ) -> tuple[str, bytes]:
+        """Run :meth:`query_serialized` in a thread. Raises: as that method."""
+        return await asyncio.to_thread(
+            functools.partial(
+                self.query_serialized,
+                query,
+                media_types,
+                default_graph_uris=default_graph_uris,
+                named_graph_uris=named_graph_uris,
+                timeout_s=timeout_s,
+            )
         )
 
     def update(self, update: str, *, timeout_s: float | None = None) -> None:  # noqa: ARG002

@@ -10,6 +10,8 @@ Fuseki, apply all or nothing.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
@@ -175,6 +177,27 @@ class RemoteStore:
         if not self._update_url:
             raise StoreError("no update endpoint configured (OOS_KG_REMOTE_UPDATE_URL)")
         self._post(self._update_url, {"update": text}, "*/*", self._limit(timeout_s), "update")
+
+    async def aquery_serialized(
+        self,
+        query: str,
+        media_types: Sequence[str],
+        *,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+        timeout_s: float | None = None,
+    ) -> tuple[str, bytes]:
+        """Run :meth:`query_serialized` in a thread. Raises: as that method."""
+        return await asyncio.to_thread(
+            functools.partial(
+                self.query_serialized,
+                query,
+                media_types,
+                default_graph_uris=default_graph_uris,
+                named_graph_uris=named_graph_uris,
+                timeout_s=timeout_s,
+            )
+        )
 
     def update(self, update: str, *, timeout_s: float | None = None) -> None:
         """Check an untrusted update, then send it.

@@ -11,17 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from store_support import Client, make_source_tree, oxigraph_server
+from store_support import ADMIN_TOKEN, Client, make_source_tree, oxigraph_server
 
 from oos_kg.app import create_app
 from oos_kg.loading import load_store
 from oos_kg.resources import GraphSource, graph_sources
 from oos_kg.settings import Settings
 from oos_kg.store import KgStore, open_store
-
-ADMIN_TOKEN = "admin-token-for-tests-0123456789"
-
-__all__ = ["ADMIN_TOKEN", "Client"]
 
 
 @pytest.fixture(scope="session")

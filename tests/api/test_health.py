@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import Client
+from store_support import Client
 
 from oos_kg.app import create_app
 from oos_kg.settings import Settings

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
+import time
 from urllib.parse import quote
 
+import httpx
 import pytest
-from conftest import Client
 from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
+from store_support import Client
 
+from oos_kg.app import create_app
 from oos_kg.namespaces import GRAPH, OOS
+from oos_kg.settings import Settings
+from oos_kg.store import KgStore
 
 COUNT_SUBSTANCES = f"SELECT (COUNT(?s) AS ?n) WHERE {{ ?s a <{OOS.ActiveSubstance}> }}"
 SUBSTANCES = (
@@ -236,3 +242,34 @@ def test_query_in_url_encoded_get_survives_reserved_characters(client: Client) -
     query = 'SELECT ?x WHERE { BIND("a&b=c#d+e" AS ?x) }'
     response = client.get(f"/sparql?query={quote(query, safe='')}")
     assert response.json()["results"]["bindings"][0]["x"]["value"] == "a&b=c#d+e"
+
+
+EXPLOSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def test_slow_query_gets_503_on_time_while_a_cheap_one_is_answered(
+    backend: tuple[Settings, KgStore],
+) -> None:
+    settings, store = backend
+    if settings.store != "embedded":
+        pytest.skip("a remote server keeps computing after our timeout; not ours to burn")
+    app = create_app(settings.model_copy(update={"query_timeout_s": 2.0}), store=store)
+
+    async def both() -> tuple[httpx.Response, httpx.Response, float]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            slow = asyncio.create_task(client.get("/sparql", params={"query": EXPLOSIVE}))
+            await asyncio.sleep(0.3)
+            started = time.monotonic()
+            cheap = await client.get("/sparql", params={"query": COUNT_SUBSTANCES})
+            cheap_time = time.monotonic() - started
+            assert not slow.done()
+            return await slow, cheap, cheap_time
+
+    started = time.monotonic()
+    slow, cheap, cheap_time = asyncio.run(both())
+    assert 1.9 < time.monotonic() - started < 4.0
+    assert slow.status_code == 503
+    assert slow.json()["error"]["code"] == "query_timeout"
+    assert cheap.status_code == 200
+    assert cheap_time < 1.5

@@ -6,7 +6,7 @@ import json
 from collections.abc import AsyncIterator
 
 import pytest
-from conftest import ADMIN_TOKEN, Client
+from store_support import ADMIN_TOKEN, Client
 
 from oos_kg.app import create_app
 from oos_kg.namespaces import GRAPH
