@@ -12,16 +12,14 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import partial
 
-import anyio.to_thread
 from pyoxigraph import Literal, NamedNode
 from strawberry.dataloader import DataLoader
 
 from graphql_api._sparql import Term, bind, load_query
 from oos_kg.store.base import Bindings, KgStore
 
-__all__ = ["Record", "RecordLoaders", "StoreRunner", "in_hours"]
+__all__ = ["Record", "RecordLoaders", "StoreRunner", "in_hours", "make_record"]
 
 _DURATION = re.compile(
     r"(?P<sign>-?)P(?:(?P<Y>\d+)Y)?(?:(?P<M>\d+)M)?(?:(?P<D>\d+)D)?"
@@ -57,8 +55,8 @@ class Record:
     values: dict[str, tuple[Term, ...]] = field(default_factory=dict)
 
     def terms(self, key: str) -> tuple[Term, ...]:
-        """Return every value of ``key``, sorted by their text (so answers are stable)."""
-        return tuple(sorted(self.values.get(key, ()), key=lambda term: (term.value, str(term))))
+        """Return every value of ``key``, sorted by their text (as :func:`make_record` sorts)."""
+        return self.values.get(key, ())
 
     def text(self, key: str) -> str | None:
         """Return the first value of ``key`` as text, or ``None``."""
@@ -110,8 +108,25 @@ class Record:
             return None
 
 
+def make_record(iri: str, values: dict[str, list[Term]]) -> Record:
+    """Return the record of ``iri`` with each key's values sorted by text, duplicates dropped."""
+    return Record(
+        iri,
+        {
+            key: tuple(sorted(set(terms), key=lambda term: (term.value, str(term))))
+            for key, terms in values.items()
+        },
+    )
+
+
 class StoreRunner:
-    """Runs SELECT queries on a :class:`KgStore` off the event loop, with the query time limit."""
+    """Runs SELECT queries on a :class:`KgStore` with the query time limit.
+
+    The call is made on the event loop's thread, not in a worker thread: the type queries are
+    small and bounded (milliseconds), a thread hop per query cost more than the query itself
+    under load, and running them in order keeps the batching of each level deterministic, so a
+    document costs the same number of queries whatever its page size.
+    """
 
     def __init__(self, store: KgStore, timeout_s: float) -> None:
         self._store = store
@@ -123,8 +138,7 @@ class StoreRunner:
         Raises:
             QueryError, QueryTimeout, StoreUnavailable: as the store raises them.
         """
-        call = partial(self._store.select, query, timeout_s=self._timeout_s)
-        return await anyio.to_thread.run_sync(call)
+        return self._store.select(query, timeout_s=self._timeout_s)
 
     async def select_named(self, name: str, values: dict[str, object]) -> list[Bindings]:
         """Bind ``values`` into ``queries/<name>.rq`` and run it.
@@ -136,40 +150,52 @@ class StoreRunner:
 
 
 def _record_batch(
-    runner: StoreRunner, name: str
+    runner: StoreRunner, name: str, fields: frozenset[str] | None
 ) -> Callable[[list[str]], Awaitable[list[Record | None]]]:
+    wanted = None if fields is None else [Literal(field) for field in sorted(fields)]
+
     async def load(keys: list[str]) -> list[Record | None]:
-        rows = await runner.select_named(name, {"s": [NamedNode(key) for key in keys]})
+        unique = list(dict.fromkeys(keys))
+        rows = await runner.select_named(
+            name, {"s": [NamedNode(key) for key in unique], "key": wanted}
+        )
         grouped: dict[str, dict[str, list[Term]]] = {}
         for row in rows:
             values = grouped.setdefault(row["s"].value, {})
             values.setdefault(row["key"].value, []).append(row["value"])
-        return [
-            Record(key, {k: tuple(v) for k, v in grouped[key].items()}) if key in grouped else None
-            for key in keys
-        ]
+        return [make_record(key, grouped[key]) if key in grouped else None for key in keys]
 
     return load
 
 
 class RecordLoaders:
-    """One :class:`DataLoader` per type query, made on first use, for one request."""
+    """One :class:`DataLoader` per type query and set of keys, made on first use, per request.
+
+    Objects of one type on one level ask for the same keys (their fields are selected once in
+    the document), so each level of each type is one query. The loaders do not cache across
+    levels: every level that reaches a type queries it once, so the count of queries depends on
+    the document's shape only, never on how many objects a page holds or which were seen before.
+    """
 
     def __init__(self, runner: StoreRunner) -> None:
         self._runner = runner
-        self._loaders: dict[str, DataLoader[str, Record | None]] = {}
+        self._loaders: dict[tuple[str, frozenset[str] | None], DataLoader[str, Record | None]] = {}
 
-    def __getitem__(self, name: str) -> DataLoader[str, Record | None]:
-        """Return the loader of ``queries/<name>.rq`` (a type query binding ``?s``)."""
-        loader = self._loaders.get(name)
+    def loader(
+        self, name: str, keys: frozenset[str] | None = None
+    ) -> DataLoader[str, Record | None]:
+        """Return the loader of ``queries/<name>.rq`` fetching ``keys`` (all when ``None``)."""
+        loader = self._loaders.get((name, keys))
         if loader is None:
-            loader = DataLoader(load_fn=_record_batch(self._runner, name))
-            self._loaders[name] = loader
+            loader = DataLoader(load_fn=_record_batch(self._runner, name, keys), cache=False)
+            self._loaders[(name, keys)] = loader
         return loader
 
-    async def records(self, name: str, iris: list[str]) -> list[Record]:
+    async def records(
+        self, name: str, iris: list[str], keys: frozenset[str] | None = None
+    ) -> list[Record]:
         """Return the records of ``iris`` (those that exist), in the order given."""
         if not iris:
             return []
-        found = await self[name].load_many(iris)
+        found = await self.loader(name, keys).load_many(iris)
         return [record for record in found if record is not None]

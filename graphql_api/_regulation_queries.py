@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import strawberry
 from pyoxigraph import Literal
 
-from graphql_api._records import Record
+from graphql_api._records import make_record
 from graphql_api._sparql import Term, iri
 from graphql_api.context import OosInfo
 from graphql_api.types.common import load_objects
@@ -65,7 +65,7 @@ async def compare_jurisdictions(
         code = code_of(row["code"].value) if "code" in row else None
         if code is not None and code in codes and "cell" in row:
             cells_of[name].append((code, row["cell"].value))
-    found = await load_objects(info, "aspect", order, ComparisonAspect.from_record)
+    found = await load_objects(info, "aspect", order, ComparisonAspect.from_record, every_key=True)
     chosen = [a for a in found if not aspects or _matches(a, aspects)]
     wanted = sorted({cell for a in chosen for _, cell in cells_of[a.id]})
     records = {r.iri: r for r in await info.context.loaders.records("cell", wanted)}
@@ -98,14 +98,15 @@ async def find_obligations(
 
 
 async def find_frameworks(
-    info: OosInfo, codes: Sequence[JurisdictionCode] | None
+    info: OosInfo, codes: Sequence[JurisdictionCode] | None, *, every_key: bool = False
 ) -> list[Framework]:
-    """The frameworks of the given codes (all when ``None``), by code."""
+    """The frameworks of the given codes (all when ``None``), by code (``every_key``: fetch
+    every field, for frameworks used beyond the current selection)."""
     rows = await info.context.runner.select_named(
         "frameworks", {"code": [Literal(c.value) for c in codes] if codes else None}
     )
     return await load_objects(
-        info, "framework", [r["s"].value for r in rows], Framework.from_record
+        info, "framework", [r["s"].value for r in rows], Framework.from_record, every_key=every_key
     )
 
 
@@ -127,26 +128,30 @@ async def framework_diff(
     """
     if source is target:
         raise QueryError("from and to must be different frameworks")
-    frameworks = {f.code: f for f in await find_frameworks(info, [source, target])}
+    found = await find_frameworks(info, [source, target], every_key=True)
+    frameworks = {f.code: f for f in found}
     before, after = frameworks.get(source), frameworks.get(target)
     links = [
         *(before.record.links("obligation") if before else []),
         *(after.record.links("obligation") if after else []),
     ]
-    obligations = await load_objects(info, "obligation", links, Obligation.from_record)
+    obligations = await load_objects(
+        info, "obligation", links, Obligation.from_record, every_key=True
+    )
     by_role: dict[str, dict[str, list[Obligation]]] = defaultdict(lambda: defaultdict(list))
     for obligation in obligations:
         side = "from" if before and obligation.record.link("framework") == before.id else "to"
         for bearer in obligation.record.links("role"):
             if role is None or bearer == role.value:
                 by_role[bearer][side].append(obligation)
-    roles = await load_objects(info, "concept", sorted(by_role), Role.from_record)
+    roles = await load_objects(info, "concept", sorted(by_role), Role.from_record, every_key=True)
     diffs = [
         RoleDiff(role=r, from_obligations=by_role[r.id]["from"], to_obligations=by_role[r.id]["to"])
         for r in roles
     ]
-    aspects = await compare_jurisdictions(info, None, [source, target])
-    return FrameworkDiff(from_framework=before, to_framework=after, roles=diffs, aspects=aspects)
+    return FrameworkDiff(
+        from_framework=before, to_framework=after, roles=diffs, codes=(source, target)
+    )
 
 
 async def streamlining_items(
@@ -167,10 +172,7 @@ async def streamlining_items(
     grouped: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
     for row in rows:
         grouped[row["s"].value][row["key"].value].append(row["value"])
-    items = [
-        StreamliningItem.from_record(Record(s, {k: tuple(v) for k, v in values.items()}))
-        for s, values in grouped.items()
-    ]
+    items = [StreamliningItem.from_record(make_record(s, values)) for s, values in grouped.items()]
 
     def key(item: StreamliningItem) -> tuple[str, int, bool, int, str]:
         timing_rank = TIMING_ORDER.index(item.timing) if item.timing else len(TIMING_ORDER)

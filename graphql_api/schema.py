@@ -23,7 +23,13 @@ from graphql_api import _regulation_queries as regulation
 from graphql_api._sparql import iri
 from graphql_api.context import OosInfo
 from graphql_api.errors import is_expected, mask_unexpected_errors
-from graphql_api.types.common import PageInfo, decode_cursor, encode_cursor, load_objects
+from graphql_api.types.common import (
+    PageInfo,
+    decode_cursor,
+    encode_cursor,
+    load_objects,
+    selections_at,
+)
 from graphql_api.types.comparison import (
     ComparisonRow,
     FrameworkDiff,
@@ -106,15 +112,20 @@ class Query:
         iris = [row["s"].value for row in rows]
         size = limit if first is None else first
         page = iris[start : start + size]
-        nodes = await load_objects(info, "product", page, Product.from_record)
+        wanted = selections_at(info, "edges", "node")
+        nodes = (
+            await load_objects(info, "product", page, Product.from_record, selections=wanted)
+            if wanted or selections_at(info, "edges")
+            else []
+        )
         edges = [ProductEdge(node=n, cursor=encode_cursor(start + i)) for i, n in enumerate(nodes)]
         return ProductConnection(
             edges=edges,
             page_info=PageInfo(
                 has_next_page=start + len(page) < len(iris),
                 has_previous_page=start > 0,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
+                start_cursor=encode_cursor(start) if page else None,
+                end_cursor=encode_cursor(start + len(page) - 1) if page else None,
             ),
             total_count=len(iris),
         )

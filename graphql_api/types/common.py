@@ -7,7 +7,9 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import strawberry
+from graphql import FieldNode, SelectionNode
 
+from graphql_api._fields import keys_for
 from graphql_api._records import Record
 from graphql_api.context import OosInfo
 from oos_kg.errors import QueryError
@@ -20,6 +22,7 @@ __all__ = [
     "encode_cursor",
     "load_object",
     "load_objects",
+    "selections_at",
     "sources_of",
 ]
 
@@ -27,17 +30,67 @@ T = TypeVar("T")
 
 
 async def load_objects(
-    info: OosInfo, name: str, iris: list[str], build: Callable[[Record], T]
+    info: OosInfo,
+    name: str,
+    iris: list[str],
+    build: Callable[[Record], T],
+    *,
+    selections: list[SelectionNode] | None = None,
+    extra: tuple[str, ...] = (),
+    every_key: bool = False,
 ) -> list[T]:
-    """Load the records of ``iris`` through the ``name`` loader and build an object from each."""
-    return [build(record) for record in await info.context.loaders.records(name, iris)]
+    """Load the records of ``iris`` through the ``name`` loader and build an object from each.
+
+    Only the keys the objects' selected fields read are fetched: those under the current field
+    unless ``selections`` says where they are, plus ``extra`` (keys the resolver itself reads);
+    ``every_key`` fetches all (for objects used beyond the current selection).
+    """
+    if not iris:
+        return []
+    keys = None
+    if not every_key:
+        chosen = selections if selections is not None else _current_selections(info)
+        keys = keys_for(name, chosen, extra)
+    records = await info.context.loaders.records(name, iris, keys)
+    return [build(record) for record in records]
+
+
+def _current_selections(info: OosInfo) -> list[SelectionNode]:
+    return [
+        selection
+        for node in info._raw_info.field_nodes
+        if node.selection_set is not None
+        for selection in node.selection_set.selections
+    ]
+
+
+def selections_at(info: OosInfo, *path: str) -> list[SelectionNode]:
+    """Return the selections found below ``path`` (field names) under the current field.
+
+    A fragment on the way keeps the fragment itself, so the caller reads every key.
+    """
+    level = _current_selections(info)
+    for name in path:
+        below: list[SelectionNode] = []
+        for selection in level:
+            if not isinstance(selection, FieldNode):
+                below.append(selection)
+            elif selection.name.value == name and selection.selection_set is not None:
+                below.extend(selection.selection_set.selections)
+        level = below
+    return level
 
 
 async def load_object(
-    info: OosInfo, name: str, iri: str | None, build: Callable[[Record], T]
+    info: OosInfo,
+    name: str,
+    iri: str | None,
+    build: Callable[[Record], T],
+    *,
+    extra: tuple[str, ...] = (),
 ) -> T | None:
     """Load one record (``None`` for no IRI or an unknown one) and build its object."""
-    found = await load_objects(info, name, [iri] if iri else [], build)
+    found = await load_objects(info, name, [iri] if iri else [], build, extra=extra)
     return found[0] if found else None
 
 

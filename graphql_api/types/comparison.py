@@ -107,7 +107,13 @@ class FrameworkDiff:
     from_framework: Framework | None
     to_framework: Framework | None
     roles: list[RoleDiff]
-    aspects: list[ComparisonRow]
+    codes: strawberry.Private[tuple[JurisdictionCode, JurisdictionCode]]
+
+    @strawberry.field(description="Table 2 (and Table 6) for the two frameworks, aspect by aspect.")
+    async def aspects(self, info: OosInfo) -> list[ComparisonRow]:
+        from graphql_api._regulation_queries import compare_jurisdictions
+
+        return await compare_jurisdictions(info, None, list(self.codes))
 
 
 @strawberry.type(description="An item of Table 5: a task of an OOS clinical trial.")

@@ -128,14 +128,22 @@ class Framework:
     @strawberry.field(description="Its obligations, optionally of one role.")
     async def obligations(self, info: OosInfo, role: RoleCode | None = None) -> list[Obligation]:
         found = await load_objects(
-            info, "obligation", self.record.links("obligation"), Obligation.from_record
+            info,
+            "obligation",
+            self.record.links("obligation"),
+            Obligation.from_record,
+            extra=("role",),
         )
         return [o for o in found if role is None or role.value in o.record.links("role")]
 
     @strawberry.field(description="Who is eligible under it, criterion by criterion.")
     async def eligibility(self, info: OosInfo) -> list[EligibilityCriterion]:
         found = await load_objects(
-            info, "criterion", self.record.links("criterion"), EligibilityCriterion.from_record
+            info,
+            "criterion",
+            self.record.links("criterion"),
+            EligibilityCriterion.from_record,
+            extra=("number",),
         )
         return sorted(found, key=lambda c: (c.number is None, c.number or 0, c.id))
 

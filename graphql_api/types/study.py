@@ -90,7 +90,11 @@ class Study:
         self, info: OosInfo, measure: Measure | None = None, arm: ArmKind | None = None
     ) -> list[OutcomeMeasure]:
         found = await load_objects(
-            info, "measurement", self.record.links("measurement"), OutcomeMeasure.from_record
+            info,
+            "measurement",
+            self.record.links("measurement"),
+            OutcomeMeasure.from_record,
+            extra=("measure", "arm"),
         )
         return [
             m
