@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, replace
 from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,13 +26,16 @@ from oos_kg.validation import (
     INPUT_FORMATS,
     CaseReport,
     CaseValidator,
+    FastValidator,
     KgFacts,
+    UnsupportedShape,
     format_for_path,
     load_kg_facts,
     parse_case,
     report_to_json,
     report_to_rdf,
     report_to_text,
+    validate_bytes,
 )
 from oos_kg.validation._parse import _EXTENSIONS
 
@@ -45,6 +52,14 @@ class OutputFormat(StrEnum):
     text = "text"
     json = "json"
     turtle = "turtle"
+
+
+class Engine(StrEnum):
+    """Which validator runs: pyshacl, the compiled fast path, or fast unless --format turtle."""
+
+    auto = "auto"
+    pyshacl = "pyshacl"
+    fast = "fast"
 
 
 class Lang(StrEnum):
@@ -82,16 +97,73 @@ def _facts_with(extra: list[Path]) -> KgFacts:
 
 
 def _check_one(
-    validator: CaseValidator, path: Path, input_format: str, framework: str
+    validator: CaseValidator | FastValidator, path: Path, input_format: str, framework: str
 ) -> CaseReport | OosKgError:
     try:
         fmt = format_for_path(path) if input_format == "auto" else input_format
         data = path.read_bytes()
+        if isinstance(validator, FastValidator):
+            return validate_bytes(validator, data, fmt, framework, source=str(path))
         return validator.validate(parse_case(data, fmt, source=str(path)), framework)
     except OosKgError as exc:
         return exc
     except OSError as exc:
-        return OosKgError(f"{path}: {exc.strerror or exc}")
+        return InputError(f"{path}: {exc.strerror or exc}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Failure:
+    """A picklable stand-in for an error raised in a worker process."""
+
+    code: str
+    message: str
+    exit_code: int
+
+
+def _chunk_worker(
+    paths: list[Path], input_format: str, framework: str, facts: list[Path]
+) -> list[CaseReport | _Failure]:
+    validator = FastValidator(_facts_with(facts))
+    out: list[CaseReport | _Failure] = []
+    for path in paths:
+        outcome = _check_one(validator, path, input_format, framework)
+        if isinstance(outcome, OosKgError):
+            out.append(_Failure(outcome.code, str(outcome), outcome.exit_code))
+        else:
+            out.append(replace(outcome, report_graph=None))  # type: ignore[arg-type]
+    return out
+
+
+def _restore(outcome: CaseReport | _Failure) -> CaseReport | OosKgError:
+    if isinstance(outcome, CaseReport):
+        return outcome
+    error = InputError(outcome.message)
+    error.code = outcome.code
+    error.exit_code = outcome.exit_code
+    return error
+
+
+def _run_parallel(
+    files: list[Path],
+    input_format: str,
+    framework: str,
+    facts: list[Path],
+    jobs: int,
+    advance: Callable[[int], None],
+) -> list[CaseReport | OosKgError]:
+    size = max(50, min(500, len(files) // (jobs * 4) or 1))
+    chunks = [files[i : i + size] for i in range(0, len(files), size)]
+    results: list[list[CaseReport | OosKgError]] = [[] for _ in chunks]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {
+            pool.submit(_chunk_worker, chunk, input_format, framework, facts): i
+            for i, chunk in enumerate(chunks)
+        }
+        for future in as_completed(futures):
+            index = futures[future]
+            results[index] = [_restore(o) for o in future.result()]
+            advance(len(chunks[index]))
+    return [outcome for chunk in results for outcome in chunk]
 
 
 def _summary(outcomes: list[tuple[Path, CaseReport | OosKgError]]) -> Table:
@@ -110,6 +182,27 @@ def _summary(outcomes: list[tuple[Path, CaseReport | OosKgError]]) -> Table:
     return table
 
 
+def _validator(
+    facts: list[Path], framework: str, engine: Engine, output: OutputFormat
+) -> CaseValidator | FastValidator:
+    """Return the fast validator unless pyshacl is asked for, the report graph is wanted,
+    or the framework's shapes do not compile.
+
+    Raises:
+        OosKgError: for unusable fact files or an unknown framework.
+    """
+    kg_facts = _facts_with(facts)
+    if engine is Engine.pyshacl or (engine is Engine.auto and output is OutputFormat.turtle):
+        return CaseValidator(kg_facts)
+    fast = FastValidator(kg_facts)
+    try:
+        fast.compiled(framework)
+    except UnsupportedShape as exc:
+        logger.warning("fast path unavailable for %s (%s); using pyshacl", framework, exc)
+        return CaseValidator(kg_facts)
+    return fast
+
+
 @app.command()
 def validate(
     cases: Annotated[
@@ -125,6 +218,12 @@ def validate(
         list[Path] | None, typer.Option("--facts", help="extra fact files (e.g. notified items)")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="print only the summary")] = False,
+    engine: Annotated[
+        Engine, typer.Option("--engine", help="validator; auto is fast unless --format turtle")
+    ] = Engine.auto,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=0, help="worker processes for many files (0: cores)")
+    ] = 0,
 ) -> None:
     """Validate OOS provision case graphs; exit 0 when all conform, 1 on violations, 2 on bad input.
 
@@ -132,8 +231,11 @@ def validate(
         typer.Exit: always, with the exit code.
     """
     err = Console(stderr=True)
+    if output is OutputFormat.turtle and engine is Engine.fast:
+        err.print("error: the SHACL report graph needs --engine pyshacl", markup=False)
+        raise typer.Exit(2)
     try:
-        validator = CaseValidator(_facts_with(facts or []))
+        validator = _validator(facts or [], framework.value, engine, output)
     except OosKgError as exc:
         err.print(f"error: {exc}", markup=False, highlight=False)
         raise typer.Exit(2) from None
@@ -141,7 +243,7 @@ def validate(
     if not files:
         err.print("error: no case files found", markup=False)
         raise typer.Exit(2)
-    outcomes: list[tuple[Path, CaseReport | OosKgError]] = []
+    workers = jobs or os.cpu_count() or 1
     with Progress(
         TextColumn("validating"),
         BarColumn(),
@@ -152,11 +254,21 @@ def validate(
         disable=len(files) < 2,
     ) as progress:
         task = progress.add_task("validate", total=len(files))
-        for path in files:
-            outcomes.append(
-                (path, _check_one(validator, path, input_format.value, framework.value))
+        if isinstance(validator, FastValidator) and workers > 1 and len(files) >= 200:
+            found = _run_parallel(
+                files,
+                input_format.value,
+                framework.value,
+                facts or [],
+                workers,
+                lambda n: progress.advance(task, n),
             )
-            progress.advance(task)
+        else:
+            found = []
+            for path in files:
+                found.append(_check_one(validator, path, input_format.value, framework.value))
+                progress.advance(task)
+    outcomes = list(zip(files, found, strict=True))
     _print(outcomes, output, lang.value, quiet)
     if len(files) > 1 and output is OutputFormat.text:
         Console().print(_summary(outcomes))

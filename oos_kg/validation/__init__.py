@@ -9,6 +9,7 @@ from oos_kg.validation._facts import (
     facts_from_store,
     load_kg_facts,
 )
+from oos_kg.validation._fast import FastValidator, UnsupportedShape, validate_bytes
 from oos_kg.validation._frameworks import FRAMEWORKS, Framework, get_framework
 from oos_kg.validation._parse import (
     INPUT_FORMATS,
@@ -35,9 +36,11 @@ __all__ = [
     "CaseResult",
     "CaseValidator",
     "ClauseInfo",
+    "FastValidator",
     "Framework",
     "KgFacts",
     "Rule",
+    "UnsupportedShape",
     "format_for_media_type",
     "format_for_path",
     "get_framework",
@@ -50,4 +53,5 @@ __all__ = [
     "report_to_rdf",
     "report_to_text",
     "rules_of",
+    "validate_bytes",
 ]

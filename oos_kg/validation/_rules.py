@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
 from oos_kg.namespaces import OOS, OOSSH
@@ -27,6 +28,7 @@ class Rule:
         messages: ``sh:message`` by language tag.
         severity: ``Violation``, ``Warning`` or ``Info``.
         clause: the clause IRI of ``oos:enforces``, when given.
+        path: the shape's ``sh:path`` as text (IRIs joined by ``/`` for a sequence), if any.
     """
 
     shape: str
@@ -35,6 +37,7 @@ class Rule:
     messages: dict[str, str]
     severity: str
     clause: str | None
+    path: str | None = None
 
     def name(self, lang: str) -> str:
         """Return the name in ``lang``, else English, else the rule id."""
@@ -93,6 +96,11 @@ def rules_of(code: str, root: Path | None = None) -> dict[str, Rule]:
                 continue
             severity = graph.value(shape, SH.severity)
             clause = graph.value(shape, OOS.enforces)
+            path = graph.value(shape, SH.path)
+            if isinstance(path, BNode) and graph.value(path, RDF.first) is not None:
+                path_text: str | None = "/".join(str(step) for step in Collection(graph, path))
+            else:
+                path_text = str(path) if isinstance(path, URIRef) else None
             rules[str(shape)] = Rule(
                 shape=str(shape),
                 rule_id=str(shape)[len(str(OOSSH)) :],
@@ -100,5 +108,6 @@ def rules_of(code: str, root: Path | None = None) -> dict[str, Rule]:
                 messages=_by_lang(graph, shape, SH.message),
                 severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
                 clause=str(clause) if clause is not None else None,
+                path=path_text,
             )
     return rules

@@ -183,13 +183,15 @@ class CaseValidator:
             severity = report.value(node, SH.resultSeverity)
             rule = rules.get(str(shape)) if isinstance(shape, URIRef) else None
             value = report.value(node, SH.value)
+            path = report.value(node, SH.resultPath)
+            path_text = rule.path if isinstance(path, BNode) and rule else _text(path)
             results.append(
                 CaseResult(
                     rule=rule,
                     shape=_text(shape) or "",
                     severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
                     focus_node=_text(report.value(node, SH.focusNode)) or "",
-                    path=_text(report.value(node, SH.resultPath)),
+                    path=path_text,
                     value=str(value) if isinstance(value, Literal) else _text(value),
                     clause=self.facts.clause(rule.clause) if rule else None,
                 )
