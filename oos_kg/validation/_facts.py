@@ -134,19 +134,28 @@ def facts_from_store(store: KgStore) -> KgFacts:
     return _build(store.select(_query("facts.rq")), store.select(_query("clauses.rq")))
 
 
+def _ox_rows(store: pyoxigraph.Store, name: str) -> list[dict[str, object]]:
+    solutions = store.query(_query(name))
+    assert isinstance(solutions, pyoxigraph.QuerySolutions)
+    names = [variable.value for variable in solutions.variables]
+    return [{n: solution[n] for n in names} for solution in solutions]
+
+
 @cache
 def load_kg_facts(root: Path | None = None) -> KgFacts:
     """Read the data files (products, regulations) once and return the facts rules need.
 
-    The result is shared: never modify its graph.
+    The files are read with pyoxigraph (the same queries as on the store). The result is
+    shared: never modify its graph.
 
     Raises:
         OSError: when a data file cannot be read (files not there are skipped).
+        SyntaxError: when a data file is not valid Turtle.
     """
     data = (root or resource_root()) / "data"
-    kg = Graph(bind_namespaces="none")
+    store = pyoxigraph.Store()
     for name in ("products.ttl", "regulations.ttl"):
         path = data / name
         if path.is_file():
-            kg.parse(path, format="turtle")
-    return facts_from_graph(kg)
+            store.load(path=str(path), format=pyoxigraph.RdfFormat.TURTLE)
+    return _build(_ox_rows(store, "facts.rq"), _ox_rows(store, "clauses.rq"))

@@ -109,3 +109,25 @@ def test_a_case_cannot_restate_kg_facts(validator: CaseValidator) -> None:
     forged = case + HOSTILE
     report = validator.validate(parse_case(forged.encode(), "turtle"), "jp-proposed")
     assert report.fired() == {"JPP-01-autologous-product"}
+
+
+def test_facts_from_the_store_equal_facts_from_the_files(root: Path) -> None:
+    import pyoxigraph
+
+    from oos_kg.namespaces import GRAPH
+    from oos_kg.store.memory import MemoryStore
+    from oos_kg.validation import facts_from_store, load_kg_facts
+
+    store = MemoryStore()
+    graphs = {}
+    for name, file in (("products", "products.ttl"), ("regulations", "regulations.ttl")):
+        quads = pyoxigraph.parse(path=str(root / "data" / file), format=pyoxigraph.RdfFormat.TURTLE)
+        graphs[str(GRAPH[name])] = pyoxigraph.serialize(
+            quads, format=pyoxigraph.RdfFormat.N_TRIPLES
+        )
+    store.replace_graphs(graphs)
+    from_store = facts_from_store(store)
+    from_files = load_kg_facts()
+    assert len(from_files.graph) > 50 and len(from_files.clauses) > 20
+    assert set(from_store.graph) == set(from_files.graph)
+    assert from_store.clauses == from_files.clauses

@@ -1,0 +1,176 @@
+"""Case validation: one case through ``POST /validate`` and a batch through ``oos-kg validate``.
+
+Both are measured against pyshacl validating the same cases with the same shapes, in the
+same run: over HTTP the anchor is the same server answering ``Accept: text/turtle`` (the SHACL
+report graph, made by pyshacl); for the batch it is pyshacl called case by case in one
+process on a sample of the batch (cases per second). Cases come from ``oos-kg
+generate-cases`` (seed 1), spread over the five frameworks, half of them breaking one rule.
+
+    .venv/bin/python -m bench.validation            # 10k-case batch, 500 HTTP requests
+    .venv/bin/python -m bench.validation --quick    # 2k-case batch, 200 HTTP requests
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench._servers import free_port, run_server
+from bench.report import Row, format_ms, write_results
+
+__all__ = ["main"]
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+FRAMEWORKS = ("us", "eu", "pics", "jp", "jp-proposed")
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def _post(url: str, body: bytes, accept: str) -> float:
+    request = urllib.request.Request(
+        url, data=body, method="POST", headers={"Content-Type": "text/turtle", "Accept": accept}
+    )
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=60) as response:  # loopback only
+        response.read()
+        if response.status != 200:
+            raise RuntimeError(f"status {response.status}")
+    return (time.perf_counter() - started) * 1000
+
+
+def _http(cases: list[Path], requests: int, work: Path) -> dict[str, dict[str, float]]:
+    port = free_port()
+    argv = [str(BIN / "oos-kg"), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    argv += ["--store", str(work / "store")]
+    figures: dict[str, dict[str, float]] = {}
+    with run_server("oos-kg", argv, port=port, probe_path="/health", log_dir=work / "logs") as srv:
+        for label, accept in (("json", "application/json"), ("report", "text/turtle")):
+            times = []
+            for i in range(requests + 20):
+                path = cases[i % len(cases)]
+                framework = path.parent.name
+                elapsed = _post(
+                    f"{srv.base_url}/validate?framework={framework}", path.read_bytes(), accept
+                )
+                if i >= 20:  # warm-up: shapes compiled, facts read
+                    times.append(elapsed)
+            figures[label] = {
+                "p50_ms": statistics.median(times),
+                "p99_ms": _percentile(times, 0.99),
+                "n": len(times),
+            }
+    return figures
+
+
+def _batch(out: Path, n: int) -> dict[str, float]:
+    started = time.perf_counter()
+    verdicts: Counter[int] = Counter()
+    for framework in FRAMEWORKS:
+        done = subprocess.run(
+            [str(BIN / "oos-kg"), "validate", str(out / framework), "-f", framework, "-q"],
+            capture_output=True,
+            check=False,
+        )
+        verdicts[done.returncode] += 1
+        if done.returncode not in (0, 1):
+            raise RuntimeError(done.stderr.decode()[-2000:])
+    elapsed = time.perf_counter() - started
+    return {"cases": n, "seconds": elapsed, "cases_per_s": n / elapsed}
+
+
+def _pyshacl_rate(out: Path, sample: int) -> dict[str, float]:
+    from oos_kg.validation import CaseValidator, parse_case
+
+    manifest = json.loads((out / "manifest.json").read_text())[:sample]
+    validator = CaseValidator.from_files()
+    for framework in FRAMEWORKS:  # warm-up: shapes parsed, queries prepared
+        first = next(m for m in manifest if m["framework"] == framework)
+        validator.validate(parse_case((out / first["file"]).read_bytes(), "turtle"), framework)
+    started = time.perf_counter()
+    for entry in manifest:
+        data = (out / entry["file"]).read_bytes()
+        validator.validate(parse_case(data, "turtle"), entry["framework"])
+    elapsed = time.perf_counter() - started
+    return {"cases": len(manifest), "seconds": elapsed, "cases_per_s": len(manifest) / elapsed}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark, write its results and README rows; 0 when both targets are met.
+
+    Raises:
+        RuntimeError: a server or command failed.
+    """
+    parser = argparse.ArgumentParser(prog="python -m bench.validation", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="2k cases, 200 requests")
+    parser.add_argument("--cases", type=int, help="batch size (default 10000, quick 2000)")
+    parser.add_argument("--requests", type=int, help="HTTP requests per kind (500, quick 200)")
+    parser.add_argument("--no-readme", action="store_true", help="leave bench/README.md alone")
+    args = parser.parse_args(argv)
+    n = args.cases or (2000 if args.quick else 10_000)
+    requests = args.requests or (200 if args.quick else 500)
+    started = datetime.now(UTC)
+    with tempfile.TemporaryDirectory(prefix="bench-validation-") as tmp:
+        work = Path(tmp)
+        out = work / "cases"
+        subprocess.run(
+            [str(BIN / "oos-kg"), "generate-cases", str(n), "--seed", "1", "--out", str(out)],
+            check=True,
+            capture_output=True,
+        )
+        sample = sorted(out.glob("*/*.ttl"))[:200]
+        http = _http(sample, requests, work)
+        batch = _batch(out, n)
+        anchor = _pyshacl_rate(out, min(n, 300 if args.quick else 1000))
+    command = "python -m bench.validation" + (" --quick" if args.quick else "")
+    json_p50, report_p50 = http["json"]["p50_ms"], http["report"]["p50_ms"]
+    rows = [
+        Row(
+            benchmark="validation",
+            what="one case, POST /validate, JSON summary (fast path)",
+            command=command,
+            figure=f"p50 {format_ms(json_p50)}, p99 {format_ms(http['json']['p99_ms'])}",
+            anchor=f"same server, pyshacl report graph: p50 {format_ms(report_p50)}, "
+            f"p99 {format_ms(http['report']['p99_ms'])}",
+            ratio=json_p50 / report_p50,
+            ratio_of="p50",
+            target="p50 <= 20 ms",
+            met=json_p50 <= 20.0,
+        ),
+        Row(
+            benchmark="validation",
+            what=f"{n} generated cases, oos-kg validate (5 runs, one per framework)",
+            command=command,
+            figure=f"{batch['cases_per_s']:.0f} cases/s ({batch['seconds']:.1f} s)",
+            anchor=f"pyshacl case by case, same shapes: {anchor['cases_per_s']:.0f} cases/s "
+            f"({anchor['cases']} cases)",
+            ratio=batch["cases_per_s"] / anchor["cases_per_s"],
+            ratio_of="cases/s",
+            target=">= 500 cases/s",
+            met=batch["cases_per_s"] >= 500,
+        ),
+    ]
+    raw = {"http": http, "batch": batch, "pyshacl": anchor, "cases": n, "requests": requests}
+    write_results(
+        "validation",
+        rows,
+        raw,
+        command=command,
+        started=started,
+        readme=None if args.no_readme else ROOT / "bench" / "README.md",
+    )
+    for row in rows:
+        sys.stdout.write(" | ".join(row.cells()) + "\n")
+    return 0 if all(row.met for row in rows) else 1
