@@ -128,3 +128,22 @@ def test_generate_cases_is_deterministic_and_its_manifest_holds(tmp_path: Path) 
         for entry in entries:
             expected = {entry["rule"]} if entry["rule"] else set()
             assert verdicts[Path(str(entry["file"])).name] == expected, entry
+
+
+def test_notified_items_can_come_from_a_facts_file(tmp_path: Path) -> None:
+    case = (EXAMPLES / "jp-proposed" / "conforms.ttl").read_text()
+    start = case.index("case:providable-items\n")
+    end = case.index("\n\n", start)
+    notification = case[start:end]
+    prefixes = "".join(line + "\n" for line in case.splitlines() if line.startswith("@prefix"))
+    without = tmp_path / "case.ttl"
+    without.write_text(case[:start] + case[end + 2 :])
+    facts = tmp_path / "notified.ttl"
+    facts.write_text(prefixes + "\n" + notification + "\n")
+    code, out, _ = run("validate", str(without), "-f", "jp-proposed", "--format", "json")
+    assert code == 1
+    assert {r["rule"] for r in json.loads(out)["files"][0]["results"]} == {
+        "JPP-02-failed-item-notified"
+    }
+    code, _, _ = run("validate", str(without), "-f", "jp-proposed", "--facts", str(facts))
+    assert code == 0
