@@ -62,7 +62,7 @@ def rel(path: Path) -> str:
 def short(term: URIRef | BNode | Literal) -> str:
     """The oos:/src: form of an IRI for messages."""
     text = str(term)
-    for prefix, namespace in (("oos:", str(OOS)), ("src:", str(SRC))):
+    for prefix, namespace in (("oos:", str(OOS)), ("src:", str(SRC)), ("oosd:", f"{BASE}/id/")):
         if text.startswith(namespace):
             return prefix + text[len(namespace) :]
     return text
@@ -473,3 +473,69 @@ def test_hermit_classifies_a_product_by_origin_and_modality() -> None:
 )
 def test_hermit_rejects_contradictions(contradiction: str) -> None:
     assert reason(contradiction) is None, f"HermiT accepted: {contradiction}"
+
+
+# ---- Data against the ontology ----
+
+DATA_FILES = sorted((ROOT / "data").glob("*.ttl"))
+
+
+def _superclasses(graph: Graph, cls: URIRef) -> set[URIRef]:
+    found: set[URIRef] = set()
+    todo = [cls]
+    while todo:
+        current = todo.pop()
+        if current in found:
+            continue
+        found.add(current)
+        todo += [c for c in graph.objects(current, RDFS.subClassOf) if isinstance(c, URIRef)]
+    return found
+
+
+def _allowed(graph: Graph, spec: object) -> set[URIRef]:
+    if isinstance(spec, BNode):
+        members = graph.value(spec, OWL.unionOf)
+        return (
+            {m for m in Collection(graph, members) if isinstance(m, URIRef)} if members else set()
+        )
+    return {spec} if isinstance(spec, URIRef) else set()
+
+
+def _literal_fits(value: Literal, allowed: set[URIRef]) -> bool:
+    names = {str(a) for a in allowed}
+    if str(RDF.PlainLiteral) in names:
+        return value.datatype is None or str(value.datatype) == XSD_NS + "string"
+    datatype = str(value.datatype or XSD_NS + "string")
+    integral = {XSD_NS + "integer", XSD_NS + "nonNegativeInteger"}
+    return datatype in names or (datatype in integral and XSD_NS + "decimal" in names)
+
+
+def test_data_uses_oos_properties_within_their_domains_and_ranges() -> None:
+    """A subject outside a property's domain would be silently re-typed by the reasoner."""
+    assert DATA_FILES, "no data/*.ttl files"
+    graph = Graph()
+    for path in DATA_FILES:
+        graph += parsed(path)
+    onto = ontology()
+    types: dict[object, set[URIRef]] = defaultdict(set)
+    for s, o in (graph + onto).subject_objects(RDF.type):
+        if isinstance(o, URIRef):
+            types[s] |= _superclasses(onto, o)
+    problems: set[str] = set()
+    for s, p, o in graph:
+        if not str(p).startswith(str(OOS)):
+            continue
+        domain = _allowed(onto, onto.value(p, RDFS.domain))
+        if domain and not types[s] & domain:
+            problems.add(f"{short(s)} {short(p)}: subject is not a {sorted(map(short, domain))}")
+        range_ = _allowed(onto, onto.value(p, RDFS.range))
+        if not range_:
+            continue
+        if isinstance(o, Literal):
+            if not _literal_fits(o, range_):
+                problems.add(f"{short(s)} {short(p)} {o.n3()}: literal outside the range")
+        elif not types[o] & range_:
+            problems.add(
+                f"{short(s)} {short(p)} {short(o)}: object is not a {sorted(map(short, range_))}"
+            )
+    assert not problems, "\n".join(sorted(problems)[:50])
