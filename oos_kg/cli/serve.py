@@ -52,8 +52,9 @@ def serve(
         application = create_app(settings)
         if settings.store == "memory":
             from oos_kg.loading import load_store
+            from oos_kg.resources import graph_sources
 
-            load_store(application.state.store, None)
+            load_store(application.state.store, graph_sources(settings.resource_root))
     typer.echo(f"serving on http://{settings.host}:{settings.port}/sparql", err=True)
     uvicorn.run(
         application,

@@ -25,10 +25,12 @@ def open_store(settings: Settings) -> KgStore:
         return RemoteStore(
             settings.remote_query_url,
             update_url=settings.remote_update_url,
+            store_url=settings.remote_store_url,
             user=settings.remote_user,
             password=settings.remote_password,
             token=settings.remote_token,
             timeout_s=settings.query_timeout_s,
+            load_timeout_s=settings.remote_timeout_s,
             allowed_hosts=settings.allowed_hosts,
         )
     if settings.store == "memory":

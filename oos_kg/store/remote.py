@@ -5,7 +5,8 @@ union of the project's named graphs as the default graph (``default-graph-uri`` 
 ``named-graph-uri``), so the answer does not depend on how the server is configured.
 Graphs are replaced with one SPARQL Update request (``DROP SILENT GRAPH`` + ``INSERT DATA``
 for each), which servers that apply an update request atomically, such as Oxigraph and
-Fuseki, apply all or nothing.
+Fuseki, apply all or nothing. A server given only a Graph Store Protocol URL gets one ``PUT``
+per graph instead: each graph is replaced whole, but not all of them in one step.
 """
 
 from __future__ import annotations
@@ -53,7 +54,9 @@ class RemoteStore:
 
     Args:
         query_url: the SPARQL query endpoint.
-        update_url: the SPARQL update endpoint (None: updates and loads are refused).
+        update_url: the SPARQL update endpoint (None: updates are refused).
+        store_url: the Graph Store Protocol endpoint, used for loads when there is no
+            update endpoint.
         user, password: HTTP basic credentials; or ``token`` for a bearer token.
         timeout_s: default time limit of queries.
         allowed_hosts: hosts SERVICE, LOAD and FROM may name.
@@ -64,16 +67,20 @@ class RemoteStore:
         query_url: str,
         *,
         update_url: str | None = None,
+        store_url: str | None = None,
         user: str | None = None,
         password: str | None = None,
         token: str | None = None,
         timeout_s: float = 10.0,
+        load_timeout_s: float = 120.0,
         connect_timeout_s: float = 5.0,
         allowed_hosts: Sequence[str] = (),
     ) -> None:
         self._query_url = query_url
         self._update_url = update_url
+        self._store_url = store_url
         self._timeout_s = timeout_s
+        self._load_timeout_s = load_timeout_s
         self._hosts = tuple(allowed_hosts)
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         auth = httpx.BasicAuth(user, password or "") if user else None
@@ -214,18 +221,39 @@ class RemoteStore:
         *,
         sources_hash: str | None = None,  # noqa: ARG002 - remote stores keep no hash
     ) -> None:
-        """Replace the graphs with one update request.
+        """Replace the graphs with one update request (or one GSP ``PUT`` per graph).
 
         Raises:
             StoreError, StoreUnavailable.
         """
+        if not self._update_url and self._store_url:
+            for iri, body in graphs.items():
+                self._put_graph(iri, body)
+            return
         parts = []
         for iri, body in graphs.items():
             parts.append(
                 f"DROP SILENT GRAPH <{iri}> ;\n"
                 f"INSERT DATA {{ GRAPH <{iri}> {{\n{body.decode('utf-8')}\n}} }}"
             )
-        self._update_text(" ;\n".join(parts), max(self._timeout_s, 120.0))
+        self._update_text(" ;\n".join(parts), self._load_timeout_s)
+
+    def _put_graph(self, iri: str, body: bytes) -> None:
+        assert self._store_url is not None
+        try:
+            response = self._client.put(
+                self._store_url,
+                params={"graph": iri},
+                content=body,
+                headers={"Content-Type": "application/n-triples"},
+                timeout=self._load_timeout_s,
+            )
+        except httpx.TransportError as exc:
+            raise StoreUnavailable(f"the remote store at {self._store_url} failed: {exc}") from None
+        if response.status_code >= 300:
+            raise StoreError(
+                f"the graph store refused <{iri}> ({response.status_code}): {response.text[:300]}"
+            )
 
     def loaded_hash(self) -> str | None:
         """Remote stores keep no hash: ``oos-kg load --remote`` always uploads."""

@@ -12,8 +12,13 @@ from typer.testing import CliRunner
 
 from oos_kg.app import create_app
 from oos_kg.cli import app as cli
+from oos_kg.errors import StoreError
+from oos_kg.loading import load_store
 from oos_kg.namespaces import GRAPH
+from oos_kg.resources import GraphSource, graph_sources
 from oos_kg.settings import Settings
+from oos_kg.store.memory import MemoryStore
+from oos_kg.store.remote import RemoteStore
 
 pytestmark = pytest.mark.integration
 
@@ -56,6 +61,30 @@ def test_load_remote_uploads_every_named_graph(tmp_path: Path) -> None:
             ).json()
             == response.json()
         )
+
+
+def test_load_through_the_graph_store_protocol_when_there_is_no_update_url(
+    tmp_path: Path,
+) -> None:
+    sources = graph_sources(make_source_tree(tmp_path / "sources"))
+    with oxigraph_server(tmp_path / "oxigraph") as base:
+        store = RemoteStore(f"{base}/query", store_url=f"{base}/store")
+        try:
+            load_store(store, sources)
+            load_store(store, sources)  # PUT replaces each graph
+            sizes = store.graph_sizes()
+            with pytest.raises(StoreError, match="no update endpoint"):
+                store.update(f"INSERT DATA {{ GRAPH <{GRAPH.products}> {{ <urn:a> <urn:b> 1 }} }}")
+        finally:
+            store.close()
+    assert sizes[str(GRAPH.regulations)] == 2
+    assert sizes[str(GRAPH.products)] == memory_sizes(sources)[str(GRAPH.products)]
+
+
+def memory_sizes(sources: tuple[GraphSource, ...]) -> dict[str, int]:
+    memory = MemoryStore()
+    load_store(memory, sources)
+    return memory.graph_sizes()
 
 
 def test_outage_gives_503_fast_and_recovery_needs_no_restart(tmp_path: Path) -> None:
