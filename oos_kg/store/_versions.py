@@ -71,7 +71,7 @@ class StoreLayout:
         """
         name = self.current_name()
         if name is None:
-            raise StoreUnavailable(f"the store at {self.root} is empty; run `oos-kg load`")
+            raise StoreUnavailable("the store is empty (nothing loaded yet); run `oos-kg load`")
         return self.db_path(name)
 
     def read_meta(self) -> dict[str, str]:

@@ -111,7 +111,8 @@ def worker_main(
         except RecursionError:
             reply = ("error", "QueryError", "the request is nested too deeply")
         except Exception as exc:  # a store failure: report it, keep serving
-            reply = ("error", "StoreError", f"{type(exc).__name__}: {exc}")
+            logger.error("query worker: %s: %s", type(exc).__name__, exc)  # to the server log
+            reply = ("error", "StoreError", f"the store failed ({type(exc).__name__})")
         conn.send(reply)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
@@ -38,6 +39,8 @@ from oos_kg.store._results import parse_ask, parse_graph_sizes, parse_select
 from oos_kg.store.base import Bindings
 
 __all__ = ["RemoteStore"]
+
+logger = logging.getLogger(__name__)
 
 _JSON = "application/sparql-results+json"
 _PING_TIMEOUT_S = 5.0
@@ -105,11 +108,15 @@ class RemoteStore:
                 url, data=data, headers={"Accept": accept}, timeout=timeout_s
             )
         except httpx.ConnectTimeout:
-            raise StoreUnavailable(f"the remote store at {url} does not answer") from None
+            logger.warning("remote store %s: connect timeout", url)
+            raise StoreUnavailable("the remote store does not answer") from None
         except httpx.TimeoutException:
             raise QueryTimeout(f"the remote store did not answer within {timeout_s:g} s") from None
         except httpx.TransportError as exc:
-            raise StoreUnavailable(f"the remote store at {url} is unreachable: {exc}") from None
+            logger.warning("remote store %s: %s", url, exc)
+            raise StoreUnavailable(
+                f"the remote store is unreachable ({type(exc).__name__})"
+            ) from None
         if response.status_code < 300:
             return response
         detail = response.text[:500].strip()
@@ -249,7 +256,10 @@ class RemoteStore:
                 timeout=self._load_timeout_s,
             )
         except httpx.TransportError as exc:
-            raise StoreUnavailable(f"the remote store at {self._store_url} failed: {exc}") from None
+            logger.warning("remote store %s: %s", self._store_url, exc)
+            raise StoreUnavailable(
+                f"the remote store is unreachable ({type(exc).__name__})"
+            ) from None
         if response.status_code >= 300:
             raise StoreError(
                 f"the graph store refused <{iri}> ({response.status_code}): {response.text[:300]}"

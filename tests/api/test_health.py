@@ -30,6 +30,7 @@ def test_not_ready_before_the_first_load_says_why(tmp_path: Path) -> None:
     error = response.json()["error"]
     assert error["code"] == "store_unavailable"
     assert "oos-kg load" in error["message"]
+    assert str(tmp_path) not in response.text  # no server paths in answers
     assert Client(app).get("/health").status_code == 200
 
 

@@ -120,6 +120,7 @@ def check_outage_and_recovery(client: Client, tree: Path, location: Path, port: 
     assert ready.status_code == query.status_code == 503
     assert ready.json()["error"]["code"] == "store_unavailable"
     assert "unreachable" in query.json()["error"]["message"]
+    assert str(port) not in query.text  # the store's address stays in the server log
     assert client.get("/health").status_code == 200
 
     with oxigraph_server(location, port):  # the same server comes back
