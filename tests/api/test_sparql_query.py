@@ -253,7 +253,7 @@ def test_slow_query_gets_503_on_time_while_a_cheap_one_is_answered(
     settings, store = backend
     if settings.store != "embedded":
         pytest.skip("a remote server keeps computing after our timeout; not ours to burn")
-    app = create_app(settings.model_copy(update={"query_timeout_s": 2.0}), store=store)
+    app = create_app(settings.model_copy(update={"query_timeout_s": 4.0}), store=store)
 
     async def both() -> tuple[httpx.Response, httpx.Response, float]:
         transport = httpx.ASGITransport(app=app)
@@ -263,13 +263,13 @@ def test_slow_query_gets_503_on_time_while_a_cheap_one_is_answered(
             started = time.monotonic()
             cheap = await client.get("/sparql", params={"query": COUNT_SUBSTANCES})
             cheap_time = time.monotonic() - started
-            assert not slow.done()
+            assert not slow.done(), (await slow).text
             return await slow, cheap, cheap_time
 
     started = time.monotonic()
     slow, cheap, cheap_time = asyncio.run(both())
-    assert 1.9 < time.monotonic() - started < 4.0
+    assert 3.9 < time.monotonic() - started < 7.0
     assert slow.status_code == 503
     assert slow.json()["error"]["code"] == "query_timeout"
     assert cheap.status_code == 200
-    assert cheap_time < 1.5
+    assert cheap_time < 3.0  # far from the slow query's 4 s, even on a busy machine
