@@ -11,7 +11,6 @@ server's main module.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import os
@@ -159,9 +158,6 @@ class _Worker:
     def recv(self) -> Any:
         return self._in.recv()
 
-    def fileno(self) -> int:
-        return self._in.fileno()
-
     def kill(self) -> None:
         self.process.kill()
         self.process.wait(timeout=5)
@@ -261,51 +257,18 @@ class WorkerPool:
         return _unpack(reply)
 
     async def acall(self, message: tuple[Any, ...], timeout_s: float) -> Any:
-        """Like :meth:`call`, awaiting the answer on the event loop instead of a thread.
+        """:meth:`call` from a coroutine: the wait happens in a thread, never on the loop.
 
-        A request that finds no idle worker waits for one in a thread, as :meth:`call` does.
+        Awaiting the worker's pipe on the event loop itself saved a thread hop, but it made
+        the reply depend on the loop: a synchronous store call made on the loop (which then
+        waits for a worker) could hold up the very replies that would free one.
 
         Raises:
             As :meth:`call`.
         """
-        if self._closed:
-            raise StoreError("the store is closed")
-        self._start()
-        try:
-            worker = self._idle.get_nowait()
-        except queue.Empty:
-            return await asyncio.to_thread(self.call, message, timeout_s)
-        loop = asyncio.get_running_loop()
-        readable: asyncio.Future[None] = loop.create_future()
-        fd = worker.fileno()
+        from starlette.concurrency import run_in_threadpool
 
-        def wake() -> None:
-            if not readable.done():
-                readable.set_result(None)
-
-        try:
-            worker.send(message)
-            loop.add_reader(fd, wake)
-            try:
-                await asyncio.wait_for(readable, timeout_s)
-            finally:
-                loop.remove_reader(fd)
-            reply = worker.recv()
-        except TimeoutError:
-            self._replace(worker)
-            raise QueryTimeout(
-                f"the query ran longer than {timeout_s:g} s and was stopped"
-            ) from None
-        except (EOFError, OSError, BrokenPipeError):
-            self._replace(worker)
-            raise QueryError(
-                "the query stopped its worker process (too large or too deeply nested?)"
-            ) from None
-        except BaseException:  # cancelled: the worker's state is unknown
-            self._replace(worker)
-            raise
-        self._idle.put(worker)
-        return _unpack(reply)
+        return await run_in_threadpool(self.call, message, timeout_s)
 
     def close(self) -> None:
         """Kill every worker."""
