@@ -19,7 +19,6 @@ from oos_kg.validation import (
     CaseValidator,
     FastValidator,
     UnsupportedShape,
-    facts_from_store,
     format_for_media_type,
     get_framework,
     load_kg_facts,
@@ -28,6 +27,7 @@ from oos_kg.validation import (
     report_to_rdf,
     validate_bytes,
 )
+from oos_kg.validation._facts import afacts_from_store
 
 __all__ = ["router"]
 
@@ -36,40 +36,29 @@ logger = logging.getLogger(__name__)
 router = APIRouter(tags=["validation"])
 
 
-def case_validator(request: Request) -> CaseValidator:
-    """Return the app's validator, built on first use from the facts in the app's store
-    (``app.state.store``), or from the data files when the app has no store.
+async def validators(request: Request) -> tuple[CaseValidator, FastValidator]:
+    """Return the app's pyshacl and fast validators, built on first use from the facts in the
+    app's store (``app.state.store``, awaited on the event loop), or from the data files when
+    the app has no store.
 
-    The facts (programs, trials, products, clauses) are read once per app; reload the
-    service after changing them.
-
-    Raises:
-        StoreError: when the store cannot answer. OSError: when a file cannot be read.
-    """
-    state = request.app.state
-    validator = getattr(state, "case_validator", None)
-    if isinstance(validator, CaseValidator):
-        return validator
-    store = getattr(state, "store", None)
-    facts = facts_from_store(store) if isinstance(store, KgStore) else load_kg_facts()
-    validator = CaseValidator(facts)
-    state.case_validator = validator
-    return validator
-
-
-def fast_validator(request: Request) -> FastValidator:
-    """Return the app's fast validator, sharing the facts of :func:`case_validator`.
+    The facts (programs, trials, products, clauses, notified items) are read once per app;
+    reload the service after changing them.
 
     Raises:
         StoreError: when the store cannot answer. OSError: when a file cannot be read.
     """
     state = request.app.state
+    slow = getattr(state, "case_validator", None)
+    if not isinstance(slow, CaseValidator):
+        store = getattr(state, "store", None)
+        facts = await afacts_from_store(store) if isinstance(store, KgStore) else load_kg_facts()
+        slow = CaseValidator(facts)
+        state.case_validator = slow
     fast = getattr(state, "fast_validator", None)
-    if isinstance(fast, FastValidator):
-        return fast
-    fast = FastValidator(case_validator(request).facts)
-    state.fast_validator = fast
-    return fast
+    if not isinstance(fast, FastValidator) or fast.facts is not slow.facts:
+        fast = FastValidator(slow.facts)
+        state.fast_validator = fast
+    return slow, fast
 
 
 def route_settings(request: Request) -> Settings:
@@ -125,17 +114,22 @@ async def _read_body(request: Request, limit: int) -> bytes:
 
 
 def _run(
-    request: Request, body: bytes, input_format: str, framework: str, media: str
+    slow: CaseValidator,
+    fast: FastValidator,
+    body: bytes,
+    input_format: str,
+    framework: str,
+    media: str,
 ) -> CaseReport:
     """Validate on the fast path for a JSON answer, with pyshacl for a report graph (or when
-    the framework's shapes do not compile); both give the same results (tested)."""
+    the framework's shapes do not compile); both give the same results (tested). Runs in a
+    worker thread and never touches the store."""
     if media == "application/json":
         try:
-            return validate_bytes(fast_validator(request), body, input_format, framework)
+            return validate_bytes(fast, body, input_format, framework)
         except UnsupportedShape:
             logger.warning("fast path unavailable for %s; using pyshacl", framework)
-    graph = parse_case(body, input_format, source="body")
-    return case_validator(request).validate(graph, framework)
+    return slow.validate(parse_case(body, input_format, source="body"), framework)
 
 
 @router.post(
@@ -168,7 +162,8 @@ async def validate_case(
         media = _negotiate(request.headers.get("accept"))
         input_format = format_for_media_type(request.headers.get("content-type"))
         body = await _read_body(request, settings.validate_body_limit)
-        report = await run_in_threadpool(_run, request, body, input_format, code, media)
+        slow, fast = await validators(request)
+        report = await run_in_threadpool(_run, slow, fast, body, input_format, code, media)
     except OosKgError as exc:
         return JSONResponse(exc.to_json(), status_code=exc.status)
     if media == "application/json":

@@ -6,6 +6,7 @@ the app's store or on an rdflib graph of the data files, so the CLI and HTTP agr
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -19,7 +20,14 @@ from rdflib.term import Node
 from oos_kg.resources import resource_root
 from oos_kg.store.base import KgStore
 
-__all__ = ["ClauseInfo", "KgFacts", "facts_from_graph", "facts_from_store", "load_kg_facts"]
+__all__ = [
+    "ClauseInfo",
+    "KgFacts",
+    "afacts_from_store",
+    "facts_from_graph",
+    "facts_from_store",
+    "load_kg_facts",
+]
 
 _QUERIES = Path(__file__).resolve().parent / "queries"
 
@@ -132,6 +140,39 @@ def facts_from_store(store: KgStore) -> KgFacts:
         QueryError, QueryTimeout, StoreUnavailable: as the store raises them.
     """
     return _build(store.select(_query("facts.rq")), store.select(_query("clauses.rq")))
+
+
+def _json_term(value: Mapping[str, str]) -> Node:
+    kind = value.get("type")
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    if "xml:lang" in value:
+        return Literal(value["value"], lang=value["xml:lang"])
+    datatype = value.get("datatype")
+    return Literal(value["value"], datatype=URIRef(datatype) if datatype else None)
+
+
+def _json_rows(body: bytes) -> list[dict[str, object]]:
+    document = json.loads(body)
+    return [
+        {name: _json_term(term) for name, term in binding.items()}
+        for binding in document["results"]["bindings"]
+    ]
+
+
+async def afacts_from_store(store: KgStore) -> KgFacts:
+    """:func:`facts_from_store` for the HTTP routes: the store is awaited, never blocked on.
+
+    Raises:
+        QueryError, QueryTimeout, StoreUnavailable: as the store raises them.
+    """
+    rows = []
+    for name in ("facts.rq", "clauses.rq"):
+        _, body = await store.aquery_serialized(_query(name), ["application/sparql-results+json"])
+        rows.append(_json_rows(body))
+    return _build(rows[0], rows[1])
 
 
 def _ox_rows(store: pyoxigraph.Store, name: str) -> list[dict[str, object]]:
