@@ -7,6 +7,7 @@ asked for on one level of a GraphQL request into one SPARQL query (no N+1, no lo
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 from collections.abc import Awaitable, Callable
@@ -17,9 +18,12 @@ from pyoxigraph import Literal, NamedNode
 from strawberry.dataloader import DataLoader
 
 from graphql_api._sparql import Term, bind, load_query
+from oos_kg.store._results import parse_select
 from oos_kg.store.base import Bindings, KgStore
 
 __all__ = ["Record", "RecordLoaders", "StoreRunner", "in_hours", "make_record"]
+
+SPARQL_JSON = "application/sparql-results+json"
 
 _DURATION = re.compile(
     r"(?P<sign>-?)P(?:(?P<Y>\d+)Y)?(?:(?P<M>\d+)M)?(?:(?P<D>\d+)D)?"
@@ -120,17 +124,20 @@ def make_record(iri: str, values: dict[str, list[Term]]) -> Record:
 
 
 class StoreRunner:
-    """Runs SELECT queries on a :class:`KgStore` with the query time limit.
+    """Runs SELECT queries on a :class:`KgStore` with the query time limit, without blocking
+    the event loop (through the store's async query, answered as SPARQL JSON results).
 
-    The call is made on the event loop's thread, not in a worker thread: the type queries are
-    small and bounded (milliseconds), a thread hop per query cost more than the query itself
-    under load, and running them in order keeps the batching of each level deterministic, so a
-    document costs the same number of queries whatever its page size.
+    ``gate`` bounds how many GraphQL queries the process sends the store at once: a document
+    sends several, and without a bound a burst of GraphQL requests would hold every query
+    worker and starve the other endpoints.
     """
 
-    def __init__(self, store: KgStore, timeout_s: float) -> None:
+    def __init__(
+        self, store: KgStore, timeout_s: float, gate: asyncio.Semaphore | None = None
+    ) -> None:
         self._store = store
         self._timeout_s = timeout_s
+        self._gate = gate
 
     async def select(self, query: str) -> list[Bindings]:
         """Run ``query`` in a worker thread and return its solutions.
@@ -138,7 +145,16 @@ class StoreRunner:
         Raises:
             QueryError, QueryTimeout, StoreUnavailable: as the store raises them.
         """
-        return self._store.select(query, timeout_s=self._timeout_s)
+        if self._gate is None:
+            _, body = await self._store.aquery_serialized(
+                query, (SPARQL_JSON,), timeout_s=self._timeout_s
+            )
+        else:
+            async with self._gate:
+                _, body = await self._store.aquery_serialized(
+                    query, (SPARQL_JSON,), timeout_s=self._timeout_s
+                )
+        return parse_select(body)
 
     async def select_named(self, name: str, values: dict[str, object]) -> list[Bindings]:
         """Bind ``values`` into ``queries/<name>.rq`` and run it.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TypeAlias
 
 from strawberry.fastapi import BaseContext
@@ -17,10 +18,12 @@ __all__ = ["GraphQLContext", "OosInfo"]
 class GraphQLContext(BaseContext):
     """Per-request state: nothing in it outlives the request, so loaders never serve stale data."""
 
-    def __init__(self, store: KgStore, settings: Settings) -> None:
+    def __init__(
+        self, store: KgStore, settings: Settings, gate: asyncio.Semaphore | None = None
+    ) -> None:
         super().__init__()
         self.settings = settings
-        self.runner = StoreRunner(store, settings.query_timeout_s)
+        self.runner = StoreRunner(store, settings.query_timeout_s, gate)
         self.loaders = RecordLoaders(self.runner)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from collections.abc import Callable
 
 from fastapi import Depends, HTTPException, Request
@@ -72,8 +74,16 @@ def create_graphql_router(
     """
     schema = build_schema(settings)
 
+    gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+        weakref.WeakKeyDictionary()
+    )
+
     async def get_context(request: Request) -> GraphQLContext:
-        return GraphQLContext(store_getter(request), settings)
+        loop = asyncio.get_running_loop()
+        gate = gates.get(loop)
+        if gate is None:
+            gate = gates[loop] = asyncio.Semaphore(settings.graphql_store_concurrency)
+        return GraphQLContext(store_getter(request), settings, gate)
 
     router = _Router(
         schema,

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from pyoxigraph import Literal, NamedNode, Quad, Store
+from pyoxigraph import Literal, NamedNode, Quad, QueryResultsFormat, Store
 
 from graphql_api.context import GraphQLContext
 from graphql_api.router import create_graphql_router
@@ -39,6 +39,15 @@ class CountingStore:
             {name: solution[name] for name in names if solution[name] is not None}
             for solution in result  # type: ignore[union-attr]
         ]
+
+    async def aquery_serialized(
+        self, query: str, media_types: Sequence[str], **_: Any
+    ) -> tuple[str, bytes]:
+        """Answer at once (no thread), so the order of batches is the resolvers' own."""
+        self.calls.append(query)
+        result = self.store.query(query, use_default_graph_as_union=True)
+        body = result.serialize(format=QueryResultsFormat.JSON)  # type: ignore[union-attr]
+        return media_types[0], body or b""
 
     def ask(self, query: str, **_: Any) -> bool:
         self.calls.append(query)
@@ -234,17 +243,37 @@ def loaded() -> Any:
     return store
 
 
+class InOrder:
+    """A store's read API with its async query answered at once, in the caller's thread.
+
+    ``MemoryStore.aquery_serialized`` runs the query in a worker thread, where pyoxigraph's
+    results object must also be dropped; answering in the caller's thread keeps the tests
+    deterministic (the order of batches is the resolvers' own) and free of that.
+    """
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self.calls: list[str] = []
+
+    def select(self, query: str, **kwargs: Any) -> list[Bindings]:
+        result: list[Bindings] = self.store.select(query, **kwargs)
+        return result
+
+    async def aquery_serialized(
+        self, query: str, media_types: Sequence[str], **kwargs: Any
+    ) -> tuple[str, bytes]:
+        self.calls.append(query)
+        answer: tuple[str, bytes] = self.store.query_serialized(query, media_types, **kwargs)
+        return answer
+
+
+@pytest.fixture(scope="session")
+def served(loaded: Any) -> InOrder:
+    """The repository's graph, read as the GraphQL resolvers read it."""
+    return InOrder(loaded)
+
+
 @pytest.fixture()
-def counting_loaded(loaded: Any) -> Any:
+def counting_loaded(loaded: Any) -> InOrder:
     """A call counter over the repository's graph."""
-
-    class Counting:
-        def __init__(self) -> None:
-            self.calls: list[str] = []
-
-        def select(self, query: str, **kwargs: Any) -> list[Bindings]:
-            self.calls.append(query)
-            result: list[Bindings] = loaded.select(query, **kwargs)
-            return result
-
-    return Counting()
+    return InOrder(loaded)

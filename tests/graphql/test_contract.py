@@ -60,10 +60,10 @@ def test_query_arguments_keep_their_contract_names(schema: Any) -> None:
     assert "lang" in product.fields["label"].args
 
 
-def test_product_by_name_matches_brand_or_common_name_in_any_case(loaded: Any, run: Any) -> None:
+def test_product_by_name_matches_brand_or_common_name_in_any_case(served: Any, run: Any) -> None:
     query = "query($n: String) { product(name: $n) { label } }"
     for name in ("KYMRIAH", "kymriah suspension for intravenous infusion", "Tisagenlecleucel"):
-        assert run(loaded, query, {"n": name}).data == {"product": {"label": "Kymriah"}}
-    ambiguous = run(loaded, query, {"n": "Human (autologous) epidermis-derived cell sheet"})
+        assert run(served, query, {"n": name}).data == {"product": {"label": "Kymriah"}}
+    ambiguous = run(served, query, {"n": "Human (autologous) epidermis-derived cell sheet"})
     assert "ambiguous" in ambiguous.errors[0].message
-    assert run(loaded, query, {"n": "no such product"}).data == {"product": None}
+    assert run(served, query, {"n": "no such product"}).data == {"product": None}

@@ -77,7 +77,7 @@ def test_an_unexpected_resolver_error_is_masked_and_an_expected_one_is_not(
     def broken(*_: Any, **__: Any) -> Any:
         raise RuntimeError("secret /srv/path and stack")
 
-    monkeypatch.setattr(counting, "select", broken)
+    monkeypatch.setattr(counting, "aquery_serialized", broken)
     result = run(counting, "{ products { totalCount } }")
     assert [e.message for e in result.errors] == [MASKED_MESSAGE]
     bad_cursor = run(counting, '{ products(after: "nope") { totalCount } }')

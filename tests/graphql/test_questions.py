@@ -17,13 +17,12 @@ from graphql_api._questions import (
     select_variables,
     solutions_table,
 )
-from oos_kg.store.memory import MemoryStore
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTIONS = parse_questions(ROOT / "docs" / "questions.md")
 
 
-def _graphql_rows(run: Any, store: MemoryStore, question: Question) -> list[dict[str, str]]:
+def _graphql_rows(run: Any, store: Any, question: Question) -> list[dict[str, str]]:
     result = run(store, question.graphql)
     assert result.errors is None, result.errors
     return flatten(result.data)
@@ -37,29 +36,27 @@ def test_the_bank_holds_at_least_fifteen_distinct_questions() -> None:
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=[q.slug for q in QUESTIONS])
 def test_the_answer_table_has_the_columns_both_queries_give(
-    question: Question, run: Any, loaded: MemoryStore
+    question: Question, run: Any, served: Any
 ) -> None:
     assert select_variables(question.sparql) == question.columns
-    leaves = {column for row in _graphql_rows(run, loaded, question) for column in row}
+    leaves = {column for row in _graphql_rows(run, served, question) for column in row}
     assert leaves == set(question.columns)
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=[q.slug for q in QUESTIONS])
-def test_graphql_gives_the_recorded_answer(
-    question: Question, run: Any, loaded: MemoryStore
-) -> None:
-    got = as_table(_graphql_rows(run, loaded, question), question.columns)
+def test_graphql_gives_the_recorded_answer(question: Question, run: Any, served: Any) -> None:
+    got = as_table(_graphql_rows(run, served, question), question.columns)
     assert got == Counter(question.rows)
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=[q.slug for q in QUESTIONS])
-def test_sparql_gives_the_recorded_answer(question: Question, loaded: MemoryStore) -> None:
+def test_sparql_gives_the_recorded_answer(question: Question, loaded: Any) -> None:
     got = as_table(solutions_table(loaded.select(question.sparql)), question.columns)
     assert got == Counter(question.rows)
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=[q.slug for q in QUESTIONS])
-def test_graphql_and_sparql_agree(question: Question, run: Any, loaded: MemoryStore) -> None:
-    by_graphql = as_table(_graphql_rows(run, loaded, question), question.columns)
+def test_graphql_and_sparql_agree(question: Question, run: Any, loaded: Any, served: Any) -> None:
+    by_graphql = as_table(_graphql_rows(run, served, question), question.columns)
     by_sparql = as_table(solutions_table(loaded.select(question.sparql)), question.columns)
     assert by_graphql == by_sparql
