@@ -43,8 +43,12 @@ fmt: $(STAMP)
 	$(BIN)/ruff format oos_kg graphql_api tests bench
 	$(BIN)/ruff check --fix oos_kg graphql_api tests bench
 
+## bench: every benchmark, figures into bench/README.md (BENCH_ARGS=--quick for a short run)
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq \
+		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } \
+		|| echo "no wrk (Debian package): the slower asyncio client measures"
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .coverage .mypy_cache .ruff_cache

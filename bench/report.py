@@ -114,8 +114,24 @@ def _benchmark_of(line: str) -> str:
     return cells[0] if cells else ""
 
 
-def update_readme(benchmark: str, rows: Sequence[Row], readme: Path = README) -> None:
+def _key(line: str) -> tuple[str, str]:
+    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    what = cells[1] if len(cells) > 1 else ""
+    return cells[0], what.split(" (")[0]
+
+
+def update_readme(
+    benchmark: str, rows: Sequence[Row], readme: Path = README, *, partial: bool = False
+) -> None:
     """Replace ``benchmark``'s rows in the README table; keep other benchmarks' rows.
+
+    Args:
+        benchmark: whose rows to replace.
+        rows: the new rows.
+        readme: the file.
+        partial: replace only the rows measuring the same thing as a new row (same
+            ``what`` before any parenthesised note), keeping the benchmark's other rows: for a
+            run of part of a benchmark (one size of the SPARQL benchmark, say).
 
     Raises:
         OSError: README unreadable or unwritable. ValueError: its table markers are missing.
@@ -125,12 +141,17 @@ def update_readme(benchmark: str, rows: Sequence[Row], readme: Path = README) ->
     match = pattern.search(text)
     if match is None:
         raise ValueError(f"{readme}: table markers {_BEGIN!r} ... {_END!r} not found")
-    old = [
-        ln
-        for ln in match.group(1).splitlines()
-        if ln.startswith("|") and ln not in _HEADER and _benchmark_of(ln) != benchmark
-    ]
     new = ["| " + " | ".join(row.cells()) + " |" for row in rows]
+    replaced = {_key(ln) for ln in new}
+
+    def keep(line: str) -> bool:
+        if not line.startswith("|") or line in _HEADER:
+            return False
+        if _benchmark_of(line) != benchmark:
+            return True
+        return partial and _key(line) not in replaced
+
+    old = [ln for ln in match.group(1).splitlines() if keep(ln)]
     body = "\n".join([*_HEADER, *sorted(old + new, key=_benchmark_of)])
     readme.write_text(
         text[: match.start()] + f"{_BEGIN}\n{body}\n{_END}" + text[match.end() :],
@@ -147,6 +168,7 @@ def write_results(
     started: datetime,
     readme: Path | None = README,
     results_dir: Path = RESULTS_DIR,
+    partial: bool = False,
 ) -> Path:
     """Write ``results/<benchmark>.json`` and update the README table; return the JSON path.
 
@@ -158,6 +180,7 @@ def write_results(
         started: when the run started (UTC).
         readme: the README to update, or ``None`` to leave it alone (tests, ``--no-readme``).
         results_dir: where the JSON goes.
+        partial: keep the benchmark's README rows that this run did not measure again.
 
     Raises:
         OSError: on write failure. ValueError: README without table markers.
@@ -178,7 +201,7 @@ def write_results(
     }
     path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     if readme is not None:
-        update_readme(benchmark, rows, readme)
+        update_readme(benchmark, rows, readme, partial=partial)
     return path
 
 

@@ -306,7 +306,9 @@ def parse_args(argv: Sequence[str] | None = None) -> Settings:
         description="Clients mixing SPARQL, GraphQL and validation against one real server "
         "on loopback; throughput and p50/p99 per endpoint; fails on any 5xx or lost request.",
     )
-    parser.add_argument("--smoke", action="store_true", help="10 s instead of 60 s")
+    parser.add_argument(
+        "--smoke", action="store_true", help="10 s instead of 60 s; README left alone"
+    )
     parser.add_argument("--quick", action="store_true", help="20 s instead of 60 s")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--duration", type=float, help="seconds (default 60)")
@@ -325,7 +327,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Settings:
         load=args.load,
         serve=args.serve,
         probe_path=args.probe,
-        readme=not args.no_readme,
+        readme=not (args.no_readme or args.smoke),
         command=".venv/bin/python -m bench.load " + shlex.join(words),
     )
 

@@ -74,6 +74,7 @@ class Settings:
     seed: int
     base_s: float
     cap_s: float
+    max_s: float
     client: str
     work_dir: Path
     ours_load: str
@@ -84,6 +85,7 @@ class Settings:
     ours_probe: str
     readme: bool
     results_dir: Path
+    keep_work: bool
     command: str
 
 
@@ -110,7 +112,10 @@ def parse_args(argv: Sequence[str] | None = None) -> Settings:
     parser.add_argument("--queries", nargs="*", type=Path, help="query files (default: all)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--base-seconds", type=float, help="shortest measurement (default 5)")
-    parser.add_argument("--cap-seconds", type=float, help="longest measurement (default 30)")
+    parser.add_argument("--cap-seconds", type=float, help="usual longest measurement (30)")
+    parser.add_argument(
+        "--max-seconds", type=float, help="hard limit per server for slow queries (120)"
+    )
     parser.add_argument("--client", default="auto", choices=("auto", "wrk", "asyncio"))
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
     parser.add_argument("--work-dir", type=Path, help="stores and exports (results-dir/work)")
@@ -121,6 +126,9 @@ def parse_args(argv: Sequence[str] | None = None) -> Settings:
     parser.add_argument("--ours-query-path", default="/sparql")
     parser.add_argument("--ours-probe", default="/ready")
     parser.add_argument("--no-readme", action="store_true", help="leave bench/README.md alone")
+    parser.add_argument(
+        "--keep-work", action="store_true", help="keep each size's stores and export (GBs)"
+    )
     args = parser.parse_args(argv)
     sizes = args.sizes or ([0, 10_000] if args.quick else [0, 10_000, 100_000])
     queries = args.queries or sorted(QUERIES_DIR.glob("*.rq"))
@@ -133,6 +141,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Settings:
         seed=args.seed,
         base_s=args.base_seconds or (2.0 if args.quick else 5.0),
         cap_s=args.cap_seconds or (8.0 if args.quick else 30.0),
+        max_s=args.max_seconds or (30.0 if args.quick else 120.0),
         client=args.client,
         work_dir=args.work_dir or args.results_dir / "work",
         ours_load=args.ours_load,
@@ -143,6 +152,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Settings:
         ours_probe=args.ours_probe,
         readme=not args.no_readme,
         results_dir=args.results_dir,
+        keep_work=args.keep_work,
         command="python -m bench.sparql " + shlex.join(argv if argv is not None else sys.argv[1:]),
     )
 
@@ -262,13 +272,15 @@ def _duration(settings: Settings, single_s: float, concurrency: int) -> float:
     """Return the seconds to measure one server (two halves of ABBA together).
 
     About 15 single-query times (scaled by clients per CPU) within [base, cap]; but never so
-    short that each half could not finish three rounds of all its clients' queries, so a slow
-    query at 16 clients still yields answers rather than an empty run.
+    short that each half could not finish one and a half rounds of all its clients' queries,
+    so a slow query at 16 clients still yields answers (at least one per client) rather than
+    an empty run; and never longer than the hard limit ``max_s``, where a slow server may
+    then answer fewer requests than it has clients (the row shows n).
     """
     cpus = os.cpu_count() or 1
     per_round = single_s * max(1.0, concurrency / cpus)
     wanted = min(settings.cap_s, max(settings.base_s, 15 * per_round))
-    return round(max(wanted, 2 * 3 * per_round), 1)
+    return round(min(settings.max_s, max(wanted, 2 * 1.5 * per_round)), 1)
 
 
 def _clients(concurrency: int) -> str:
@@ -276,6 +288,8 @@ def _clients(concurrency: int) -> str:
 
 
 def _figure(m: Measurement) -> str:
+    if not m.requests:
+        return f"no answer within {m.duration_s:g} s at {_clients(m.concurrency)}"
     return (
         f"p50 {format_ms(m.p50_ms)}, p99 {format_ms(m.p99_ms)}, "
         f"{m.throughput_rps:g} req/s (n={m.requests})"
@@ -338,9 +352,11 @@ def _measure_query(
                 "%s %s c=%d %s: %s", size_label(n), name, concurrency, server_name, _figure(m)
             )
         mine, theirs = got[ours.name], got[anchor.name]
-        ratio = mine.p50_ms / theirs.p50_ms if theirs.p50_ms else None
+        ratio = mine.p50_ms / theirs.p50_ms if theirs.requests and mine.requests else None
         clean = not (mine.non_2xx or mine.errors or theirs.non_2xx or theirs.errors)
         note = "" if same and clean else " (results differ or errors: not comparable)"
+        if not mine.requests:
+            note += " (ours answered none in the time)"
         rows.append(
             Row(
                 benchmark="sparql",
@@ -351,7 +367,11 @@ def _measure_query(
                 ratio=round(ratio, 3) if ratio is not None else None,
                 ratio_of="p50",
                 target=f"p50 <= {TARGET_P50_RATIO}x",
-                met=(ratio <= TARGET_P50_RATIO and same and clean) if ratio is not None else None,
+                met=(
+                    (ratio <= TARGET_P50_RATIO and same and clean)
+                    if ratio is not None
+                    else (False if theirs.requests else None)
+                ),
             )
         )
         runs.append(
@@ -426,19 +446,30 @@ def run(settings: Settings) -> list[Row]:
     raw["load_average_at_start"] = [round(x, 2) for x in os.getloadavg()]
     for n in settings.sizes:
         logger.info("preparing %s", size_label(n))
-        size_rows, size_raw = _measure_size(settings, n)
+        try:
+            size_rows, size_raw = _measure_size(settings, n)
+        finally:
+            if not settings.keep_work:
+                for part in ("ours-store", "oxigraph-store", "export.nq"):
+                    target = settings.work_dir / f"size-{n}" / part
+                    if target.is_dir():
+                        shutil.rmtree(target, ignore_errors=True)
+                    else:
+                        target.unlink(missing_ok=True)
         rows += size_rows
         per_size[str(n)] = size_raw
-    path = write_results(
-        "sparql",
-        rows,
-        raw,
-        command=settings.command,
-        started=started,
-        readme=None if not settings.readme else RESULTS_DIR.parent / "README.md",
-        results_dir=settings.results_dir,
-    )
-    logger.info("results in %s", path)
+        # after each size, so a run stopped half-way keeps what it measured
+        path = write_results(
+            "sparql",
+            rows,
+            raw,
+            command=settings.command,
+            started=started,
+            readme=None if not settings.readme else RESULTS_DIR.parent / "README.md",
+            results_dir=settings.results_dir,
+            partial=True,
+        )
+        logger.info("results in %s", path)
     return rows
 
 

@@ -85,3 +85,13 @@ def test_the_project_readme_has_the_table_markers(root: Path, tmp_path: Path) ->
     copy = tmp_path / "README.md"
     copy.write_bytes((root / "bench" / "README.md").read_bytes())
     update_readme("no-such-benchmark", [], copy)
+
+
+def test_a_partial_run_keeps_the_rows_it_did_not_measure_again(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text(README, encoding="utf-8")
+    update_readme("sparql", [_row(what="100k cases, join, 1 client")], readme, partial=True)
+    update_readme("sparql", [_row(what="old row (results differ)")], readme, partial=True)
+    text = readme.read_text(encoding="utf-8")
+    assert "100k cases, join, 1 client" in text
+    assert text.count("old row") == 1 and "old row (results differ)" in text
