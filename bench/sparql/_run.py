@@ -354,7 +354,12 @@ def _measure_query(
         mine, theirs = got[ours.name], got[anchor.name]
         ratio = mine.p50_ms / theirs.p50_ms if theirs.requests and mine.requests else None
         clean = not (mine.non_2xx or mine.errors or theirs.non_2xx or theirs.errors)
-        note = "" if same and clean else " (results differ or errors: not comparable)"
+        note = "" if same else " (results differ: not comparable)"
+        for side, m in (("ours", mine), ("oxigraph", theirs)):
+            if m.non_2xx:
+                note += f" ({side}: {m.non_2xx} non-2xx answers)"
+            if m.errors:
+                note += f" ({side}: {m.errors} requests failed or over the 120 s client limit)"
         if not mine.requests:
             note += " (ours answered none in the time)"
         rows.append(
