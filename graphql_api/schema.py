@@ -99,10 +99,10 @@ class Query:
                 "provision": _concept(f.oos_provision),
                 "modality": _concept(f.modality),
                 "mah": _text(f.mah),
-                "from": Literal(f.approved_from.isoformat(), datatype=iri(XSD_DATE))
+                "since": Literal(f.approved_from.isoformat(), datatype=iri(XSD_DATE))
                 if f.approved_from
                 else None,
-                "to": Literal(f.approved_to.isoformat(), datatype=iri(XSD_DATE))
+                "until": Literal(f.approved_to.isoformat(), datatype=iri(XSD_DATE))
                 if f.approved_to
                 else None,
                 "withdrawn": Literal(f.withdrawn) if f.withdrawn is not None else None,
