@@ -20,6 +20,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from graphql_api import _regulation_queries as regulation
+from graphql_api._expansion import ExpansionLimiter
 from graphql_api._sparql import iri
 from graphql_api.context import OosInfo
 from graphql_api.errors import is_expected, mask_unexpected_errors
@@ -274,6 +275,7 @@ def build_schema(settings: Settings) -> OosSchema:
         query=Query,
         config=StrawberryConfig(batching_config={"max_operations": settings.graphql_max_batch}),
         extensions=[
+            ExpansionLimiter,  # first: the limiters below are exponential in fragment spreads
             partial(MaxTokensLimiter, max_token_count=settings.graphql_max_tokens),
             partial(QueryDepthLimiter, max_depth=settings.graphql_max_depth),
             partial(MaxAliasesLimiter, max_alias_count=settings.graphql_max_aliases),

@@ -4,8 +4,8 @@ pyoxigraph runs ``SERVICE`` and ``LOAD`` over HTTP with no switch to stop it, so
 update from outside is checked here before a store sees it. The check parses with rdflib's SPARQL
 grammar and walks the parse tree; it never matches keywords with regular expressions. Parsing
 costs milliseconds, so a sound fast path skips it: a text that contains none of the words
-``SERVICE``, ``LOAD`` and ``FROM`` in any letter case, and no ``\\u`` escape that could spell
-them, cannot hold those clauses.
+``SERVICE``, ``LOAD``, ``FROM`` and ``USING`` in any letter case, and no ``\\u`` escape that
+could spell them, cannot hold those clauses.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ __all__ = [
     "is_update",
 ]
 
-_TRIGGERS = ("service", "load", "from")
+_TRIGGERS = ("service", "load", "from", "using")
 MAX_DEPTH = 256
 """Deepest bracket nesting accepted; far deeper text overflows the parsers' stacks."""
 
@@ -153,7 +153,7 @@ def _check_tree(tree: object, prologue: object, allowed_hosts: Sequence[str]) ->
                     f"LOAD <{iri}> is refused: loading from the web is off unless"
                     " OOS_KG_ALLOWED_HOSTS names the host"
                 )
-        elif node.name == "DatasetClause":
+        elif node.name in ("DatasetClause", "UsingClause"):  # FROM, and USING in updates
             has_dataset = True
             for key in ("default", "named"):
                 iri = _resolve(node.get(key), prologue)

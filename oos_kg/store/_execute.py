@@ -122,10 +122,14 @@ def run_update(store: Store, text: str, allowed_hosts: Sequence[str] = ()) -> No
     """Check and run an untrusted update (pyoxigraph applies it all or nothing).
 
     Raises:
-        QueryError: malformed or refused.
+        QueryError: malformed or refused, or an operation SPARQL Update says fails
+            (``CREATE`` of a graph that exists, ``DROP`` of one that does not, without
+            ``SILENT``): the caller's mistake, not the store's.
     """
     check_update(text, allowed_hosts)
     try:
         store.update(text)
     except SyntaxError as exc:
         raise _syntax_error(exc, text, "update") from None
+    except RuntimeError as exc:  # pyoxigraph's evaluation errors; storage errors are OSError
+        raise QueryError(f"the update failed, nothing was changed: {exc}") from None
