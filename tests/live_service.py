@@ -7,6 +7,7 @@ assert that untrusted input never made the service reach out.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -32,6 +33,21 @@ LIMITS = {
 """Body limits the service runs with (smaller than the defaults, so probes stay quick)."""
 
 QUERY_TIMEOUT_S = 2.0
+
+LEAKS = re.compile(r"Traceback|File \"|\.py\b|site-packages|/work/|/tmp/|/home/|/usr/")
+
+
+def assert_clean_4xx(response: httpx.Response, *names: str) -> str:
+    """Assert a 4xx whose body names one of ``names`` and leaks nothing; return the text.
+
+    Raises:
+        AssertionError: on any other status, a leak, or a message naming none of ``names``.
+    """
+    assert 400 <= response.status_code < 500, (response.status_code, response.text[:500])
+    text = response.text
+    assert not LEAKS.search(text), text[:500]
+    assert any(name.lower() in text.lower() for name in names), (names, text[:500])
+    return text
 
 
 @dataclass

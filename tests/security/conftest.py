@@ -54,3 +54,11 @@ def server(service: Service) -> Iterator[Service]:
 def source_tree(tmp_path: Path) -> Path:
     """A fresh copy of the fixture source tree."""
     return make_source_tree(tmp_path / "sources")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every probe here ``integration``: each talks to a real server process."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.integration)

@@ -3,27 +3,8 @@ stack trace or a file path of the server."""
 
 from __future__ import annotations
 
-import re
-
-import httpx
 import pytest
-from live_service import ADMIN_TOKEN, Service
-
-LEAKS = re.compile(r"Traceback|File \"|\.py\b|site-packages|/work/|/tmp/|/home/|/usr/")
-
-
-def assert_clean_4xx(response: httpx.Response, *names: str) -> str:
-    """Assert a 4xx whose body names one of ``names`` and leaks nothing; return the text.
-
-    Raises:
-        AssertionError: on any other status, a leak, or a message naming none of ``names``.
-    """
-    assert 400 <= response.status_code < 500, (response.status_code, response.text[:500])
-    text = response.text
-    assert not LEAKS.search(text), text[:500]
-    assert any(name.lower() in text.lower() for name in names), (names, text[:500])
-    return text
-
+from live_service import ADMIN_TOKEN, LEAKS, Service, assert_clean_4xx
 
 SPARQL = [
     ("SELECT * WHERE { ?s ?p }", "malformed query"),
