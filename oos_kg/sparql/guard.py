@@ -237,6 +237,7 @@ def check_update(text: str, allowed_hosts: Sequence[str] = ()) -> None:
         prologues = [translatePrologue(p, None) for p in tree["prologue"]]
     except Exception as exc:  # pyparsing and rdflib raise many kinds
         raise _parse_error(exc, "update") from None
-    for index, request in enumerate(tree["request"]):
+    requests = tree["request"] if "request" in tree else ()  # none: an empty update, a no-op
+    for index, request in enumerate(requests):
         prologue = prologues[min(index, len(prologues) - 1)]
         _check_tree(request, prologue, allowed_hosts)

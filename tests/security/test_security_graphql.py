@@ -167,3 +167,19 @@ def test_deeply_nested_variables_are_refused(server: Service) -> None:
     body = b'{"query": "{ __typename }", "variables": {"x": ' + b"[" * 20000 + b"]" * 20000 + b"}}"
     response = server.post("/graphql", content=body, headers=JSON)
     assert 400 <= response.status_code < 500, response.text[:300]
+
+
+def test_the_expansion_count_is_linear_and_ignores_cycles() -> None:
+    """In process: the count the fragment-bomb refusal rests on."""
+    from graphql import parse
+
+    from graphql_api._expansion import expanded_fields
+
+    parts = ["fragment F0 on Query { a b { c } }"]
+    parts += [f"fragment F{n} on Query {{ ...F{n - 1} ...F{n - 1} }}" for n in range(1, 61)]
+    started = time.monotonic()
+    assert expanded_fields(parse("{ ...F60 } " + " ".join(parts))) == 3 * 2**60
+    assert time.monotonic() - started < 1
+    cycle = "{ x ...A } fragment A on Q { y ...B } fragment B on Q { z ...A ... on Q { w } }"
+    assert expanded_fields(parse(cycle)) == 4
+    assert expanded_fields(parse("fragment A on Q { x }")) == 0
