@@ -266,6 +266,19 @@ def compile_framework(code: str, root: Path | None = None) -> _Compiled:
 
 
 def _to_ox(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """Convert an rdflib term; one Oxigraph refuses is the case's fault, not ours.
+
+    Raises:
+        RdfSyntaxError: a relative IRI (rdflib's RDF/XML parser keeps unqualified
+            attributes as such) or an invalid language tag.
+    """
+    try:
+        return _to_ox_term(node)
+    except ValueError as exc:
+        raise RdfSyntaxError(f"{node.n3()[:200]} is not a valid RDF term: {exc}") from None
+
+
+def _to_ox_term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if isinstance(node, URIRef):
         return ox.NamedNode(str(node))
     if isinstance(node, BNode):

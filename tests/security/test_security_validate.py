@@ -251,3 +251,14 @@ def test_unknown_framework_and_language_are_clean_4xx(server: Service) -> None:
         response = server.post(f"/validate?{query}", content=EU_CASE, headers=TURTLE)
         assert 400 <= response.status_code < 500, (query, response.text[:300])
         assert not LEAKS.search(response.text)
+
+
+def test_rdfxml_with_relative_iris_is_a_clean_4xx(server: Service) -> None:
+    """rdflib keeps unqualified RDF/XML attributes as relative IRIs; the validator's store
+    refused them with an unexpected error (500) before the fix."""
+    body = (
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:x="urn:x:">'
+        '<rdf:Description rdf:about="urn:x:case"><x:p><x:q href="v"/></x:p>'
+        "</rdf:Description></rdf:RDF>"
+    )
+    assert_clean_4xx(validate(server, body, RDFXML), "not a valid RDF term")
