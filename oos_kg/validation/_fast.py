@@ -23,12 +23,12 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
-from oos_kg.errors import PayloadTooLarge, RdfSyntaxError
+from oos_kg.errors import InputError, PayloadTooLarge, RdfSyntaxError
 from oos_kg.validation._facts import KgFacts
 from oos_kg.validation._frameworks import get_framework
 from oos_kg.validation._parse import MAX_CASE_TRIPLES
 from oos_kg.validation._rules import Rule, load_shapes, rules_of
-from oos_kg.validation._validator import CaseReport, CaseResult
+from oos_kg.validation._validator import NO_CASE_MESSAGE, CaseReport, CaseResult
 
 __all__ = ["FastValidator", "UnsupportedShape", "compile_framework"]
 
@@ -38,6 +38,8 @@ _WELL_FORMED = {
     str(XSD.boolean): r'STR(?v) IN ("true", "false", "1", "0")',
 }
 _FACTS_GRAPH = ox.NamedNode("urn:oos-kg:validation:facts")
+_HAS_CASE = "ASK { ?case a <https://w3id.org/oos-kg/ontology#OosProvisionCase> }"
+
 _EMPTY = Graph()
 
 
@@ -374,7 +376,9 @@ class FastValidator:
         cleared afterwards.
 
         Raises:
-            UnsupportedShape, InputError: as :meth:`compiled`.
+            UnsupportedShape, InputError: as :meth:`compiled`; InputError also when the
+                graph holds no ``oos:OosProvisionCase`` (an empty or unrelated document
+                must not pass as a conforming case).
         """
         compiled = self.compiled(framework)
         store = getattr(self._local, "store", None)
@@ -383,6 +387,8 @@ class FastValidator:
         graph = ox.NamedNode("urn:oos-kg:validation:case")
         try:
             store.extend(self._quads(case, graph))
+            if not store.query(_HAS_CASE, default_graph=graph):
+                raise InputError(NO_CASE_MESSAGE)
             rows = store.query(compiled.query, default_graph=[graph, _FACTS_GRAPH])
             return self._report(compiled, rows)  # type: ignore[arg-type]
         finally:

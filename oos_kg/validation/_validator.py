@@ -17,6 +17,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Identifier, Node
 
+from oos_kg.errors import InputError
 from oos_kg.validation._facts import ClauseInfo, KgFacts, load_kg_facts
 from oos_kg.validation._frameworks import get_framework
 from oos_kg.validation._rules import Rule, load_shapes, rules_of
@@ -24,6 +25,14 @@ from oos_kg.validation._rules import Rule, load_shapes, rules_of
 __all__ = ["CaseReport", "CaseResult", "CaseValidator"]
 
 logger = logging.getLogger(__name__)
+
+
+_CASE_CLASS = URIRef("https://w3id.org/oos-kg/ontology#OosProvisionCase")
+NO_CASE_MESSAGE = (
+    "the graph holds no oos:OosProvisionCase, so there is nothing to validate"
+    " (type the case node as https://w3id.org/oos-kg/ontology#OosProvisionCase)"
+)
+"""Why an RDF document without a case node is refused rather than reported as conforming."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,9 +155,12 @@ class CaseValidator:
             The report, results sorted by focus node, rule id and value.
 
         Raises:
-            InputError: for an unknown framework.
+            InputError: for an unknown framework, or a graph with no ``oos:OosProvisionCase``
+                (an empty or unrelated document must not pass as a conforming case).
         """
         code = get_framework(framework).code
+        if (None, RDF.type, _CASE_CLASS) not in case:
+            raise InputError(NO_CASE_MESSAGE)
         shapes = load_shapes(code, self._root)
         data = _PreparedQueryGraph(bind_namespaces="none")
         for triple in case:
