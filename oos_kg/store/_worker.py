@@ -94,6 +94,7 @@ def worker_main(
     from oos_kg.store._versions import StoreLayout
 
     if conn is None:  # pragma: no cover - started as a subprocess
+        _die_with_parent()
         conn = _StdioConnection()
 
     layout = StoreLayout(Path(root))
@@ -113,6 +114,24 @@ def worker_main(
             logger.error("query worker: %s: %s", type(exc).__name__, exc)  # to the server log
             reply = ("error", "StoreError", f"the store failed ({type(exc).__name__})")
         conn.send(reply)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when its server dies, even mid-query (``kill -9``).
+
+    Without it a worker busy with a runaway query would outlive a killed server.
+    """
+    parent = os.getppid()
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the EOF on stdin still ends idle workers
+        return
+    if os.getppid() != parent:  # the server died before prctl took effect
+        os._exit(0)
 
 
 class _StdioConnection:
