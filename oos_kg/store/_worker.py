@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -212,6 +213,9 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._started = False
         self._closed = False
+        # Every worker is started from this one long-lived thread: Linux delivers a worker's
+        # parent-death signal when the *thread* that started it ends, not only the process.
+        self._spawner = ThreadPoolExecutor(1, thread_name_prefix="oos-kg-worker-spawner")
 
     def _start(self) -> None:
         with self._lock:
@@ -222,7 +226,8 @@ class WorkerPool:
                 self._add()
 
     def _add(self) -> None:
-        worker = _Worker(self._root, self._hosts)
+        """Start a worker (from the spawner thread) and make it available; lock held."""
+        worker = self._spawner.submit(_Worker, self._root, self._hosts).result()
         self._all.add(worker)
         self._idle.put(worker)
 
@@ -232,12 +237,19 @@ class WorkerPool:
         with self._lock:
             self._all.discard(worker)
 
-        def respawn() -> None:
+        def respawn() -> None:  # runs on the spawner thread
+            successor = _Worker(self._root, self._hosts)
             with self._lock:
-                if not self._closed:
-                    self._add()
+                if self._closed:
+                    successor.kill()
+                    return
+                self._all.add(successor)
+                self._idle.put(successor)
 
-        threading.Thread(target=respawn, name="oos-kg-worker-respawn", daemon=True).start()
+        try:
+            self._spawner.submit(respawn)
+        except RuntimeError:  # the pool was closed meanwhile
+            pass
 
     def worker_pids(self) -> list[int]:
         """Return the process ids of the live workers (for tests and diagnostics)."""
@@ -297,6 +309,7 @@ class WorkerPool:
             self._all.clear()
         for worker in workers:
             worker.kill()
+        self._spawner.shutdown(wait=False)
 
 
 if __name__ == "__main__":  # pragma: no cover - the worker subprocess

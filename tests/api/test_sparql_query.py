@@ -35,7 +35,7 @@ def count_of(body: bytes) -> int:
 
 def test_get_select_answers_sparql_json_over_the_union_of_the_graphs(client: Client) -> None:
     response = client.get("/sparql", params={"query": COUNT_SUBSTANCES})
-    assert response.status_code == 200
+    assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/sparql-results+json"
     assert count_of(response.content) == 2
 
