@@ -78,13 +78,7 @@ class EmbeddedStore:
         Raises:
             QueryError, NotAcceptable, QueryTimeout, StoreUnavailable.
         """
-        message = (
-            "query",
-            query,
-            tuple(media_types),
-            tuple(default_graph_uris),
-            tuple(named_graph_uris),
-        )
+        message = _query_message(query, media_types, default_graph_uris, named_graph_uris)
         media, body = self._pool.call(message, self._limit(timeout_s))
         return str(media), bytes(body)
 
@@ -102,13 +96,7 @@ class EmbeddedStore:
         Raises:
             QueryError, NotAcceptable, QueryTimeout, StoreUnavailable.
         """
-        message = (
-            "query",
-            query,
-            tuple(media_types),
-            tuple(default_graph_uris),
-            tuple(named_graph_uris),
-        )
+        message = _query_message(query, media_types, default_graph_uris, named_graph_uris)
         media, body = await self._pool.acall(message, self._limit(timeout_s))
         return str(media), bytes(body)
 
@@ -183,3 +171,13 @@ class EmbeddedStore:
 
     def __repr__(self) -> str:
         return f"EmbeddedStore({os.fspath(self.layout.root)!r})"
+
+
+def _query_message(
+    query: str,
+    media_types: Sequence[str],
+    default_graph_uris: Sequence[str],
+    named_graph_uris: Sequence[str],
+) -> tuple[str, str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The worker message for an untrusted query (the same for the sync and async paths)."""
+    return ("query", query, tuple(media_types), tuple(default_graph_uris), tuple(named_graph_uris))
