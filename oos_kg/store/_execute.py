@@ -18,13 +18,15 @@ from pyoxigraph import (
 from oos_kg.errors import NotAcceptable, QueryError
 from oos_kg.sparql.guard import check_dataset_iris, check_query, check_update, is_update
 from oos_kg.sparql.negotiation import GRAPH_TYPES, RESULTS_TYPES
+from oos_kg.store.base import Bindings
 
 __all__ = [
     "GRAPH_SIZES_QUERY",
     "Serialized",
+    "ask_trusted",
     "run_query",
-    "run_trusted",
     "run_update",
+    "select_trusted",
 ]
 
 GRAPH_SIZES_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
@@ -102,20 +104,46 @@ def run_query(
         raise QueryError(f"malformed query: {exc}") from None
 
 
-def run_trusted(store: Store, text: str) -> bytes:
-    """Run a query the code wrote (no refusal check) and return SPARQL JSON results.
-
-    Raises:
-        QueryError: malformed query (a bug in the caller).
-    """
+def _trusted_result(store: Store, text: str) -> object:
     try:
-        result = store.query(text, use_default_graph_as_union=True)
-        fmt = QueryResultsFormat.JSON
-        if isinstance(result, QuerySolutions | QueryBoolean):
-            return result.serialize(format=fmt) or b""
-        raise QueryError("select() and ask() take SELECT and ASK queries only")
+        return store.query(text, use_default_graph_as_union=True)
     except SyntaxError as exc:
         raise QueryError(f"malformed query: {exc}") from None
+
+
+def select_trusted(store: Store, text: str) -> list[Bindings]:
+    """Run a SELECT the code wrote (no refusal check) and return its solutions.
+
+    The results object is created, read and dropped here, in the calling thread (pyoxigraph
+    warns when one is dropped on another thread).
+
+    Raises:
+        QueryError: malformed query, or not a SELECT (a bug in the caller).
+    """
+    result = _trusted_result(store, text)
+    if not isinstance(result, QuerySolutions):
+        del result
+        raise QueryError("select() takes SELECT queries only")
+    names = [variable.value for variable in result.variables]
+    rows: list[Bindings] = [
+        {name: term for name, term in zip(names, solution, strict=True) if term is not None}
+        for solution in result
+    ]
+    del result
+    return rows
+
+
+def ask_trusted(store: Store, text: str) -> bool:
+    """Run an ASK the code wrote (no refusal check) and return its answer.
+
+    Raises:
+        QueryError: malformed query, or not an ASK (a bug in the caller).
+    """
+    result = _trusted_result(store, text)
+    if not isinstance(result, QueryBoolean):
+        del result
+        raise QueryError("ask() takes ASK queries only")
+    return bool(result)
 
 
 def run_update(store: Store, text: str, allowed_hosts: Sequence[str] = ()) -> None:

@@ -66,7 +66,7 @@ def _update(layout: Any, text: str, target: str, allowed_hosts: Sequence[str]) -
 
 
 def _handle(message: tuple[Any, ...], layout: Any, cache: dict[str, Any], hosts: Any) -> Any:
-    from oos_kg.store._execute import run_query, run_trusted
+    from oos_kg.store._execute import run_query
 
     op = message[0]
     if op == "update":
@@ -83,8 +83,6 @@ def _handle(message: tuple[Any, ...], layout: Any, cache: dict[str, Any], hosts:
             named_graph_uris=named_graphs,
             allowed_hosts=hosts,
         )
-    if op == "trusted":
-        return run_trusted(store, message[1])
     return None  # "ping": the store opened
 
 

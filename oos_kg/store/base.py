@@ -40,6 +40,22 @@ class KgStore(Protocol):
         """
         ...
 
+    async def aselect(self, query: str, *, timeout_s: float | None = None) -> list[Bindings]:
+        """:meth:`select` for async callers; never blocks the event loop.
+
+        Raises:
+            As :meth:`select`.
+        """
+        ...
+
+    async def aask(self, query: str, *, timeout_s: float | None = None) -> bool:
+        """:meth:`ask` for async callers; never blocks the event loop.
+
+        Raises:
+            As :meth:`ask`.
+        """
+        ...
+
     def query_serialized(
         self,
         query: str,

@@ -1,20 +1,27 @@
 """The default store: pyoxigraph on disk, queried by worker processes that end on time.
 
+Untrusted queries (``/sparql``) run in worker processes, killed when over their time limit.
+Trusted ones (:meth:`EmbeddedStore.select`, :meth:`EmbeddedStore.ask`: the text our own code
+writes for GraphQL, validation and checks) run in this process on a read-only handle of the
+published version, with no round trip to a worker; they are not bounded by a time limit.
+
 See :mod:`oos_kg.store._versions` for how loads and updates stay atomic, and
 :mod:`oos_kg.store._worker` for how a query over its time limit is really stopped.
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import os
+import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from pyoxigraph import NamedNode, RdfFormat, Store
 
 from oos_kg.errors import StoreError
-from oos_kg.store._execute import GRAPH_SIZES_QUERY
-from oos_kg.store._results import parse_ask, parse_graph_sizes, parse_select
+from oos_kg.store._execute import GRAPH_SIZES_QUERY, ask_trusted, select_trusted
 from oos_kg.store._versions import StoreLayout
 from oos_kg.store._worker import WorkerPool
 from oos_kg.store.base import Bindings
@@ -22,6 +29,50 @@ from oos_kg.store.base import Bindings
 __all__ = ["EmbeddedStore"]
 
 _PING_TIMEOUT_S = 5.0
+
+
+class _PublishedReader:
+    """A read-only pyoxigraph handle on the published version, in this process.
+
+    Reopened when ``current`` points at another version, as the query workers do. Published
+    versions are never written again, so a handle on one stays consistent; the version before
+    the current one is kept on disk for readers still using it.
+    """
+
+    def __init__(self, layout: StoreLayout) -> None:
+        self._layout = layout
+        self._handle: tuple[str, Store] | None = None
+        self._lock = threading.Lock()
+
+    def store(self) -> Store:
+        """Return a handle on the published version.
+
+        Raises:
+            StoreUnavailable: nothing is published yet.
+            StoreError: the version does not open.
+        """
+        name = self._layout.current_name()
+        handle = self._handle
+        if handle is not None and handle[0] == name:
+            return handle[1]
+        with self._lock:
+            name = self._layout.current_name()
+            if name is None:
+                self._layout.current_db()  # raises StoreUnavailable with the reason
+                raise StoreError("the store has no published version")
+            handle = self._handle
+            if handle is None or handle[0] != name:
+                try:
+                    handle = (name, Store.read_only(str(self._layout.db_path(name))))
+                except OSError as exc:
+                    raise StoreError(f"the published store version does not open: {exc}") from None
+                self._handle = handle
+            return handle[1]
+
+    def close(self) -> None:
+        """Drop the handle (the next query opens the published version again)."""
+        with self._lock:
+            self._handle = None
 
 
 class EmbeddedStore:
@@ -47,6 +98,7 @@ class EmbeddedStore:
         self.layout = StoreLayout(Path(path))
         self._timeout_s = timeout_s
         self._pool = WorkerPool(self.layout.root, workers, allowed_hosts)
+        self._reader = _PublishedReader(self.layout)
 
     @property
     def pool(self) -> WorkerPool:
@@ -56,13 +108,36 @@ class EmbeddedStore:
     def _limit(self, timeout_s: float | None) -> float:
         return self._timeout_s if timeout_s is None else timeout_s
 
-    def select(self, query: str, *, timeout_s: float | None = None) -> list[Bindings]:
-        """Run a trusted SELECT. Raises: QueryError, QueryTimeout, StoreUnavailable."""
-        return parse_select(self._pool.call(("trusted", query), self._limit(timeout_s)))
+    def select(self, query: str, *, timeout_s: float | None = None) -> list[Bindings]:  # noqa: ARG002
+        """Run a trusted SELECT in this thread on the published version.
 
-    def ask(self, query: str, *, timeout_s: float | None = None) -> bool:
-        """Run a trusted ASK. Raises: QueryError, QueryTimeout, StoreUnavailable."""
-        return parse_ask(self._pool.call(("trusted", query), self._limit(timeout_s)))
+        No worker is involved, so this may be called from the event loop without waiting
+        on anything but the query itself; ``timeout_s`` is not enforced (trusted text only).
+
+        Raises:
+            QueryError: malformed query or not a SELECT. StoreUnavailable: nothing loaded.
+        """
+        return select_trusted(self._reader.store(), query)
+
+    def ask(self, query: str, *, timeout_s: float | None = None) -> bool:  # noqa: ARG002
+        """Run a trusted ASK in this thread (as :meth:`select`).
+
+        Raises:
+            QueryError: malformed query or not an ASK. StoreUnavailable: nothing loaded.
+        """
+        return ask_trusted(self._reader.store(), query)
+
+    async def aselect(self, query: str, *, timeout_s: float | None = None) -> list[Bindings]:
+        """:meth:`select` in a thread, so a long query never holds up the event loop.
+
+        Raises:
+            As :meth:`select`.
+        """
+        return await asyncio.to_thread(functools.partial(self.select, query, timeout_s=timeout_s))
+
+    async def aask(self, query: str, *, timeout_s: float | None = None) -> bool:
+        """:meth:`ask` in a thread. Raises: as :meth:`ask`."""
+        return await asyncio.to_thread(functools.partial(self.ask, query, timeout_s=timeout_s))
 
     def query_serialized(
         self,
@@ -153,8 +228,11 @@ class EmbeddedStore:
         return self.layout.read_meta().get("sources_hash")
 
     def graph_sizes(self) -> dict[str, int]:
-        """Return each named graph's IRI and size. Raises: StoreUnavailable, QueryTimeout."""
-        return parse_graph_sizes(self._pool.call(("trusted", GRAPH_SIZES_QUERY), self._timeout_s))
+        """Return each named graph's IRI and size. Raises: StoreUnavailable."""
+        return {
+            row["g"].value: int(row["n"].value)
+            for row in select_trusted(self._reader.store(), GRAPH_SIZES_QUERY)
+        }
 
     def ping(self) -> None:
         """Check that a version is published and a worker can open it.
@@ -166,8 +244,9 @@ class EmbeddedStore:
         self._pool.call(("ping",), min(self._timeout_s, _PING_TIMEOUT_S))
 
     def close(self) -> None:
-        """Stop the worker processes."""
+        """Stop the worker processes and drop the in-process handle."""
         self._pool.close()
+        self._reader.close()
 
     def __repr__(self) -> str:
         return f"EmbeddedStore({os.fspath(self.layout.root)!r})"

@@ -15,8 +15,13 @@ from collections.abc import Mapping, Sequence
 from pyoxigraph import NamedNode, RdfFormat, Store
 
 from oos_kg.errors import StoreError
-from oos_kg.store._execute import GRAPH_SIZES_QUERY, run_query, run_trusted, run_update
-from oos_kg.store._results import parse_ask, parse_graph_sizes, parse_select
+from oos_kg.store._execute import (
+    GRAPH_SIZES_QUERY,
+    ask_trusted,
+    run_query,
+    run_update,
+    select_trusted,
+)
 from oos_kg.store.base import Bindings
 
 __all__ = ["MemoryStore"]
@@ -37,11 +42,19 @@ class MemoryStore:
 
     def select(self, query: str, *, timeout_s: float | None = None) -> list[Bindings]:  # noqa: ARG002
         """Run a trusted SELECT. Raises: QueryError."""
-        return parse_select(run_trusted(self._store, query))
+        return select_trusted(self._store, query)
 
     def ask(self, query: str, *, timeout_s: float | None = None) -> bool:  # noqa: ARG002
         """Run a trusted ASK. Raises: QueryError."""
-        return parse_ask(run_trusted(self._store, query))
+        return ask_trusted(self._store, query)
+
+    async def aselect(self, query: str, *, timeout_s: float | None = None) -> list[Bindings]:
+        """Run :meth:`select` in a thread. Raises: as that method."""
+        return await asyncio.to_thread(functools.partial(self.select, query, timeout_s=timeout_s))
+
+    async def aask(self, query: str, *, timeout_s: float | None = None) -> bool:
+        """Run :meth:`ask` in a thread. Raises: as that method."""
+        return await asyncio.to_thread(functools.partial(self.ask, query, timeout_s=timeout_s))
 
     def query_serialized(
         self,
@@ -117,7 +130,10 @@ class MemoryStore:
 
     def graph_sizes(self) -> dict[str, int]:
         """Return each named graph's IRI and size."""
-        return parse_graph_sizes(run_trusted(self._store, GRAPH_SIZES_QUERY))
+        return {
+            row["g"].value: int(row["n"].value)
+            for row in select_trusted(self._store, GRAPH_SIZES_QUERY)
+        }
 
     def ping(self) -> None:
         """Always answers: the store lives in this process."""

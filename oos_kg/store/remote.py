@@ -147,6 +147,14 @@ class RemoteStore:
         """Run a trusted ASK. Raises: QueryError, QueryTimeout, StoreUnavailable."""
         return parse_ask(self._trusted(query, timeout_s))
 
+    async def aselect(self, query: str, *, timeout_s: float | None = None) -> list[Bindings]:
+        """Run :meth:`select` in a thread. Raises: as that method."""
+        return await asyncio.to_thread(functools.partial(self.select, query, timeout_s=timeout_s))
+
+    async def aask(self, query: str, *, timeout_s: float | None = None) -> bool:
+        """Run :meth:`ask` in a thread. Raises: as that method."""
+        return await asyncio.to_thread(functools.partial(self.ask, query, timeout_s=timeout_s))
+
     def query_serialized(
         self,
         query: str,

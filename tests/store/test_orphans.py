@@ -15,7 +15,7 @@ import sys, threading
 from pathlib import Path
 from oos_kg.store.embedded import EmbeddedStore
 store = EmbeddedStore(Path(sys.argv[1]), timeout_s=60, workers=1)
-store.ask("ASK {}")
+store.query_serialized("ASK {}", ["application/sparql-results+json"])
 print(store.pool.worker_pids()[0], flush=True)
 store.query_serialized(
     "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }",

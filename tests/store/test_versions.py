@@ -1,23 +1,64 @@
-"""Published versions: workers follow a load made elsewhere, and old versions are removed."""
+"""Published versions: workers and the in-process reader follow a load made elsewhere,
+and old versions are removed."""
 
 from __future__ import annotations
+
+import asyncio
+import json
 
 from oos_kg.namespaces import GRAPH
 from oos_kg.store.embedded import EmbeddedStore
 
 TRIPLE = b"<urn:x:s> <urn:x:p> <urn:x:o> .\n"
+JSON = ("application/sparql-results+json",)
+COUNT_REGULATIONS = (
+    f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH.regulations}> {{ ?s ?p ?o }} }}"
+)
+
+
+def _worker_count(store: EmbeddedStore) -> int:
+    _, body = store.query_serialized(COUNT_REGULATIONS, JSON)
+    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
 
 
 def test_running_workers_see_a_load_made_by_another_process(embedded: EmbeddedStore) -> None:
     before = embedded.graph_sizes()
+    assert _worker_count(embedded) == before[str(GRAPH.regulations)] > 1
     pids = embedded.pool.worker_pids()
     other = EmbeddedStore(embedded.layout.root)  # as `oos-kg load` would open it
     other.replace_graphs({str(GRAPH.regulations): TRIPLE})
     other.close()
+    assert _worker_count(embedded) == 1
     after = embedded.graph_sizes()
     assert after[str(GRAPH.regulations)] == 1
     assert after[str(GRAPH.products)] == before[str(GRAPH.products)]  # other graphs kept
     assert embedded.pool.worker_pids() == pids  # no restart needed
+
+
+def test_trusted_queries_read_the_newly_published_version_without_a_worker(
+    embedded: EmbeddedStore,
+) -> None:
+    assert embedded.select(COUNT_REGULATIONS)[0]["n"].value != "1"
+    other = EmbeddedStore(embedded.layout.root)  # a load by another process
+    other.replace_graphs({str(GRAPH.regulations): TRIPLE})
+    other.close()
+    assert embedded.select(COUNT_REGULATIONS)[0]["n"].value == "1"
+    assert embedded.pool.worker_pids() == []  # answered in this process
+    embedded.update(f"INSERT DATA {{ GRAPH <{GRAPH.regulations}> {{ <urn:x:s> <urn:x:p> 7 }} }}")
+    assert embedded.ask(f"ASK {{ GRAPH <{GRAPH.regulations}> {{ <urn:x:s> <urn:x:p> 7 }} }}")
+    assert embedded.select(COUNT_REGULATIONS)[0]["n"].value == "2"
+    assert embedded.graph_sizes()[str(GRAPH.regulations)] == 2
+
+
+def test_async_trusted_queries_answer_from_the_event_loop(embedded: EmbeddedStore) -> None:
+    async def both() -> tuple[int, bool]:
+        rows = await embedded.aselect(COUNT_REGULATIONS)
+        return int(rows[0]["n"].value), await embedded.aask("ASK { ?s ?p ?o }")
+
+    count, found = asyncio.run(both())
+    assert count == embedded.graph_sizes()[str(GRAPH.regulations)]
+    assert found is True
+    assert embedded.pool.worker_pids() == []  # no worker was needed
 
 
 def test_updates_publish_a_new_version_and_keep_only_the_previous_one(

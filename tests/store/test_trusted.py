@@ -1,0 +1,50 @@
+"""Trusted queries (the text our code writes): same answers on every in-process backend,
+from sync and async callers, and the wrong query form is refused, not misread."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from oos_kg.errors import QueryError
+from oos_kg.loading import load_store
+from oos_kg.resources import GraphSource
+from oos_kg.store.embedded import EmbeddedStore
+from oos_kg.store.memory import MemoryStore
+
+LABELLED = (
+    "SELECT ?s ?label ?missing WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label "
+    "OPTIONAL { ?s <urn:x:never> ?missing } } ORDER BY ?s ?label LIMIT 5"
+)
+
+
+def test_memory_and_embedded_answer_trusted_queries_alike(
+    embedded: EmbeddedStore, sources: tuple[GraphSource, ...]
+) -> None:
+    memory = MemoryStore()
+    load_store(memory, sources)
+    rows = embedded.select(LABELLED)
+    assert len(rows) == 5
+    assert all(set(row) == {"s", "label"} for row in rows)  # unbound variables are absent
+    assert memory.select(LABELLED) == rows
+    assert asyncio.run(memory.aselect(LABELLED)) == rows
+    assert asyncio.run(embedded.aselect(LABELLED)) == rows
+    assert memory.graph_sizes() == embedded.graph_sizes()
+    assert asyncio.run(memory.aask("ASK { ?s ?p ?o }")) is True
+
+
+@pytest.mark.parametrize(
+    ("method", "query", "message"),
+    [
+        ("select", "ASK { ?s ?p ?o }", "SELECT queries only"),
+        ("select", "CONSTRUCT WHERE { ?s ?p ?o }", "SELECT queries only"),
+        ("ask", "SELECT * WHERE { ?s ?p ?o }", "ASK queries only"),
+        ("select", "SELECT * WHERE { ?s ", "malformed query"),
+    ],
+)
+def test_wrong_or_malformed_trusted_query_is_a_query_error(
+    embedded: EmbeddedStore, method: str, query: str, message: str
+) -> None:
+    with pytest.raises(QueryError, match=message):
+        getattr(embedded, method)(query)
