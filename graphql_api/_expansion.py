@@ -1,10 +1,11 @@
-"""Refuse documents whose fragment spreads expand to too many fields, before validation.
+"""Count the fields a document stands for once its fragment spreads are expanded.
 
 Each fragment below spreads the one before it twice, so thirty short lines stand for 2**30
 fields. graphql-core executes that in linear time, but strawberry's ``QueryDepthLimiter``
 and ``MaxAliasesLimiter`` walk every spread anew: such a document kept a worker busy for
-hours. This extension counts the expanded fields once per fragment (memoised, linear in the
-document) and, over the limit, replaces the validation rules with one that reports it.
+hours. :func:`expanded_fields` counts the expanded fields once per fragment (memoised, linear
+in the document); :mod:`graphql_api._documents` refuses a document over the limit before
+those rules run.
 
     fragment F0 on Query { __typename }
     fragment F1 on Query { ...F0 ...F0 }
@@ -14,23 +15,17 @@ document) and, over the limit, replaces the validation rules with one that repor
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from graphql import (
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
-    GraphQLError,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    ValidationRule,
 )
-from graphql.language.visitor import BREAK, VisitorAction
-from strawberry.extensions import SchemaExtension
 
-__all__ = ["MAX_EXPANDED_FIELDS", "ExpansionLimiter", "expanded_fields"]
+__all__ = ["MAX_EXPANDED_FIELDS", "expanded_fields"]
 
 MAX_EXPANDED_FIELDS = 10_000
 """Fields a document may stand for once its fragments are spread; hand-written queries,
@@ -71,49 +66,3 @@ def expanded_fields(document: DocumentNode) -> int:
 
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     return max((count(op.selection_set) for op in operations), default=0)
-
-
-class ExpansionLimiter(SchemaExtension):
-    """Answer an error, without the costly validation or any execution, for a document over
-    the limit.
-
-    Put it before the other validation extensions (``ValidationCache`` validates with the
-    rules this one leaves).
-
-    Args:
-        max_fields: the most fields a document may expand to.
-    """
-
-    def __init__(self, max_fields: int = MAX_EXPANDED_FIELDS) -> None:
-        super().__init__()
-        self.max_fields = max_fields
-
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        document = context.graphql_document
-        message: str | None = None
-        if document is not None:
-            try:
-                fields = expanded_fields(document)
-            except RecursionError:
-                message = "the document is nested too deeply"
-            else:
-                if fields > self.max_fields:
-                    message = (
-                        f"the document expands to {fields} fields through its fragments;"
-                        f" the limit is {self.max_fields}"
-                    )
-        if message is not None:  # validation then runs this one rule and nothing else
-            context.validation_rules = (_refusal(message),)
-        yield
-
-
-def _refusal(message: str) -> type[ValidationRule]:
-    """A validation rule that reports ``message`` once and walks nothing."""
-
-    class Refusal(ValidationRule):
-        def enter_document(self, *_: object) -> VisitorAction:
-            self.report_error(GraphQLError(message))
-            return BREAK
-
-    return Refusal

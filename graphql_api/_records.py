@@ -15,15 +15,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from pyoxigraph import Literal, NamedNode
+from starlette.concurrency import run_in_threadpool
 from strawberry.dataloader import DataLoader
 
-from graphql_api._sparql import Term, bind, load_query
-from oos_kg.store._results import parse_select
+from graphql_api._sparql import Term, bind, load_query, record_query
 from oos_kg.store.base import Bindings, KgStore
 
 __all__ = ["Record", "RecordLoaders", "StoreRunner", "in_hours", "make_record"]
-
-SPARQL_JSON = "application/sparql-results+json"
 
 _DURATION = re.compile(
     r"(?P<sign>-?)P(?:(?P<Y>\d+)Y)?(?:(?P<M>\d+)M)?(?:(?P<D>\d+)D)?"
@@ -124,12 +122,15 @@ def make_record(iri: str, values: dict[str, list[Term]]) -> Record:
 
 
 class StoreRunner:
-    """Runs SELECT queries on a :class:`KgStore` with the query time limit, without blocking
-    the event loop (through the store's async query, answered as SPARQL JSON results).
+    """Runs the GraphQL layer's SELECT queries on a :class:`KgStore` through its trusted
+    :meth:`~oos_kg.store.base.KgStore.select` (the texts are ours; user values reach them only
+    as terms bound by :func:`~graphql_api._sparql.bind`).
 
-    ``gate`` bounds how many GraphQL queries the process sends the store at once: a document
-    sends several, and without a bound a burst of GraphQL requests would hold every query
-    worker and starve the other endpoints.
+    A store whose ``select`` answers in this process (``selects_in_process``) is called
+    directly: a thread hop would cost more than the query, and pyoxigraph holds the GIL while
+    it evaluates anyway. Any other store is called in a thread, so the event loop never waits
+    for a worker process or a remote server; ``gate`` then bounds how many GraphQL queries the
+    process has in flight, so a burst of GraphQL cannot hold every query worker.
     """
 
     def __init__(
@@ -138,23 +139,20 @@ class StoreRunner:
         self._store = store
         self._timeout_s = timeout_s
         self._gate = gate
+        self._inline = bool(getattr(store, "selects_in_process", False))
 
     async def select(self, query: str) -> list[Bindings]:
-        """Run ``query`` in a worker thread and return its solutions.
+        """Run ``query`` and return its solutions.
 
         Raises:
             QueryError, QueryTimeout, StoreUnavailable: as the store raises them.
         """
+        if self._inline:
+            return self._store.select(query, timeout_s=self._timeout_s)
         if self._gate is None:
-            _, body = await self._store.aquery_serialized(
-                query, (SPARQL_JSON,), timeout_s=self._timeout_s
-            )
-        else:
-            async with self._gate:
-                _, body = await self._store.aquery_serialized(
-                    query, (SPARQL_JSON,), timeout_s=self._timeout_s
-                )
-        return parse_select(body)
+            return await run_in_threadpool(self._store.select, query, timeout_s=self._timeout_s)
+        async with self._gate:
+            return await run_in_threadpool(self._store.select, query, timeout_s=self._timeout_s)
 
     async def select_named(self, name: str, values: dict[str, object]) -> list[Bindings]:
         """Bind ``values`` into ``queries/<name>.rq`` and run it.
@@ -168,13 +166,11 @@ class StoreRunner:
 def _record_batch(
     runner: StoreRunner, name: str, fields: frozenset[str] | None
 ) -> Callable[[list[str]], Awaitable[list[Record | None]]]:
-    wanted = None if fields is None else [Literal(field) for field in sorted(fields)]
+    text = record_query(name, fields)
 
     async def load(keys: list[str]) -> list[Record | None]:
         unique = list(dict.fromkeys(keys))
-        rows = await runner.select_named(
-            name, {"s": [NamedNode(key) for key in unique], "key": wanted}
-        )
+        rows = await runner.select(bind(text, {"s": [NamedNode(key) for key in unique]}))
         grouped: dict[str, dict[str, list[Term]]] = {}
         for row in rows:
             values = grouped.setdefault(row["s"].value, {})

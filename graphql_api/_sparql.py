@@ -17,7 +17,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode
 
 from oos_kg.errors import QueryError
 
-__all__ = ["QUERY_DIR", "Term", "bind", "iri", "load_query", "query_names"]
+__all__ = ["QUERY_DIR", "Term", "bind", "iri", "load_query", "query_names", "record_query"]
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
 """Folder holding one ``<name>.rq`` file per query."""
@@ -45,6 +45,105 @@ def load_query(name: str) -> str:
     if not text.startswith("#"):
         raise ValueError(f"{name}.rq must open with a '#' comment saying what it asks")
     return text
+
+
+_KEY_VALUES = re.compile(r"VALUES\s+\?key\s*\{\s*\}")
+_BRANCH_KEY = re.compile(r'BIND\("(?P<key>[A-Za-z]+)"\s+AS\s+\?key\)\s*$')
+
+
+def _groups(text: str, start: int) -> tuple[list[str], int]:
+    """Return the bodies of the ``{ ... } UNION { ... }`` chain at ``start`` and where it ends.
+
+    Braces inside quoted literals and comments (a ``#`` after white space) do not count.
+
+    Raises:
+        ValueError: when no group opens at ``start`` or one never closes.
+    """
+    bodies: list[str] = []
+    pos = start
+    while True:
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        if pos >= len(text) or text[pos] != "{":
+            if not bodies:
+                raise ValueError("no UNION chain of groups after VALUES ?key { }")
+            return bodies, pos
+        depth, quote, i = 0, "", pos
+        while i < len(text):
+            char = text[i]
+            if quote:
+                if char == "\\":
+                    i += 1
+                elif char == quote:
+                    quote = ""
+            elif char in "\"'":
+                quote = char
+            elif char == "#" and (i == 0 or text[i - 1].isspace()):  # not inside an IRI
+                i = text.find("\n", i)
+                i = len(text) if i < 0 else i
+                continue
+            elif char == "{":
+                depth += 1
+            elif char == "}":
+                depth -= 1
+                if depth == 0:
+                    break
+            i += 1
+        if depth:
+            raise ValueError("a group of the UNION chain never closes")
+        bodies.append(text[pos + 1 : i])
+        pos = i + 1
+        rest = text[pos:].lstrip()
+        if not rest.startswith("UNION"):
+            return bodies, pos
+        pos = len(text) - len(rest) + len("UNION")
+
+
+@cache
+def _record_parts(name: str) -> tuple[str, tuple[tuple[str, str], ...], str]:
+    """Split the type query ``name`` into its head, its ``(key, branch)`` pairs and its tail.
+
+    Raises:
+        ValueError: when the file is not a type query (no ``VALUES ?key { }`` followed by a
+            UNION chain whose every branch ends with ``BIND("key" AS ?key)``).
+    """
+    text = load_query(name)
+    marker = _KEY_VALUES.search(text)
+    if marker is None:
+        raise ValueError(f"{name}.rq has no VALUES ?key {{ }} block: not a type query")
+    bodies, end = _groups(text, marker.end())
+    branches = []
+    for body in bodies:
+        found = _BRANCH_KEY.search(body.rstrip())
+        if found is None:
+            raise ValueError(f'{name}.rq: a branch does not end with BIND("key" AS ?key)')
+        branches.append((found["key"], body))
+    return text[: marker.start()], tuple(branches), text[end:]
+
+
+@cache
+def record_query(name: str, keys: frozenset[str] | None = None) -> str:
+    """Return the type query ``name`` with only the UNION branches that answer ``keys``.
+
+    A type query (``queries/<type>.rq``) answers ``(?s ?key ?value)`` rows from one branch per
+    key; evaluating every branch and filtering the keys afterwards costs as much as fetching
+    them all, so the branches of keys nobody asked for are left out of the text instead. The
+    result keeps the ``VALUES ?s { }`` placeholder for :func:`bind`. ``None`` keeps them all.
+
+    >>> "oos:brandName" in record_query("product", frozenset({"type", "label"}))
+    False
+    >>> "rdfs:label" in record_query("product", frozenset({"type", "label"}))
+    True
+
+    Raises:
+        ValueError: when ``name`` is not a type query (a programming error).
+    """
+    head, branches, tail = _record_parts(name)
+    chosen = [body for key, body in branches if keys is None or key in keys]
+    if not chosen:
+        chosen = [" FILTER(false) "]
+    union = " UNION ".join("{" + body + "}" for body in chosen)
+    return f"{head}{union}{tail}"
 
 
 def query_names() -> list[str]:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import logging
-from functools import partial
 
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors
 
 from oos_kg.errors import OosKgError
 
-__all__ = ["MASKED_MESSAGE", "is_expected", "mask_unexpected_errors", "should_mask"]
+__all__ = ["MASKED_MESSAGE", "is_expected", "should_mask"]
 
 logger = logging.getLogger(__name__)
 
@@ -33,9 +31,3 @@ def is_expected(error: GraphQLError) -> bool:
 def should_mask(error: GraphQLError) -> bool:
     """Return whether to replace ``error``'s message (the opposite of :func:`is_expected`)."""
     return not is_expected(error)
-
-
-mask_unexpected_errors = partial(
-    MaskErrors, should_mask_error=should_mask, error_message=MASKED_MESSAGE
-)
-"""A factory of the masking extension (strawberry wants factories, one per request)."""

@@ -3,27 +3,23 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from functools import partial
 from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError
 from pyoxigraph import Literal
-from strawberry.extensions import (
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
 from strawberry.schema.config import StrawberryConfig
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext as StrawberryExecutionContext
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from graphql_api import _regulation_queries as regulation
-from graphql_api._expansion import ExpansionLimiter
+from graphql_api._documents import MULTIPLE_OPERATIONS, PreparedDocuments, RequestChecks
 from graphql_api._sparql import iri
 from graphql_api.context import OosInfo
-from graphql_api.errors import is_expected, mask_unexpected_errors
+from graphql_api.errors import is_expected
 from graphql_api.types.common import (
     PageInfo,
     decode_cursor,
@@ -252,10 +248,89 @@ class Query:
 
 
 class OosSchema(strawberry.Schema):
-    """The schema, logging unexpected errors with their traceback and the rest quietly."""
+    """The schema: documents checked once per text (:mod:`graphql_api._documents`), unexpected
+    errors logged with their traceback and the rest quietly.
+
+    Args:
+        settings: the limits.
+        **kwargs: as :class:`strawberry.Schema` (without ``extensions``).
+    """
+
+    def __init__(self, settings: Settings, **kwargs: Any) -> None:
+        self.documents = PreparedDocuments(settings)
+        super().__init__(extensions=[partial(RequestChecks, self.documents)], **kwargs)
+        self.documents.schema = self._schema
+
+    def _unnamed_choice(self, query: str | None, operation_name: str | None) -> GraphQLError | None:
+        """The error for a valid document of several operations sent without a name.
+
+        Strawberry would run the first one; GraphQL (GetOperation) says it is a request error.
+        """
+        if operation_name is not None or not query:
+            return None
+        prepared = self.documents.get(query)
+        if prepared.operations > 1 and not prepared.errors:
+            return GraphQLError(MULTIPLE_OPERATIONS)
+        return None
+
+    async def execute(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        """Run ``query`` as strawberry does, refusing an unnamed choice of operations first.
+
+        Raises:
+            As :meth:`strawberry.Schema.execute`.
+        """
+        if error := self._unnamed_choice(query, operation_name):
+            return ExecutionResult(data=None, errors=[error])
+        return await super().execute(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed_operation_types,
+            operation_extensions,
+        )
+
+    def execute_sync(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        """:meth:`execute` for synchronous callers.
+
+        Raises:
+            As :meth:`strawberry.Schema.execute_sync`.
+        """
+        if error := self._unnamed_choice(query, operation_name):
+            return ExecutionResult(data=None, errors=[error])
+        return super().execute_sync(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed_operation_types,
+            operation_extensions,
+        )
 
     def process_errors(
-        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+        self,
+        errors: list[GraphQLError],
+        execution_context: StrawberryExecutionContext | None = None,
     ) -> None:
         del execution_context  # strawberry's signature; the errors say all we log
         for error in errors:
@@ -272,15 +347,7 @@ def build_schema(settings: Settings) -> OosSchema:
         strawberry.exceptions.StrawberryException: when the types do not make a valid schema.
     """
     return OosSchema(
+        settings,
         query=Query,
         config=StrawberryConfig(batching_config={"max_operations": settings.graphql_max_batch}),
-        extensions=[
-            ExpansionLimiter,  # first: the limiters below are exponential in fragment spreads
-            partial(MaxTokensLimiter, max_token_count=settings.graphql_max_tokens),
-            partial(QueryDepthLimiter, max_depth=settings.graphql_max_depth),
-            partial(MaxAliasesLimiter, max_alias_count=settings.graphql_max_aliases),
-            partial(ParserCache, maxsize=256),
-            partial(ValidationCache, maxsize=256),
-            mask_unexpected_errors,
-        ],
     )

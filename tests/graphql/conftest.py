@@ -27,6 +27,8 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 class CountingStore:
     """The read half of the KgStore Protocol over a pyoxigraph Store, counting the calls."""
 
+    selects_in_process = True  # the GraphQL layer calls select() on the loop, in call order
+
     def __init__(self, store: Store) -> None:
         self.store = store
         self.calls: list[str] = []
@@ -244,27 +246,22 @@ def loaded() -> Any:
 
 
 class InOrder:
-    """A store's read API with its async query answered at once, in the caller's thread.
+    """A store's read API answered at once, in the caller's thread, counting the selects.
 
-    ``MemoryStore.aquery_serialized`` runs the query in a worker thread, where pyoxigraph's
-    results object must also be dropped; answering in the caller's thread keeps the tests
-    deterministic (the order of batches is the resolvers' own) and free of that.
+    Answering in the caller's thread keeps the tests deterministic (the order of batches is
+    the resolvers' own).
     """
+
+    selects_in_process = True
 
     def __init__(self, store: Any) -> None:
         self.store = store
         self.calls: list[str] = []
 
     def select(self, query: str, **kwargs: Any) -> list[Bindings]:
+        self.calls.append(query)
         result: list[Bindings] = self.store.select(query, **kwargs)
         return result
-
-    async def aquery_serialized(
-        self, query: str, media_types: Sequence[str], **kwargs: Any
-    ) -> tuple[str, bytes]:
-        self.calls.append(query)
-        answer: tuple[str, bytes] = self.store.query_serialized(query, media_types, **kwargs)
-        return answer
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from graphql_api._sparql import load_query, query_names, record_query
+
 NESTED = """
 query Page($first: Int!, $after: String) {
   products(first: $first, after: $after) {
@@ -85,3 +87,20 @@ def test_no_query_file_makes_the_store_parse_it_again() -> None:
     for name in names:
         text = load_query(name).lower()
         assert not [w for w in ("service", "load", "from") if w in text], name
+
+
+@pytest.mark.parametrize("name", [n for n in query_names() if "VALUES ?key" in load_query(n)])
+def test_a_type_query_cut_to_some_keys_answers_as_the_whole_one(name: str, loaded: Any) -> None:
+    # each level fetches only the UNION branches of the keys its fields read
+    whole = loaded.select(record_query(name).replace("VALUES ?s { }", ""))  # every ?s
+    assert whole, name
+    by_key: dict[str, set[tuple[str, str, str]]] = {}
+    for row in whole:
+        by_key.setdefault(row["key"].value, set()).add(
+            (row["s"].value, row["key"].value, str(row["value"]))
+        )
+    for key, expected in by_key.items():
+        cut = record_query(name, frozenset({key}))
+        assert cut.count(" UNION ") < record_query(name).count(" UNION "), key
+        rows = loaded.select(cut.replace("VALUES ?s { }", ""))
+        assert {(r["s"].value, r["key"].value, str(r["value"])) for r in rows} == expected, key

@@ -77,7 +77,7 @@ def test_an_unexpected_resolver_error_is_masked_and_an_expected_one_is_not(
     def broken(*_: Any, **__: Any) -> Any:
         raise RuntimeError("secret /srv/path and stack")
 
-    monkeypatch.setattr(counting, "aquery_serialized", broken)
+    monkeypatch.setattr(counting, "select", broken)
     result = run(counting, "{ products { totalCount } }")
     assert [e.message for e in result.errors] == [MASKED_MESSAGE]
     bad_cursor = run(counting, '{ products(after: "nope") { totalCount } }')
@@ -157,3 +157,48 @@ def test_http_errors_carry_no_stack_trace(client: Any) -> None:
     body = response.text
     assert "between 0 and 100" in body
     assert "Traceback" not in body and 'File "' not in body
+
+
+def test_several_operations_without_a_name_get_an_error_and_run_nothing(client: Any) -> None:
+    # GraphQL's GetOperation: a document of several operations needs operationName
+    document = "query A { products { totalCount } } query B { jurisdictions { code } }"
+    response = client.post("/graphql", json={"query": document})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["data"] is None
+    assert "operation name" in body["errors"][0]["message"]
+    assert client.get("/graphql", params={"query": document}).json()["data"] is None
+
+
+def test_several_operations_with_a_name_run_the_named_one(client: Any, counting: Any) -> None:
+    document = "query A { products { totalCount } } query B { jurisdictions { code } }"
+    response = client.post("/graphql", json={"query": document, "operationName": "A"})
+    assert response.json() == {"data": {"products": {"totalCount": 25}}}
+    response = client.post("/graphql", json={"query": document, "operationName": "B"})
+    assert response.json() == {"data": {"jurisdictions": []}}
+    assert counting.calls
+
+
+def test_a_document_is_checked_once_and_its_limits_hold_on_every_request(
+    counting: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import graphql_api._documents
+
+    checked: list[object] = []
+    validate = graphql_api._documents.validate_document
+
+    def counted(*args: Any) -> Any:
+        checked.append(args[1])
+        return validate(*args)
+
+    monkeypatch.setattr(graphql_api._documents, "validate_document", counted)
+    schema = graphql_api.schema.build_schema(Settings(store="memory"))
+    context = GraphQLContext(counting, Settings(store="memory"))
+    fine = "{ products(first: 2) { totalCount } }"
+    deep = _deep(12)
+    for _ in range(3):
+        assert asyncio.run(schema.execute(fine, context_value=context)).errors is None
+        refused = asyncio.run(schema.execute(deep, context_value=context))
+        assert "exceeds maximum operation depth" in refused.errors[0].message
+    assert len(checked) == 2  # one validation per text, however often it comes
+    assert len(counting.calls) == 3  # the refused document never reached the store
