@@ -32,6 +32,7 @@ from oos_kg.validation import (
     format_for_path,
     load_kg_facts,
     parse_case,
+    parse_untrusted,
     report_to_json,
     report_to_rdf,
     report_to_text,
@@ -40,6 +41,9 @@ from oos_kg.validation import (
 from oos_kg.validation._parse import _EXTENSIONS
 
 logger = logging.getLogger(__name__)
+
+_GROUP = 64
+"""Files read and validated together in one process between two steps of the progress bar."""
 
 FrameworkCode = Enum("FrameworkCode", {code: code for code in FRAMEWORKS}, type=str)  # type: ignore[misc]
 InputFormat = Enum("InputFormat", {n: n for n in ("auto", *INPUT_FORMATS)}, type=str)  # type: ignore[misc]
@@ -96,19 +100,48 @@ def _facts_with(extra: list[Path]) -> KgFacts:
     return KgFacts(graph=graph, clauses=facts.clauses)
 
 
+def _read(path: Path, input_format: str) -> tuple[bytes, str] | OosKgError:
+    try:
+        fmt = format_for_path(path) if input_format == "auto" else input_format
+        return path.read_bytes(), fmt
+    except OosKgError as exc:
+        return exc
+    except OSError as exc:
+        return InputError(f"{path}: {exc.strerror or exc}")
+
+
 def _check_one(
     validator: CaseValidator | FastValidator, path: Path, input_format: str, framework: str
 ) -> CaseReport | OosKgError:
+    read = _read(path, input_format)
+    if isinstance(read, OosKgError):
+        return read
+    data, fmt = read
     try:
-        fmt = format_for_path(path) if input_format == "auto" else input_format
-        data = path.read_bytes()
         if isinstance(validator, FastValidator):
             return validate_bytes(validator, data, fmt, framework, source=str(path))
         return validator.validate(parse_case(data, fmt, source=str(path)), framework)
     except OosKgError as exc:
         return exc
-    except OSError as exc:
-        return InputError(f"{path}: {exc.strerror or exc}")
+
+
+def _check_many(
+    validator: FastValidator, paths: list[Path], input_format: str, framework: str
+) -> list[CaseReport | OosKgError]:
+    """Parse ``paths`` and validate them together on the fast path (checks run once per
+    chunk of cases); one outcome per path, in order."""
+    parsed: list[Any] = []
+    for path in paths:
+        read = _read(path, input_format)
+        if isinstance(read, OosKgError):
+            parsed.append(read)
+            continue
+        data, fmt = read
+        try:
+            parsed.append(parse_untrusted(data, fmt, source=str(path), fresh_blank_nodes=True))
+        except OosKgError as exc:
+            parsed.append(exc)
+    return validator.validate_many(parsed, framework, fresh_blank_nodes=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,13 +153,18 @@ class _Failure:
     exit_code: int
 
 
+_WORKER: dict[tuple[str, ...], FastValidator] = {}
+
+
 def _chunk_worker(
     paths: list[Path], input_format: str, framework: str, facts: list[Path]
 ) -> list[CaseReport | _Failure]:
-    validator = FastValidator(_facts_with(facts))
+    key = tuple(str(p) for p in facts)
+    validator = _WORKER.get(key)
+    if validator is None:  # once per worker process
+        validator = _WORKER[key] = FastValidator(_facts_with(facts))
     out: list[CaseReport | _Failure] = []
-    for path in paths:
-        outcome = _check_one(validator, path, input_format, framework)
+    for outcome in _check_many(validator, paths, input_format, framework):
         if isinstance(outcome, OosKgError):
             out.append(_Failure(outcome.code, str(outcome), outcome.exit_code))
         else:
@@ -144,6 +182,7 @@ def _restore(outcome: CaseReport | _Failure) -> CaseReport | OosKgError:
 
 
 def _run_parallel(
+    validator: FastValidator,
     files: list[Path],
     input_format: str,
     framework: str,
@@ -151,6 +190,8 @@ def _run_parallel(
     jobs: int,
     advance: Callable[[int], None],
 ) -> list[CaseReport | OosKgError]:
+    # Forked workers start with this process's validator, shapes already compiled.
+    _WORKER[tuple(str(p) for p in facts)] = validator
     size = max(50, min(500, len(files) // (jobs * 4) or 1))
     chunks = [files[i : i + size] for i in range(0, len(files), size)]
     results: list[list[CaseReport | OosKgError]] = [[] for _ in chunks]
@@ -256,6 +297,7 @@ def validate(
         task = progress.add_task("validate", total=len(files))
         if isinstance(validator, FastValidator) and workers > 1 and len(files) >= 200:
             found = _run_parallel(
+                validator,
                 files,
                 input_format.value,
                 framework.value,
@@ -263,6 +305,12 @@ def validate(
                 workers,
                 lambda n: progress.advance(task, n),
             )
+        elif isinstance(validator, FastValidator):
+            found = []
+            for start in range(0, len(files), _GROUP):
+                group = files[start : start + _GROUP]
+                found += _check_many(validator, group, input_format.value, framework.value)
+                progress.advance(task, len(group))
         else:
             found = []
             for path in files:

@@ -9,7 +9,12 @@ from oos_kg.validation._facts import (
     facts_from_store,
     load_kg_facts,
 )
-from oos_kg.validation._fast import FastValidator, UnsupportedShape, validate_bytes
+from oos_kg.validation._fast import (
+    FastValidator,
+    UnsupportedShape,
+    parse_untrusted,
+    validate_bytes,
+)
 from oos_kg.validation._frameworks import FRAMEWORKS, Framework, get_framework
 from oos_kg.validation._parse import (
     INPUT_FORMATS,
@@ -49,6 +54,7 @@ __all__ = [
     "load_kg_facts",
     "load_shapes",
     "parse_case",
+    "parse_untrusted",
     "report_to_json",
     "report_to_rdf",
     "report_to_text",

@@ -1,4 +1,4 @@
-"""A fast path: the case shapes compiled to one SPARQL query per framework, run on Oxigraph.
+"""A fast path: the case shapes compiled to SPARQL per framework, run on Oxigraph.
 
 pyshacl spends most of a validation in rdflib's SPARQL engine; Oxigraph answers the same
 checks in a fraction of the time. The compiler below understands exactly the SHACL the case
@@ -7,13 +7,19 @@ count, hasValue, datatype, nodeKind IRI, qualifiedValueShape with qualifiedMinCo
 hasValue / minCount / sh:and; SPARQL-based constraints) and refuses anything else, so a shape
 it cannot translate is never silently skipped: that framework stays on pyshacl. Tests assert
 that it gives exactly pyshacl's results on every example and on generated cases.
+
+One case (``POST /validate``) runs every check in one query. Many cases
+(:meth:`FastValidator.validate_many`, used by ``oos-kg validate``) load a chunk of cases into
+one store and run the checks anchored on their focus node (``_anchor``) once per chunk,
+mapping each result back to the case owning its focus node; cases that share a node one of
+them owns go to different chunks, and the checks that are not anchored run case by case.
 """
 
 from __future__ import annotations
 
+import logging
 import re
-import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,14 +29,17 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
-from oos_kg.errors import InputError, PayloadTooLarge, RdfSyntaxError
+from oos_kg.errors import InputError, OosKgError, PayloadTooLarge, RdfSyntaxError
+from oos_kg.validation._anchor import is_anchored
 from oos_kg.validation._facts import KgFacts
 from oos_kg.validation._frameworks import get_framework
 from oos_kg.validation._parse import MAX_CASE_TRIPLES
 from oos_kg.validation._rules import Rule, load_shapes, rules_of
 from oos_kg.validation._validator import NO_CASE_MESSAGE, CaseReport, CaseResult
 
-__all__ = ["FastValidator", "UnsupportedShape", "compile_framework"]
+__all__ = ["FastValidator", "UnsupportedShape", "compile_framework", "parse_untrusted"]
+
+logger = logging.getLogger(__name__)
 
 _RDFS_SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
 _RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -38,7 +47,6 @@ _WELL_FORMED = {
     str(XSD.boolean): r'STR(?v) IN ("true", "false", "1", "0")',
 }
 _FACTS_GRAPH = ox.NamedNode("urn:oos-kg:validation:facts")
-_HAS_CASE = "ASK { ?case a <https://w3id.org/oos-kg/ontology#OosProvisionCase> }"
 
 _EMPTY = Graph()
 
@@ -49,10 +57,25 @@ class UnsupportedShape(Exception):
 
 @dataclass(frozen=True, slots=True)
 class _Compiled:
+    """A framework's checks as SPARQL.
+
+    Attributes:
+        framework: the framework code. query: every check, for one case at a time.
+        rules: the rules by shape IRI. property_shapes: the IRIs of property shapes.
+        chunk_query: the checks anchored on their focus node (see ``_anchor``), which can run
+            once over a chunk of cases; None when there are none.
+        case_query: the other checks, run case by case in a batch; None when there are none.
+        target_predicates: the ``sh:targetObjectsOf`` predicates (their objects are focus
+            nodes, so a case owns them).
+    """
+
     framework: str
     query: str
     rules: dict[str, Rule]
     property_shapes: frozenset[str]
+    chunk_query: str | None = None
+    case_query: str | None = None
+    target_predicates: frozenset[str] = frozenset()
 
 
 def _int(node: Node | None) -> int:
@@ -246,25 +269,43 @@ def compile_framework(code: str, root: Path | None = None) -> _Compiled:
     """
     graph = load_shapes(code, root)
     rules = rules_of(code, root)
-    branches = []
+    prefixes = _prefixes(graph)
+    branches: list[str] = []
+    anchored: list[str] = []
+    alone: list[str] = []
     property_shapes = set()
+    target_predicates: set[str] = set()
     for shape_iri in sorted(rules):
         shape = URIRef(shape_iri)
         is_property = (shape, RDF.type, SH.PropertyShape) in graph
         if is_property:
             property_shapes.add(shape_iri)
+        target_predicates.update(str(p) for p in graph.objects(shape, SH.targetObjectsOf))
         bodies = (
             _compile_property_shape(graph, shape)
             if is_property
             else _compile_sparql_shape(graph, shape)
         )
         for body in bodies:
-            branches.append(
-                f"{{ SELECT ?this ?path ?value (<{shape_iri}> AS ?shape) WHERE {{ {body} }} }}"
-            )
-    query = f"{_prefixes(graph)}\nSELECT ?shape ?this ?path ?value WHERE {{\n"
-    query += "\nUNION\n".join(branches) + "\n}"
-    return _Compiled(get_framework(code).code, query, rules, frozenset(property_shapes))
+            branch = f"{{ SELECT ?this ?path ?value (<{shape_iri}> AS ?shape) WHERE {{ {body} }} }}"
+            branches.append(branch)
+            # A property shape's checks walk forward from ?this by construction (tested);
+            # a SPARQL constraint's text is analysed.
+            (anchored if is_property or is_anchored(prefixes, branch) else alone).append(branch)
+    return _Compiled(
+        get_framework(code).code,
+        _union(prefixes, branches),
+        rules,
+        frozenset(property_shapes),
+        chunk_query=_union(prefixes, anchored) if anchored else None,
+        case_query=_union(prefixes, alone) if alone else None,
+        target_predicates=frozenset(target_predicates),
+    )
+
+
+def _union(prefixes: str, branches: list[str]) -> str:
+    query = f"{prefixes}\nSELECT ?shape ?this ?path ?value WHERE {{\n"
+    return query + "\nUNION\n".join(branches) + "\n}"
 
 
 def _to_ox(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -306,8 +347,13 @@ def _text(term: object) -> str | None:
     return str(term)
 
 
-def parse_turtle_fast(data: bytes, *, source: str = "body") -> list[ox.Quad]:
+def parse_turtle_fast(
+    data: bytes, *, source: str = "body", fresh_blank_nodes: bool = False
+) -> list[ox.Quad]:
     """Parse Turtle or N-Triples with Oxigraph (no network), with the checks of ``parse_case``.
+
+    With ``fresh_blank_nodes`` every blank node gets a new id, so cases parsed apart never
+    share one (Oxigraph keeps labels such as ``_:b1`` as written otherwise).
 
     Raises:
         RdfSyntaxError: bad UTF-8, NUL, or bad syntax (with line and column).
@@ -320,13 +366,63 @@ def parse_turtle_fast(data: bytes, *, source: str = "body") -> list[ox.Quad]:
     if "\x00" in text:
         raise RdfSyntaxError("NUL characters are refused", source=source)
     try:
-        quads = list(ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri="urn:oos-kg:case:"))
+        quads = list(
+            ox.parse(
+                data,
+                format=ox.RdfFormat.TURTLE,
+                base_iri="urn:oos-kg:case:",
+                rename_blank_nodes=fresh_blank_nodes,
+            )
+        )
     except SyntaxError as exc:
         message = re.sub(r"^Parser error at line \d+ column \d+: ", "", str(exc.msg))
         raise RdfSyntaxError(message, source=source, line=exc.lineno, column=exc.offset) from None
     if len(quads) > MAX_CASE_TRIPLES:
         raise PayloadTooLarge(f"{source}: {len(quads)} triples; a case may hold {MAX_CASE_TRIPLES}")
     return quads
+
+
+_OX_RDF_TYPE = ox.NamedNode(str(RDF.type))
+_OX_CASE_CLASS = ox.NamedNode("https://w3id.org/oos-kg/ontology#OosProvisionCase")
+_DEFAULT = ox.DefaultGraph()
+_DATASET: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [_DEFAULT, _FACTS_GRAPH]
+
+CHUNK_SIZE = 16
+"""Cases per chunk in :meth:`FastValidator.validate_many`: Oxigraph evaluates some nested
+``FILTER NOT EXISTS`` checks in time growing with the square of the data, so past a few dozen
+cases a bigger chunk is slower per case (measured: 16 to 32 is best)."""
+
+_OPEN_CHUNKS = 4
+"""Chunks filled at once; a case that clashes with all of them waits for a later chunk."""
+
+_Row = tuple[object, object, object, object]
+
+
+@dataclass(slots=True)
+class _Prepared:
+    """One case of a batch, ready to load: its quads (fact subjects dropped, blank nodes
+    fresh) and what it owns (subjects, and objects of target predicates) and mentions."""
+
+    index: int
+    quads: list[ox.Quad]
+    owned: set[object]
+    nodes: set[object]
+    alone: bool
+
+
+@dataclass(slots=True)
+class _Chunk:
+    cases: list[_Prepared]
+    owned: set[object]
+    nodes: set[object]
+
+    def fits(self, case: _Prepared) -> bool:
+        return case.owned.isdisjoint(self.nodes) and case.nodes.isdisjoint(self.owned)
+
+    def add(self, case: _Prepared) -> None:
+        self.cases.append(case)
+        self.owned |= case.owned
+        self.nodes |= case.nodes
 
 
 class FastValidator:
@@ -345,12 +441,14 @@ class FastValidator:
         self.facts = facts
         self._root = root
         self._compiled: dict[str, _Compiled] = {}
-        self._local = threading.local()
         self._fact_subjects = {_to_ox(s) for s in facts.graph.subjects()}
         self._fact_quads = [
             ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), _FACTS_GRAPH)  # type: ignore[arg-type]
             for s, p, o in facts.graph
         ]
+        self._fact_nodes = {
+            term for q in self._fact_quads for term in (q.subject, q.predicate, q.object)
+        }
 
     def compiled(self, framework: str) -> _Compiled:
         """Return the compiled query of ``framework`` (cached).
@@ -363,17 +461,21 @@ class FastValidator:
             self._compiled[code] = compile_framework(code, self._root)
         return self._compiled[code]
 
-    def _store(self) -> ox.Store:
+    def _store(self, quads: list[ox.Quad]) -> ox.Store:
+        """A new store with the facts in their graph and ``quads`` in the default graph.
+
+        A new one each time: an in-memory Oxigraph store keeps removed quads around, and one
+        reused for thousands of cases got several times slower (measured).
+        """
         store = ox.Store()
         store.extend(self._fact_quads)
+        store.extend(quads)
         return store
 
     def validate(self, case: Graph | Iterable[ox.Quad], framework: str) -> CaseReport:
         """Validate one case (an rdflib graph or Oxigraph quads) against ``framework``.
 
-        The report has no SHACL report graph; use :class:`CaseValidator` for that. Each
-        thread keeps one store holding the facts; the case goes into a graph that is
-        cleared afterwards.
+        The report has no SHACL report graph; use :class:`CaseValidator` for that.
 
         Raises:
             UnsupportedShape, InputError: as :meth:`compiled`; InputError also when the
@@ -381,63 +483,179 @@ class FastValidator:
                 must not pass as a conforming case).
         """
         compiled = self.compiled(framework)
-        store = getattr(self._local, "store", None)
-        if store is None:
-            store = self._local.store = self._store()
-        graph = ox.NamedNode("urn:oos-kg:validation:case")
-        try:
-            store.extend(self._quads(case, graph))
-            if not store.query(_HAS_CASE, default_graph=graph):
-                raise InputError(NO_CASE_MESSAGE)
-            rows = store.query(compiled.query, default_graph=[graph, _FACTS_GRAPH])
-            return self._report(compiled, rows)  # type: ignore[arg-type]
-        finally:
-            store.clear_graph(graph)
+        prepared = self._prepare(0, case, compiled, fresh=True)  # alone: ids cannot clash
+        if isinstance(prepared, InputError):
+            raise prepared
+        return self._report(compiled, self._rows_alone(prepared, compiled.query))
 
     def validate_many(
-        self, cases: Iterable[Graph | Iterable[ox.Quad]], framework: str
-    ) -> Iterator[CaseReport]:
-        """Validate cases one by one in one store (each case in its own graph).
+        self,
+        cases: Iterable[Graph | Iterable[ox.Quad] | OosKgError],
+        framework: str,
+        *,
+        fresh_blank_nodes: bool = False,
+        chunk_size: int = CHUNK_SIZE,
+    ) -> list[CaseReport | OosKgError]:
+        """Validate many cases, each exactly as :meth:`validate` would, in chunks.
+
+        The checks anchored on their focus node run once per chunk of cases loaded
+        together; cases that share a node one of them owns never share a chunk, and a case
+        that owns a node of the KG facts runs alone. The other checks run case by case.
+        An error given in place of a case (say, from parsing) is passed through in its place.
+
+        Args:
+            cases: parsed cases (or errors), in order.
+            framework: a framework code.
+            fresh_blank_nodes: the quads' blank nodes are already unique to their case
+                (:func:`parse_turtle_fast` with ``fresh_blank_nodes``); otherwise they are
+                renamed.
+            chunk_size: the most cases loaded together.
+
+        Returns:
+            One report or error per case, in order (InputError for a case graph without
+            an ``oos:OosProvisionCase``).
 
         Raises:
             UnsupportedShape, InputError: as :meth:`compiled`.
         """
         compiled = self.compiled(framework)
-        store = self._store()
+        outcomes: list[CaseReport | OosKgError | None] = []
+        open_chunks: list[_Chunk] = []
         for index, case in enumerate(cases):
-            graph = ox.NamedNode(f"urn:oos-kg:validation:case:{index}")
-            store.extend(self._quads(case, graph))
-            rows = store.query(compiled.query, default_graph=[graph, _FACTS_GRAPH])
-            yield self._report(compiled, rows)  # type: ignore[arg-type]
-            store.clear_graph(graph)
+            outcomes.append(None)
+            prepared = (
+                case
+                if isinstance(case, OosKgError)
+                else self._prepare(index, case, compiled, fresh=fresh_blank_nodes)
+            )
+            if isinstance(prepared, OosKgError):
+                outcomes[index] = prepared
+                continue
+            if prepared.alone or compiled.chunk_query is None:
+                self._run([prepared], compiled, outcomes)
+                continue
+            chunk = next((c for c in open_chunks if c.fits(prepared)), None)
+            if chunk is None:
+                if len(open_chunks) >= _OPEN_CHUNKS:
+                    self._run(open_chunks.pop(0).cases, compiled, outcomes)
+                chunk = _Chunk([], set(), set())
+                open_chunks.append(chunk)
+            chunk.add(prepared)
+            if len(chunk.cases) >= chunk_size:
+                open_chunks.remove(chunk)
+                self._run(chunk.cases, compiled, outcomes)
+        for chunk in open_chunks:
+            self._run(chunk.cases, compiled, outcomes)
+        assert all(outcome is not None for outcome in outcomes)
+        return outcomes  # type: ignore[return-value]
 
-    def _quads(self, case: Graph | Iterable[ox.Quad], graph: ox.NamedNode) -> Iterator[ox.Quad]:
+    def _prepare(
+        self, index: int, case: Graph | Iterable[ox.Quad], compiled: _Compiled, *, fresh: bool
+    ) -> _Prepared | InputError:
+        """Drop triples about KG resources, give blank nodes fresh ids unless ``fresh``, and
+        note what the case owns and mentions.
+
+        Raises:
+            RdfSyntaxError: a term Oxigraph refuses (from an rdflib graph).
+        """
         if isinstance(case, Graph):
-            for s, p, o in case:
-                subject = _to_ox(s)
-                if subject not in self._fact_subjects:
-                    yield ox.Quad(subject, _to_ox(p), _to_ox(o), graph)  # type: ignore[arg-type]
-        else:
-            for quad in case:
-                if quad.subject not in self._fact_subjects:
-                    yield ox.Quad(quad.subject, quad.predicate, quad.object, graph)
+            renamed: dict[Node, ox.BlankNode] = {}
 
-    def _report(self, compiled: _Compiled, rows: Iterable[ox.QuerySolution]) -> CaseReport:
+            def term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+                if isinstance(node, BNode):
+                    return renamed.setdefault(node, ox.BlankNode())
+                return _to_ox(node)
+
+            quads = [ox.Quad(term(s), term(p), term(o)) for s, p, o in case]  # type: ignore[arg-type]
+        elif fresh:
+            quads = list(case)
+        else:
+            blank: dict[ox.BlankNode, ox.BlankNode] = {}
+
+            def fresh_term(node: object) -> object:
+                if isinstance(node, ox.BlankNode):
+                    return blank.setdefault(node, ox.BlankNode())
+                return node
+
+            quads = [
+                ox.Quad(fresh_term(q.subject), q.predicate, fresh_term(q.object))  # type: ignore[arg-type]
+                for q in case
+            ]
+        facts = self._fact_subjects
+        targets = {ox.NamedNode(p) for p in compiled.target_predicates}
+        kept = []
+        owned: set[object] = set()
+        nodes: set[object] = set()
+        has_case = False
+        for quad in quads:
+            subject = quad.subject
+            if subject in facts:
+                continue
+            if quad.graph_name != _DEFAULT:
+                quad = ox.Quad(subject, quad.predicate, quad.object)
+            kept.append(quad)
+            predicate, obj = quad.predicate, quad.object
+            owned.add(subject)
+            nodes.add(predicate)
+            nodes.add(obj)
+            if predicate in targets:
+                owned.add(obj)
+            if not has_case and predicate == _OX_RDF_TYPE and obj == _OX_CASE_CLASS:
+                has_case = True
+        if not has_case:
+            return InputError(NO_CASE_MESSAGE)
+        nodes |= owned
+        return _Prepared(index, kept, owned, nodes, not owned.isdisjoint(self._fact_nodes))
+
+    def _rows_alone(self, case: _Prepared, query: str) -> list[_Row]:
+        """Run ``query`` on one case with the facts."""
+        return _rows(self._store(case.quads).query(query, default_graph=_DATASET))
+
+    def _run(
+        self,
+        chunk: list[_Prepared],
+        compiled: _Compiled,
+        outcomes: list[CaseReport | OosKgError | None],
+    ) -> None:
+        """Validate the cases of one chunk and put their reports in ``outcomes``."""
+        if len(chunk) == 1 or compiled.chunk_query is None:
+            for case in chunk:
+                outcomes[case.index] = self._report(
+                    compiled, self._rows_alone(case, compiled.query)
+                )
+            return
+        found: list[list[_Row]] = [[] for _ in chunk]
+        if compiled.case_query is not None:
+            for k, case in enumerate(chunk):
+                found[k] = self._rows_alone(case, compiled.case_query)
+        owner: dict[object, int] = {n: k for k, case in enumerate(chunk) for n in case.owned}
+        store = self._store([quad for case in chunk for quad in case.quads])
+        rows = _rows(store.query(compiled.chunk_query, default_graph=_DATASET))
+        for row in rows:
+            at = owner.get(row[1])
+            if at is None:  # a focus node no case of the chunk owns: validate them alone
+                logger.info("focus node %s owned by no case of a chunk", row[1])
+                for case in chunk:
+                    outcomes[case.index] = self._report(
+                        compiled, self._rows_alone(case, compiled.query)
+                    )
+                return
+            found[at].append(row)
+        for k, case in enumerate(chunk):
+            outcomes[case.index] = self._report(compiled, found[k])
+
+    def _report(self, compiled: _Compiled, rows: Iterable[_Row]) -> CaseReport:
         seen = set()
         results = []
-        for row in rows:
-            shape = _text(row["shape"]) or ""
+        for shape_term, this, path_term, value in rows:
+            shape = _text(shape_term) or ""
             rule = compiled.rules.get(shape)
-            value = row["value"]
-            path = _text(row["path"]) or (
+            path = _text(path_term) or (
                 rule.path
-                if rule
-                and rule.path
-                and row["path"] is None
-                and compiled.property_shapes.__contains__(shape)
+                if rule and rule.path and path_term is None and shape in compiled.property_shapes
                 else None
             )
-            key = (shape, _text(row["this"]), path, _text(value))
+            key = (shape, _text(this), path, _text(value))
             if key in seen:
                 continue
             seen.add(key)
@@ -456,6 +674,11 @@ class FastValidator:
         return CaseReport(compiled.framework, not results, tuple(results), _EMPTY)
 
 
+def _rows(solutions: object) -> list[_Row]:
+    assert isinstance(solutions, ox.QuerySolutions)
+    return [(row["shape"], row["this"], row["path"], row["value"]) for row in solutions]
+
+
 def validate_bytes(
     fast: FastValidator, data: bytes, input_format: str, framework: str, *, source: str = "body"
 ) -> CaseReport:
@@ -468,8 +691,20 @@ def validate_bytes(
         RdfSyntaxError, PayloadTooLarge, UnsupportedMediaType: bad input.
         UnsupportedShape: the framework's shapes do not compile (use pyshacl).
     """
+    return fast.validate(parse_untrusted(data, input_format, source=source), framework)
+
+
+def parse_untrusted(
+    data: bytes, input_format: str, *, source: str = "body", fresh_blank_nodes: bool = False
+) -> Graph | list[ox.Quad]:
+    """Parse a case for the fast path: Turtle and N-Triples with Oxigraph, JSON-LD and
+    RDF/XML with :func:`parse_case` (and its refusals).
+
+    Raises:
+        RdfSyntaxError, PayloadTooLarge, UnsupportedMediaType: bad input.
+    """
     from oos_kg.validation._parse import parse_case
 
     if input_format in ("turtle", "ntriples"):
-        return fast.validate(parse_turtle_fast(data, source=source), framework)
-    return fast.validate(parse_case(data, input_format, source=source), framework)
+        return parse_turtle_fast(data, source=source, fresh_blank_nodes=fresh_blank_nodes)
+    return parse_case(data, input_format, source=source)

@@ -147,3 +147,22 @@ def test_notified_items_can_come_from_a_facts_file(tmp_path: Path) -> None:
     }
     code, _, _ = run("validate", str(without), "-f", "jp-proposed", "--facts", str(facts))
     assert code == 0
+
+
+def test_many_files_in_worker_processes_keep_their_order_and_verdicts(tmp_path: Path) -> None:
+    """Over 200 files go to worker processes, each validating its files in chunks."""
+    from oos_kg.validation._generate import generate_cases
+
+    cases = list(generate_cases(240, seed=11, frameworks=("eu",)))
+    for case in cases:
+        (tmp_path / f"{case.name}.ttl").write_text(case.turtle)
+    bad = tmp_path / "eu-9-zzz-bad.ttl"
+    bad.write_text("<urn:a> <urn:b> .\n")
+    code, out, _ = run("validate", str(tmp_path), "-f", "eu", "--format", "json", "-j", "2")
+    assert code == 2
+    files = json.loads(out)["files"]
+    assert [Path(f["file"]).name for f in files] == sorted(p.name for p in tmp_path.iterdir())
+    assert files[-1]["error"]["code"] == "rdf_syntax_error"
+    fired = {Path(f["file"]).stem: {r["rule"] for r in f.get("results", [])} for f in files}
+    for case in cases:
+        assert fired[case.name] == ({case.expected_rule} if case.expected_rule else set())

@@ -1,14 +1,18 @@
 """The fast path (shapes compiled to SPARQL on Oxigraph) gives exactly pyshacl's results: on
-every example and on 1,000 generated cases, through the same parsing each path uses."""
+every example and on 1,000 generated cases, one case at a time (as ``POST /validate`` runs it)
+and in batches (as ``oos-kg validate`` runs many files: checks run once per chunk of cases),
+through the same parsing each path uses."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
 from case_support import EXAMPLE_FILES, EXAMPLES, expected_of
 from rdflib import Graph
 
+from oos_kg.errors import InputError
 from oos_kg.validation import (
     FRAMEWORKS,
     CaseReport,
@@ -16,8 +20,10 @@ from oos_kg.validation import (
     FastValidator,
     UnsupportedShape,
     parse_case,
+    parse_untrusted,
     validate_bytes,
 )
+from oos_kg.validation._anchor import is_anchored
 from oos_kg.validation._fast import compile_framework
 from oos_kg.validation._generate import generate_cases
 
@@ -54,23 +60,147 @@ def test_fast_path_matches_pyshacl_on_examples(
     assert results_of(fast.validate(parse_case(data, "turtle"), framework)) == results_of(slow)
 
 
-def test_fast_path_matches_pyshacl_on_1000_generated_cases(
+def test_fast_path_matches_pyshacl_on_1000_generated_cases_one_by_one_and_in_batches(
     validator: CaseValidator, fast: FastValidator
 ) -> None:
     cases = list(generate_cases(1000, seed=20251126))
     assert {c.framework for c in cases} == set(FRAMEWORKS)
     assert 300 < sum(c.expected_rule is None for c in cases) < 700
-    differing = []
+    batches: dict[str, list[tuple[str, bytes]]] = defaultdict(list)
+    for path in EXAMPLE_FILES * 2:  # copies of the same IRIs meet: chunks must keep them apart
+        batches[expected_of(path)[0]].append((str(path), path.read_bytes()))
     for case in cases:
-        data = case.turtle.encode()
-        slow = results_of(validator.validate(parse_case(data, "turtle"), case.framework))
-        quick = results_of(validate_bytes(fast, data, "turtle", case.framework))
-        if slow != quick:
-            differing.append((case.name, slow, quick))
-        assert {r[0].rsplit("/", 1)[-1] for r in slow[1]} == (
-            {case.expected_rule} if case.expected_rule else set()
-        ), case.name
+        batches[case.framework].append((case.name, case.turtle.encode()))
+    expected = {case.name: case.expected_rule for case in cases}
+    differing = []
+    for framework, items in batches.items():
+        parsed = [parse_untrusted(d, "turtle", fresh_blank_nodes=True) for _, d in items]
+        batch = fast.validate_many(parsed, framework, fresh_blank_nodes=True)
+        assert len(batch) == len(items)
+        for (name, data), in_batch in zip(items, batch, strict=True):
+            assert isinstance(in_batch, CaseReport), name
+            slow = results_of(validator.validate(parse_case(data, "turtle"), framework))
+            alone = results_of(validate_bytes(fast, data, "turtle", framework))
+            if not slow == alone == results_of(in_batch):
+                differing.append((name, slow, alone, results_of(in_batch)))
+            if name in expected:
+                assert {r[0].rsplit("/", 1)[-1] for r in slow[1]} == (
+                    {expected[name]} if expected[name] else set()
+                ), name
     assert differing == []
+
+
+def _renamed(text: str, prefix: str) -> str:
+    """The same case under other IRIs (its ``case:`` prefix points elsewhere)."""
+    start = text.index("@prefix case: <") + len("@prefix case: <")
+    end = text.index(">", start)
+    return text[:start] + f"https://example.org/oos-cases/{prefix}/" + text[end:]
+
+
+def _verdicts(fast: FastValidator, texts: list[str], framework: str) -> list[set[str]]:
+    parsed = [parse_untrusted(t.encode(), "turtle") for t in texts]
+    outcomes = fast.validate_many(parsed, framework)
+    return [o.fired() if isinstance(o, CaseReport) else {type(o).__name__} for o in outcomes]
+
+
+def test_batch_keeps_a_case_apart_from_another_cases_notification(fast: FastValidator) -> None:
+    """JPP-02 looks up the MAH's notifications by product, not from the case node: another
+    case's notification for the same product must not excuse this case's failed item."""
+    case_query = compile_framework("jp-proposed").case_query
+    assert case_query and "JPP-02-failed-item-notified" in case_query  # run case by case
+    violating = (EXAMPLES / "jp-proposed" / "violates-JPP-02-failed-item-notified.ttl").read_text()
+    notified = _renamed(violating, "other").replace(
+        "    oos:providableTestKind oos:test-kind-cell-count ;\n",
+        "    oos:providableTestKind oos:test-kind-cell-count ;\n"
+        "    oos:providableTestKind oos:test-kind-viability ;\n",
+    )
+    assert notified != violating
+    assert _verdicts(fast, [violating, notified], "jp-proposed") == [
+        {"JPP-02-failed-item-notified"},
+        set(),
+    ]
+    assert _verdicts(fast, [notified, violating], "jp-proposed") == [
+        set(),
+        {"JPP-02-failed-item-notified"},
+    ]
+
+
+def test_batch_keeps_cases_with_the_same_iris_or_blank_node_labels_apart(
+    fast: FastValidator,
+) -> None:
+    ok = (EXAMPLES / "eu" / "conforms.ttl").read_text()
+    late = (EXAMPLES / "eu" / "violates-EU-03-report-within-48h.ttl").read_text()
+    same_iris = _renamed(late, "shared"), _renamed(ok, "shared")
+    blank = [t.replace("case:case\n", "_:case\n") for t in (_renamed(ok, "a"), _renamed(late, "b"))]
+    assert "_:case" in blank[0] and "_:case" in blank[1]
+    texts = [*same_iris, *blank, ok, late, ok]
+    assert _verdicts(fast, texts, "eu") == [
+        {"EU-03-report-within-48h"},
+        set(),
+        set(),
+        {"EU-03-report-within-48h"},
+        set(),
+        {"EU-03-report-within-48h"},
+        set(),
+    ]
+
+
+def test_batch_passes_errors_through_and_refuses_a_graph_without_a_case(
+    fast: FastValidator,
+) -> None:
+    ok = parse_untrusted((EXAMPLES / "eu" / "conforms.ttl").read_bytes(), "turtle")
+    empty = parse_untrusted(b"<urn:a> <urn:b> <urn:c> .", "turtle")
+    error = InputError("bad")
+    outcomes = fast.validate_many([ok, error, empty, ok], "eu")
+    assert isinstance(outcomes[0], CaseReport) and outcomes[0].conforms
+    assert outcomes[1] is error
+    assert isinstance(outcomes[2], InputError) and "OosProvisionCase" in str(outcomes[2])
+    assert isinstance(outcomes[3], CaseReport) and outcomes[3].conforms
+
+
+@pytest.mark.parametrize("code", list(FRAMEWORKS))
+def test_property_shape_checks_are_anchored_on_their_focus_node(code: str) -> None:
+    """The compiler runs property-shape checks per chunk without analysing them."""
+    compiled = compile_framework(code)
+    prefixes, rest = compiled.query.split("\nSELECT ?shape ?this ?path ?value WHERE {\n", 1)
+    branches = rest.rsplit("\n}", 1)[0].split("\nUNION\n")
+    for branch in branches:
+        shape = branch.split("(<", 1)[1].split(">", 1)[0]
+        if shape in compiled.property_shapes:
+            assert is_anchored(prefixes, branch), branch
+        in_chunk = compiled.chunk_query is not None and branch in compiled.chunk_query
+        in_case = compiled.case_query is not None and branch in compiled.case_query
+        assert in_chunk != in_case, branch
+
+
+_FOCUS = "?this <urn:t> <urn:C> . "
+
+
+@pytest.mark.parametrize(
+    ("body", "anchored"),
+    [
+        ("?this <urn:p> ?x . ?x <urn:q> ?y .", True),
+        ("?x <urn:q> ?y . ?this <urn:p> ?x .", True),
+        ("?r <urn:p> ?this . ?r <urn:q> ?y .", True),
+        ("?this ^<urn:p> ?r .", True),
+        ("?this <urn:p>/<urn:q>* ?x . FILTER NOT EXISTS { ?x <urn:r> ?y }", True),
+        ("{ ?this <urn:p> ?x } UNION { ?this <urn:q> ?x } ?x <urn:r> ?y .", True),
+        ("{ SELECT ?this WHERE { ?this <urn:p> ?v } GROUP BY ?this HAVING (COUNT(?v) > 1) }", True),
+        ("?this <urn:p> ?product . FILTER NOT EXISTS { ?n <urn:about> ?product }", False),
+        ("?this <urn:p> ?x . ?y <urn:q> ?x .", False),
+        ("<urn:k> <urn:p> ?x .", False),
+        ("{ ?this <urn:p> ?x } UNION { ?this <urn:q> ?z } ?x <urn:r> ?y .", False),
+        ("OPTIONAL { ?this <urn:p> ?x } ?x <urn:r> ?y .", False),
+        ("{ SELECT (COUNT(?c) AS ?n) WHERE { ?c <urn:t> <urn:C> } }", False),
+        ("GRAPH ?g { ?this <urn:p> ?x }", False),
+        ("?this <urn:p>/^<urn:p> ?other .", False),
+        ("?this <urn:p> ?x . FILTER EXISTS { ?x ^<urn:q> ?y . ?y <urn:r> ?z }", False),
+        ("not sparql {", False),
+    ],
+)
+def test_anchoring_analysis(body: str, anchored: bool) -> None:
+    branch = f"{{ SELECT ?this WHERE {{ {_FOCUS}{body} }} }}"
+    assert is_anchored("", branch) is anchored
 
 
 def test_fast_path_also_reads_jsonld_and_rdfxml(fast: FastValidator) -> None:
