@@ -1,7 +1,7 @@
 """Store chores the SPARQL benchmark runs in a child process (a RocksDB store has one owner).
 
 python -m bench.sparql._store load-files STORE        # the Turtle sources, no inference
-python -m bench.sparql._store add-cases STORE CASES.nq
+python -m bench.sparql._store add-cases STORE CASES.nq   # then compacts, as our loader does
 python -m bench.sparql._store dump STORE EXPORT.nq
 python -m bench.sparql._store count STORE
 """
@@ -60,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         store = Store(_db(args.store))
         store.bulk_load(path=str(args.cases), format=RdfFormat.N_QUADS)
         store.flush()
+        store.optimize()  # as EmbeddedStore.replace_graphs does before it publishes a version
     elif args.chore == "dump":
         Store.read_only(_db(args.store)).dump(output=str(args.export), format=RdfFormat.N_QUADS)
     else:

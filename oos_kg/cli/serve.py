@@ -29,6 +29,13 @@ def serve(
             help="Load the sources first when their hash differs from what the store holds.",
         ),
     ] = True,
+    access_log: Annotated[
+        bool,
+        typer.Option(
+            "--access-log/--no-access-log",
+            help="Log every request (off by default: it adds to the time of every small query).",
+        ),
+    ] = False,
 ) -> None:
     """Serve /sparql, /sparql/update, /graphql, /validate, /health and /ready.
 
@@ -63,5 +70,5 @@ def serve(
         loop="uvloop",
         http="httptools",
         log_level="info",
-        access_log=False,
+        access_log=access_log,
     )

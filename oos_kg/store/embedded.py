@@ -213,6 +213,10 @@ class EmbeddedStore:
                         store.remove_graph(graph)
                     store.bulk_load(body, format=RdfFormat.N_TRIPLES, to_graph=graph)
                 store.flush()
+                # Compact before publishing: versions are only ever opened read-only, which
+                # never compacts, and a freshly bulk-loaded one ran large queries 2-4x slower
+                # (100k cases: aggregate 3.5 s -> 1.9 s, join 5 s -> 1.1 s; 15 s to optimize).
+                store.optimize()
                 del store
                 meta = {"sources_hash": sources_hash} if sources_hash else {}
                 self.layout.publish(name, meta)
