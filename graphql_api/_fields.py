@@ -133,6 +133,13 @@ FIELD_KEYS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "framework": ("framework",),
         "clause": ("clause",),
     },
+    "aspect": {**_LABEL, **_SOURCE, "tableRow": ("tableRow",)},
+    "cell": {
+        **_SOURCE,
+        "text": ("text",),
+        "obligations": ("obligation",),
+        "criteria": ("criterion",),
+    },
     "criterion": {
         "number": ("number",),
         "text": ("label",),

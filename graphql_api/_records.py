@@ -10,18 +10,24 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from pyoxigraph import Literal, NamedNode
-from starlette.concurrency import run_in_threadpool
 from strawberry.dataloader import DataLoader
 
-from graphql_api._sparql import Term, bind, load_query, record_query
+from graphql_api._sparql import Bound, Term, bind, placeholders, record_query, specialise
 from oos_kg.store.base import Bindings, KgStore
 
-__all__ = ["Record", "RecordLoaders", "StoreRunner", "in_hours", "make_record"]
+__all__ = [
+    "Record",
+    "RecordLoaders",
+    "StoreRunner",
+    "in_hours",
+    "make_record",
+    "selects_in_process",
+]
 
 _DURATION = re.compile(
     r"(?P<sign>-?)P(?:(?P<Y>\d+)Y)?(?:(?P<M>\d+)M)?(?:(?P<D>\d+)D)?"
@@ -126,11 +132,10 @@ class StoreRunner:
     :meth:`~oos_kg.store.base.KgStore.select` (the texts are ours; user values reach them only
     as terms bound by :func:`~graphql_api._sparql.bind`).
 
-    A store whose ``select`` answers in this process (``selects_in_process``) is called
-    directly: a thread hop would cost more than the query, and pyoxigraph holds the GIL while
-    it evaluates anyway. Any other store is called in a thread, so the event loop never waits
-    for a worker process or a remote server; ``gate`` then bounds how many GraphQL queries the
-    process has in flight, so a burst of GraphQL cannot hold every query worker.
+    A store whose ``select`` answers in this process (:func:`selects_in_process`) is called
+    directly on the event loop: a thread hop would cost more than most of our queries, and
+    pyoxigraph holds the GIL while it evaluates anyway. Any other store (a remote server) is
+    awaited through its ``aselect``, with at most ``gate`` GraphQL queries in flight.
     """
 
     def __init__(
@@ -139,7 +144,7 @@ class StoreRunner:
         self._store = store
         self._timeout_s = timeout_s
         self._gate = gate
-        self._inline = bool(getattr(store, "selects_in_process", False))
+        self._inline = selects_in_process(store)
 
     async def select(self, query: str) -> list[Bindings]:
         """Run ``query`` and return its solutions.
@@ -150,17 +155,43 @@ class StoreRunner:
         if self._inline:
             return self._store.select(query, timeout_s=self._timeout_s)
         if self._gate is None:
-            return await run_in_threadpool(self._store.select, query, timeout_s=self._timeout_s)
+            return await self._store.aselect(query, timeout_s=self._timeout_s)
         async with self._gate:
-            return await run_in_threadpool(self._store.select, query, timeout_s=self._timeout_s)
+            return await self._store.aselect(query, timeout_s=self._timeout_s)
 
-    async def select_named(self, name: str, values: dict[str, object]) -> list[Bindings]:
-        """Bind ``values`` into ``queries/<name>.rq`` and run it.
+    async def select_named(
+        self, name: str, values: Mapping[str, Bound], selected: Iterable[str] = ()
+    ) -> list[Bindings]:
+        """Run ``queries/<name>.rq`` specialised to ``values`` and ``selected``, values bound.
+
+        Lines tagged ``# when ?x`` stay when ``x`` has a value (not ``None``) or is in
+        ``selected`` (see :func:`~graphql_api._sparql.specialise`); ``None`` for a placeholder
+        that stays binds ``UNDEF``.
 
         Raises:
             QueryError, QueryTimeout, StoreUnavailable: as :meth:`select`.
         """
-        return await self.select(bind(load_query(name), values))  # type: ignore[arg-type]
+        wanted = frozenset({k for k, v in values.items() if v is not None}.union(selected))
+        text = specialise(name, wanted)
+        kept = placeholders(text)
+        bound = {k: v for k, v in values.items() if k in kept}
+        return await self.select(bind(text, bound))
+
+
+def selects_in_process(store: KgStore) -> bool:
+    """Tell whether ``store.select`` answers in this thread, waiting on no process or socket.
+
+    A store may say so with a ``selects_in_process`` attribute; otherwise the embedded and the
+    in-memory stores do (their trusted queries run on a pyoxigraph handle in this process)
+    and any other store does not.
+    """
+    flag = getattr(store, "selects_in_process", None)
+    if flag is not None:
+        return bool(flag)
+    from oos_kg.store.embedded import EmbeddedStore
+    from oos_kg.store.memory import MemoryStore
+
+    return isinstance(store, EmbeddedStore | MemoryStore)
 
 
 def _record_batch(

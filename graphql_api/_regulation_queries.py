@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Literal
 
 import strawberry
-from pyoxigraph import Literal
+from pyoxigraph import Literal as RdfLiteral
 
+from graphql_api._fields import keys_for
 from graphql_api._records import make_record
 from graphql_api._sparql import Term, iri
 from graphql_api.context import OosInfo
-from graphql_api.types.common import load_objects
+from graphql_api.types.common import load_objects, selected, selections_at
 from graphql_api.types.comparison import (
     Cell,
     ComparisonAspect,
@@ -65,10 +67,18 @@ async def compare_jurisdictions(
         code = code_of(row["code"].value) if "code" in row else None
         if code is not None and code in codes and "cell" in row:
             cells_of[name].append((code, row["cell"].value))
-    found = await load_objects(info, "aspect", order, ComparisonAspect.from_record, every_key=True)
+    found = await load_objects(
+        info,
+        "aspect",
+        order,
+        ComparisonAspect.from_record,
+        selections=selections_at(info, "aspect"),
+        extra=("label",) if aspects else (),
+    )
     chosen = [a for a in found if not aspects or _matches(a, aspects)]
     wanted = sorted({cell for a in chosen for _, cell in cells_of[a.id]})
-    records = {r.iri: r for r in await info.context.loaders.records("cell", wanted)}
+    keys = keys_for("cell", selections_at(info, "cells"))
+    records = {r.iri: r for r in await info.context.loaders.records("cell", wanted, keys)}
     result = []
     for aspect in chosen:
         pairs = sorted(cells_of[aspect.id], key=lambda pair: (codes.index(pair[0]), pair[1]))
@@ -89,8 +99,8 @@ async def find_obligations(
         "obligations",
         {
             "role": iri(role.value) if role else None,
-            "code": Literal(jurisdiction.value) if jurisdiction else None,
-            "timed": Literal(with_deadline) if with_deadline is not None else None,
+            "code": RdfLiteral(jurisdiction.value) if jurisdiction else None,
+            "timed": RdfLiteral(with_deadline) if with_deadline is not None else None,
         },
     )
     iris = list(dict.fromkeys(row["s"].value for row in rows))
@@ -98,16 +108,21 @@ async def find_obligations(
 
 
 async def find_frameworks(
-    info: OosInfo, codes: Sequence[JurisdictionCode] | None, *, every_key: bool = False
+    info: OosInfo,
+    codes: Sequence[JurisdictionCode] | None,
+    *,
+    keys: frozenset[str] | None | Literal["selected"] = "selected",
 ) -> list[Framework]:
-    """The frameworks of the given codes (all when ``None``), by code (``every_key``: fetch
-    every field, for frameworks used beyond the current selection)."""
+    """The frameworks of the given codes (all when ``None``), by code, with the record keys the
+    current field selects (``keys``: those keys instead; ``None`` for every key)."""
     rows = await info.context.runner.select_named(
-        "frameworks", {"code": [Literal(c.value) for c in codes] if codes else None}
+        "frameworks", {"code": [RdfLiteral(c.value) for c in codes] if codes else None}
     )
-    return await load_objects(
-        info, "framework", [r["s"].value for r in rows], Framework.from_record, every_key=every_key
-    )
+    iris = [r["s"].value for r in rows]
+    if keys == "selected":
+        return await load_objects(info, "framework", iris, Framework.from_record)
+    records = await info.context.loaders.records("framework", iris, keys)
+    return [Framework.from_record(record) for record in records]
 
 
 async def find_jurisdictions(info: OosInfo) -> list[Jurisdiction]:
@@ -128,7 +143,12 @@ async def framework_diff(
     """
     if source is target:
         raise QueryError("from and to must be different frameworks")
-    found = await find_frameworks(info, [source, target], every_key=True)
+    framework_keys = keys_for(
+        "framework",
+        [*selections_at(info, "fromFramework"), *selections_at(info, "toFramework")],
+        ("code", "obligation"),
+    )
+    found = await find_frameworks(info, [source, target], keys=framework_keys)
     frameworks = {f.code: f for f in found}
     before, after = frameworks.get(source), frameworks.get(target)
     links = [
@@ -136,7 +156,15 @@ async def framework_diff(
         *(after.record.links("obligation") if after else []),
     ]
     obligations = await load_objects(
-        info, "obligation", links, Obligation.from_record, every_key=True
+        info,
+        "obligation",
+        links,
+        Obligation.from_record,
+        selections=[
+            *selections_at(info, "roles", "fromObligations"),
+            *selections_at(info, "roles", "toObligations"),
+        ],
+        extra=("framework", "role"),
     )
     by_role: dict[str, dict[str, list[Obligation]]] = defaultdict(lambda: defaultdict(list))
     for obligation in obligations:
@@ -166,7 +194,7 @@ async def streamlining_items(
         {
             "party": iri(party.value) if party else None,
             "timing": iri(timing.value) if timing else None,
-            "can": Literal(can_be_streamlined) if can_be_streamlined is not None else None,
+            "can": RdfLiteral(can_be_streamlined) if can_be_streamlined is not None else None,
         },
     )
     grouped: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
@@ -218,7 +246,9 @@ async def search_text(info: OosInfo, text: str, lang: str | None, first: int) ->
     if not text.strip():
         raise QueryError("search text must not be blank")
     rows = await info.context.runner.select_named(
-        "search", {"text": Literal(text), "lang": Literal(lang) if lang else None}
+        "search",
+        {"text": RdfLiteral(text), "lang": RdfLiteral(lang) if lang else None},
+        selected=selected(info, "kinds", "matched"),
     )
     return [
         SearchHit(

@@ -17,12 +17,25 @@ from pyoxigraph import BlankNode, Literal, NamedNode
 
 from oos_kg.errors import QueryError
 
-__all__ = ["QUERY_DIR", "Term", "bind", "iri", "load_query", "query_names", "record_query"]
+__all__ = [
+    "QUERY_DIR",
+    "Bound",
+    "Term",
+    "bind",
+    "iri",
+    "load_query",
+    "placeholders",
+    "query_names",
+    "record_query",
+    "specialise",
+]
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
 """Folder holding one ``<name>.rq`` file per query."""
 
 Term = NamedNode | Literal | BlankNode
+Bound = Term | Iterable[Term] | None
+"""What :func:`bind` takes for one placeholder: a term, several, or ``None`` (``UNDEF``)."""
 
 _PLACEHOLDER = re.compile(r"VALUES\s+\?([A-Za-z_][A-Za-z0-9_]*)\s*\{\s*\}")
 _NAME = re.compile(r"[a-z][a-z0-9_-]*")
@@ -146,12 +159,50 @@ def record_query(name: str, keys: frozenset[str] | None = None) -> str:
     return f"{head}{union}{tail}"
 
 
+_WHEN = re.compile(r"#\s*when\s+\?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*$")
+
+
+@cache
+def specialise(name: str, wanted: frozenset[str]) -> str:
+    """Return ``queries/<name>.rq`` without the lines that only serve names not in ``wanted``.
+
+    A line ending in a ``# when ?x`` comment is kept only when ``x`` is in ``wanted``: a
+    filter the request does not use, or a column it does not select, then costs nothing (an
+    ``UNDEF`` filter would still be evaluated on every row). The file as written, every line
+    kept, is the query with every filter and column.
+
+    >>> print(specialise("search", frozenset({"text"})).count("?kind"))
+    0
+
+    Raises:
+        FileNotFoundError, ValueError: as :func:`load_query`.
+    """
+    lines = []
+    for line in load_query(name).splitlines():
+        found = _WHEN.search(line)
+        if found is None:
+            lines.append(line)
+        elif found["name"] in wanted:
+            lines.append(line[: found.start()].rstrip())
+    return "\n".join(lines) + "\n"
+
+
+@cache
+def placeholders(query: str) -> frozenset[str]:
+    """Return the names of the empty ``VALUES ?name { }`` blocks of ``query``.
+
+    >>> sorted(placeholders("SELECT * { VALUES ?a { } VALUES ?b { } }"))
+    ['a', 'b']
+    """
+    return frozenset(_PLACEHOLDER.findall(query))
+
+
 def query_names() -> list[str]:
     """Return the names of every query file, sorted."""
     return sorted(path.stem for path in QUERY_DIR.glob("*.rq"))
 
 
-def bind(query: str, values: Mapping[str, Term | Iterable[Term] | None]) -> str:
+def bind(query: str, values: Mapping[str, Bound]) -> str:
     """Fill each ``VALUES ?name { }`` block of ``query`` with the given terms, in one pass.
 
     A single term or ``None`` gives one row (``None`` gives ``UNDEF``); an iterable gives one

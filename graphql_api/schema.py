@@ -88,6 +88,7 @@ class Query:
             raise QueryError(f"first must be between 0 and {limit}, got {first}")
         start = decode_cursor(after) + 1 if after is not None else 0
         f = filter or ProductFilter()
+        listed = selections_at(info, "edges")  # without items, the order does not matter
         rows = await info.context.runner.select_named(
             "products",
             {
@@ -105,6 +106,7 @@ class Query:
                 "withdrawn": Literal(f.withdrawn) if f.withdrawn is not None else None,
                 "text": _text(f.text),
             },
+            selected=("order",) if listed else (),
         )
         iris = [row["s"].value for row in rows]
         size = limit if first is None else first
@@ -112,7 +114,7 @@ class Query:
         wanted = selections_at(info, "edges", "node")
         nodes = (
             await load_objects(info, "product", page, Product.from_record, selections=wanted)
-            if wanted or selections_at(info, "edges")
+            if wanted or listed
             else []
         )
         edges = [ProductEdge(node=n, cursor=encode_cursor(start + i)) for i, n in enumerate(nodes)]

@@ -22,6 +22,7 @@ __all__ = [
     "encode_cursor",
     "load_object",
     "load_objects",
+    "selected",
     "selections_at",
     "sources_of",
 ]
@@ -79,6 +80,17 @@ def selections_at(info: OosInfo, *path: str) -> list[SelectionNode]:
                 below.extend(selection.selection_set.selections)
         level = below
     return level
+
+
+def selected(info: OosInfo, *names: str) -> list[str]:
+    """Return those of ``names`` that are selected under the current field (all of them when
+    a fragment is there: what it holds is not looked into)."""
+    found: set[str] = set()
+    for selection in _current_selections(info):
+        if not isinstance(selection, FieldNode):
+            return list(names)
+        found.add(selection.name.value)
+    return [name for name in names if name in found]
 
 
 async def load_object(
