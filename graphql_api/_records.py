@@ -21,6 +21,7 @@ from graphql_api._sparql import Bound, Term, bind, placeholders, record_query, s
 from oos_kg.store.base import Bindings, KgStore
 
 __all__ = [
+    "Filters",
     "Record",
     "RecordLoaders",
     "StoreRunner",
@@ -194,14 +195,19 @@ def selects_in_process(store: KgStore) -> bool:
     return isinstance(store, EmbeddedStore | MemoryStore)
 
 
+Filters = tuple[tuple[str, Term], ...]
+"""Values bound to the ``# when ?x`` filter lines of a type query, as ``(x, term)`` pairs."""
+
+
 def _record_batch(
-    runner: StoreRunner, name: str, fields: frozenset[str] | None
+    runner: StoreRunner, name: str, fields: frozenset[str] | None, filters: Filters
 ) -> Callable[[list[str]], Awaitable[list[Record | None]]]:
-    text = record_query(name, fields)
+    text = record_query(name, fields, frozenset(key for key, _ in filters))
+    bound = dict(filters)
 
     async def load(keys: list[str]) -> list[Record | None]:
         unique = list(dict.fromkeys(keys))
-        rows = await runner.select(bind(text, {"s": [NamedNode(key) for key in unique]}))
+        rows = await runner.select(bind(text, {"s": [NamedNode(key) for key in unique], **bound}))
         grouped: dict[str, dict[str, list[Term]]] = {}
         for row in rows:
             values = grouped.setdefault(row["s"].value, {})
@@ -222,23 +228,31 @@ class RecordLoaders:
 
     def __init__(self, runner: StoreRunner) -> None:
         self._runner = runner
-        self._loaders: dict[tuple[str, frozenset[str] | None], DataLoader[str, Record | None]] = {}
+        self._loaders: dict[
+            tuple[str, frozenset[str] | None, Filters], DataLoader[str, Record | None]
+        ] = {}
 
     def loader(
-        self, name: str, keys: frozenset[str] | None = None
+        self, name: str, keys: frozenset[str] | None = None, filters: Filters = ()
     ) -> DataLoader[str, Record | None]:
-        """Return the loader of ``queries/<name>.rq`` fetching ``keys`` (all when ``None``)."""
-        loader = self._loaders.get((name, keys))
+        """Return the loader of ``queries/<name>.rq`` fetching ``keys`` (all when ``None``) of
+        the resources that pass ``filters``."""
+        loader = self._loaders.get((name, keys, filters))
         if loader is None:
-            loader = DataLoader(load_fn=_record_batch(self._runner, name, keys), cache=False)
-            self._loaders[(name, keys)] = loader
+            load = _record_batch(self._runner, name, keys, filters)
+            loader = DataLoader(load_fn=load, cache=False)
+            self._loaders[(name, keys, filters)] = loader
         return loader
 
     async def records(
-        self, name: str, iris: list[str], keys: frozenset[str] | None = None
+        self,
+        name: str,
+        iris: list[str],
+        keys: frozenset[str] | None = None,
+        filters: Filters = (),
     ) -> list[Record]:
-        """Return the records of ``iris`` (those that exist), in the order given."""
+        """Return the records of ``iris`` (those that exist and pass ``filters``), in order."""
         if not iris:
             return []
-        found = await self.loader(name, keys).load_many(iris)
+        found = await self.loader(name, keys, filters).load_many(iris)
         return [record for record in found if record is not None]

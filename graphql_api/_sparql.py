@@ -112,53 +112,6 @@ def _groups(text: str, start: int) -> tuple[list[str], int]:
         pos = len(text) - len(rest) + len("UNION")
 
 
-@cache
-def _record_parts(name: str) -> tuple[str, tuple[tuple[str, str], ...], str]:
-    """Split the type query ``name`` into its head, its ``(key, branch)`` pairs and its tail.
-
-    Raises:
-        ValueError: when the file is not a type query (no ``VALUES ?key { }`` followed by a
-            UNION chain whose every branch ends with ``BIND("key" AS ?key)``).
-    """
-    text = load_query(name)
-    marker = _KEY_VALUES.search(text)
-    if marker is None:
-        raise ValueError(f"{name}.rq has no VALUES ?key {{ }} block: not a type query")
-    bodies, end = _groups(text, marker.end())
-    branches = []
-    for body in bodies:
-        found = _BRANCH_KEY.search(body.rstrip())
-        if found is None:
-            raise ValueError(f'{name}.rq: a branch does not end with BIND("key" AS ?key)')
-        branches.append((found["key"], body))
-    return text[: marker.start()], tuple(branches), text[end:]
-
-
-@cache
-def record_query(name: str, keys: frozenset[str] | None = None) -> str:
-    """Return the type query ``name`` with only the UNION branches that answer ``keys``.
-
-    A type query (``queries/<type>.rq``) answers ``(?s ?key ?value)`` rows from one branch per
-    key; evaluating every branch and filtering the keys afterwards costs as much as fetching
-    them all, so the branches of keys nobody asked for are left out of the text instead. The
-    result keeps the ``VALUES ?s { }`` placeholder for :func:`bind`. ``None`` keeps them all.
-
-    >>> "oos:brandName" in record_query("product", frozenset({"type", "label"}))
-    False
-    >>> "rdfs:label" in record_query("product", frozenset({"type", "label"}))
-    True
-
-    Raises:
-        ValueError: when ``name`` is not a type query (a programming error).
-    """
-    head, branches, tail = _record_parts(name)
-    chosen = [body for key, body in branches if keys is None or key in keys]
-    if not chosen:
-        chosen = [" FILTER(false) "]
-    union = " UNION ".join("{" + body + "}" for body in chosen)
-    return f"{head}{union}{tail}"
-
-
 _WHEN = re.compile(r"#\s*when\s+\?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*$")
 
 
@@ -185,6 +138,60 @@ def specialise(name: str, wanted: frozenset[str]) -> str:
         elif found["name"] in wanted:
             lines.append(line[: found.start()].rstrip())
     return "\n".join(lines) + "\n"
+
+
+@cache
+def _record_parts(
+    name: str, wanted: frozenset[str] = frozenset()
+) -> tuple[str, tuple[tuple[str, str], ...], str]:
+    """Split the type query ``name`` (specialised to ``wanted``) into its head, its
+    ``(key, branch)`` pairs and its tail.
+
+    Raises:
+        ValueError: when the file is not a type query (no ``VALUES ?key { }`` followed by a
+            UNION chain whose every branch ends with ``BIND("key" AS ?key)``).
+    """
+    text = specialise(name, wanted)
+    marker = _KEY_VALUES.search(text)
+    if marker is None:
+        raise ValueError(f"{name}.rq has no VALUES ?key {{ }} block: not a type query")
+    bodies, end = _groups(text, marker.end())
+    branches = []
+    for body in bodies:
+        found = _BRANCH_KEY.search(body.rstrip())
+        if found is None:
+            raise ValueError(f'{name}.rq: a branch does not end with BIND("key" AS ?key)')
+        branches.append((found["key"], body))
+    return text[: marker.start()], tuple(branches), text[end:]
+
+
+@cache
+def record_query(
+    name: str, keys: frozenset[str] | None = None, wanted: frozenset[str] = frozenset()
+) -> str:
+    """Return the type query ``name`` with only the UNION branches that answer ``keys``.
+
+    A type query (``queries/<type>.rq``) answers ``(?s ?key ?value)`` rows from one branch per
+    key; evaluating every branch and filtering the keys afterwards costs as much as fetching
+    them all, so the branches of keys nobody asked for are left out of the text instead. The
+    result keeps the ``VALUES ?s { }`` placeholder for :func:`bind`. ``None`` keeps them all.
+    Lines tagged ``# when ?x`` (filters on ``?s``) stay for the names in ``wanted``, as
+    :func:`specialise` says.
+
+    >>> "oos:brandName" in record_query("product", frozenset({"type", "label"}))
+    False
+    >>> "rdfs:label" in record_query("product", frozenset({"type", "label"}))
+    True
+
+    Raises:
+        ValueError: when ``name`` is not a type query (a programming error).
+    """
+    head, branches, tail = _record_parts(name, wanted)
+    chosen = [body for key, body in branches if keys is None or key in keys]
+    if not chosen:
+        chosen = [" FILTER(false) "]
+    union = " UNION ".join("{" + body + "}" for body in chosen)
+    return f"{head}{union}{tail}"
 
 
 @cache

@@ -10,7 +10,7 @@ import strawberry
 from graphql import FieldNode, SelectionNode
 
 from graphql_api._fields import keys_for
-from graphql_api._records import Record
+from graphql_api._records import Filters, Record
 from graphql_api.context import OosInfo
 from oos_kg.errors import QueryError
 
@@ -39,12 +39,14 @@ async def load_objects(
     selections: list[SelectionNode] | None = None,
     extra: tuple[str, ...] = (),
     every_key: bool = False,
+    filters: Filters = (),
 ) -> list[T]:
     """Load the records of ``iris`` through the ``name`` loader and build an object from each.
 
     Only the keys the objects' selected fields read are fetched: those under the current field
     unless ``selections`` says where they are, plus ``extra`` (keys the resolver itself reads);
-    ``every_key`` fetches all (for objects used beyond the current selection).
+    ``every_key`` fetches all (for objects used beyond the current selection). ``filters``
+    keeps only the resources the type query's filter lines let through.
     """
     if not iris:
         return []
@@ -52,7 +54,7 @@ async def load_objects(
     if not every_key:
         chosen = selections if selections is not None else _current_selections(info)
         keys = keys_for(name, chosen, extra)
-    records = await info.context.loaders.records(name, iris, keys)
+    records = await info.context.loaders.records(name, iris, keys, filters)
     return [build(record) for record in records]
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from graphql_api._records import Record
+from graphql_api._sparql import iri
 from graphql_api.context import OosInfo
 from graphql_api.types.common import Source, load_object, load_objects, sources_of
 from graphql_api.types.vocabulary import ArmKind, Measure, from_iri
@@ -89,12 +90,18 @@ class Study:
     async def measurements(
         self, info: OosInfo, measure: Measure | None = None, arm: ArmKind | None = None
     ) -> list[OutcomeMeasure]:
+        filters = tuple(
+            (name, iri(member.value))
+            for name, member in (("measure", measure), ("arm", arm))
+            if member is not None
+        )
         found = await load_objects(
             info,
             "measurement",
             self.record.links("measurement"),
             OutcomeMeasure.from_record,
             extra=("measure", "arm"),
+            filters=filters,
         )
         return [
             m

@@ -104,3 +104,23 @@ def test_a_type_query_cut_to_some_keys_answers_as_the_whole_one(name: str, loade
         assert cut.count(" UNION ") < record_query(name).count(" UNION "), key
         rows = loaded.select(cut.replace("VALUES ?s { }", ""))
         assert {(r["s"].value, r["key"].value, str(r["value"])) for r in rows} == expected, key
+
+
+@pytest.mark.parametrize("arm", [None, "OOS", "COMMERCIAL"])
+def test_measurements_filtered_in_the_query_are_those_filtered_by_hand(
+    served: Any, run: Any, arm: str | None
+) -> None:
+    every = run(served, "{ studies { id measurements { id measure arm } } }").data["studies"]
+    given = f"measure: CRS_GRADE_3_4{', arm: ' + arm if arm else ''}"
+    query = "{ studies { id measurements(" + given + ") { id measure arm } } }"
+    cut = run(served, query).data["studies"]
+    expected = {
+        study["id"]: sorted(
+            m["id"]
+            for m in study["measurements"]
+            if m["measure"] == "CRS_GRADE_3_4" and arm in (None, m["arm"])
+        )
+        for study in every
+    }
+    assert {s["id"]: sorted(m["id"] for m in s["measurements"]) for s in cut} == expected
+    assert any(expected.values())
