@@ -165,6 +165,7 @@ async def framework_diff(
             *selections_at(info, "roles", "toObligations"),
         ],
         extra=("framework", "role"),
+        filters=(("role", iri(role.value)),) if role else (),
     )
     by_role: dict[str, dict[str, list[Obligation]]] = defaultdict(lambda: defaultdict(list))
     for obligation in obligations:
