@@ -155,19 +155,19 @@ def keys_for(
 ) -> frozenset[str] | None:
     """Return the record keys ``selections`` of a ``name`` object read, or ``None`` for all.
 
-    Every set holds ``type``, which each type query answers for every resource it finds, so an
-    object whose selected fields are all empty is still found. Fragments, and types without a
-    table here, fall back to every key.
+    ``type`` (which each type query answers for every resource it finds) is not among them:
+    :func:`~graphql_api.types.common.load_objects` adds it when it must learn whether an IRI
+    exists at all. Fragments, and types without a table here, fall back to every key.
 
     >>> from graphql import parse
     >>> selections = parse("{ registryId title }").definitions[0].selection_set.selections
     >>> sorted(keys_for("trial", selections))
-    ['label', 'registryId', 'type']
+    ['label', 'registryId']
     """
     table = FIELD_KEYS.get(name)
     if table is None:
         return None
-    keys = {"type", *extra}
+    keys = set(extra)
     for selection in selections:
         if not isinstance(selection, FieldNode):
             return None

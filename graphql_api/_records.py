@@ -250,9 +250,25 @@ class RecordLoaders:
         iris: list[str],
         keys: frozenset[str] | None = None,
         filters: Filters = (),
+        *,
+        known: bool = False,
     ) -> list[Record]:
-        """Return the records of ``iris`` (those that exist and pass ``filters``), in order."""
+        """Return the records of ``iris`` that pass ``filters``, in order.
+
+        ``known`` says the IRIs are known to exist (found by a query, or linked from a record):
+        a resource with none of ``keys`` then gets an empty record, and no query runs when
+        there are no keys to fetch. Otherwise ``type`` is fetched too and only the resources
+        the store knows are returned.
+        """
         if not iris:
             return []
+        if filters or not known:
+            keys = None if keys is None else keys | {"type"}
+        elif keys is not None and not keys:
+            return [make_record(iri, {}) for iri in iris]
         found = await self.loader(name, keys, filters).load_many(iris)
+        if known and not filters:
+            return [
+                make_record(iri, {}) if r is None else r for iri, r in zip(iris, found, strict=True)
+            ]
         return [record for record in found if record is not None]

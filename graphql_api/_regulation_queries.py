@@ -78,7 +78,8 @@ async def compare_jurisdictions(
     chosen = [a for a in found if not aspects or _matches(a, aspects)]
     wanted = sorted({cell for a in chosen for _, cell in cells_of[a.id]})
     keys = keys_for("cell", selections_at(info, "cells"))
-    records = {r.iri: r for r in await info.context.loaders.records("cell", wanted, keys)}
+    found_cells = await info.context.loaders.records("cell", wanted, keys, known=True)
+    records = {r.iri: r for r in found_cells}
     result = []
     for aspect in chosen:
         pairs = sorted(cells_of[aspect.id], key=lambda pair: (codes.index(pair[0]), pair[1]))
@@ -121,7 +122,7 @@ async def find_frameworks(
     iris = [r["s"].value for r in rows]
     if keys == "selected":
         return await load_objects(info, "framework", iris, Framework.from_record)
-    records = await info.context.loaders.records("framework", iris, keys)
+    records = await info.context.loaders.records("framework", iris, keys, known=True)
     return [Framework.from_record(record) for record in records]
 
 

@@ -55,7 +55,11 @@ class _Router(GraphQLRouter[GraphQLContext, None]):
 
 
 def create_graphql_router(
-    settings: Settings, store_getter: StoreGetter = _app_store, path: str = "/graphql"
+    settings: Settings,
+    store_getter: StoreGetter = _app_store,
+    path: str = "/graphql",
+    *,
+    limit_body: bool = True,
 ) -> GraphQLRouter[GraphQLContext, None]:
     """Return the router to include in the app (``app.include_router(router)``).
 
@@ -68,6 +72,9 @@ def create_graphql_router(
         settings: limits, time-outs and body size.
         store_getter: how a request finds the store; ``request.app.state.store`` by default.
         path: where the endpoint lives.
+        limit_body: refuse bodies over ``settings.graphql_body_limit`` with 413 in the route;
+            an app whose middleware already bounds the path's bodies (``create_app``) passes
+            ``False`` and saves a dependency on every request.
 
     Raises:
         strawberry.exceptions.StrawberryException: when the schema cannot be built.
@@ -92,7 +99,7 @@ def create_graphql_router(
         allow_queries_via_get=True,
         context_getter=get_context,
         multipart_uploads_enabled=False,
-        dependencies=[Depends(_body_limit(settings.graphql_body_limit))],
+        dependencies=[Depends(_body_limit(settings.graphql_body_limit))] if limit_body else [],
     )
     router.examples = example_questions()
     return router

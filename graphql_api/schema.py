@@ -143,7 +143,9 @@ class Query:
             if id is not None
             else await _best_match(info, "product-by-name", str(name), "product")
         )
-        nodes = await load_objects(info, "product", [found] if found else [], Product.from_record)
+        nodes = await load_objects(
+            info, "product", [found] if found else [], Product.from_record, known=id is None
+        )
         return nodes[0] if nodes else None
 
     @strawberry.field(description="One active substance by name (any case); null when none.")

@@ -127,7 +127,7 @@ def create_app(settings: Settings, store: KgStore | None = None) -> FastAPI:
 
     app.include_router(health.router)
     app.include_router(sparql.router)
-    app.include_router(create_graphql_router(settings))
+    app.include_router(create_graphql_router(settings, limit_body=False))  # middleware above
     app.include_router(validate_routes.router)
     mount_static(app)  # YASGUI and GraphiQL assets for the browser pages
     return app

@@ -40,13 +40,17 @@ async def load_objects(
     extra: tuple[str, ...] = (),
     every_key: bool = False,
     filters: Filters = (),
+    known: bool = True,
 ) -> list[T]:
     """Load the records of ``iris`` through the ``name`` loader and build an object from each.
 
     Only the keys the objects' selected fields read are fetched: those under the current field
     unless ``selections`` says where they are, plus ``extra`` (keys the resolver itself reads);
     ``every_key`` fetches all (for objects used beyond the current selection). ``filters``
-    keeps only the resources the type query's filter lines let through.
+    keeps only the resources the type query's filter lines let through. ``known``: the IRIs
+    were found by a query or linked from a record, so each gets an object even when none of
+    its selected fields has a value; ``False`` (an IRI from the client) returns only those the
+    store knows.
     """
     if not iris:
         return []
@@ -54,7 +58,7 @@ async def load_objects(
     if not every_key:
         chosen = selections if selections is not None else _current_selections(info)
         keys = keys_for(name, chosen, extra)
-    records = await info.context.loaders.records(name, iris, keys, filters)
+    records = await info.context.loaders.records(name, iris, keys, filters, known=known)
     return [build(record) for record in records]
 
 

@@ -124,3 +124,26 @@ def test_measurements_filtered_in_the_query_are_those_filtered_by_hand(
     }
     assert {s["id"]: sorted(m["id"] for m in s["measurements"]) for s in cut} == expected
     assert any(expected.values())
+
+
+def test_linked_objects_without_selected_values_are_kept(counting: Any, run: Any) -> None:
+    # the generated trials have no title: each product still lists its trial
+    result = run(counting, "{ products(first: 3) { edges { node { oosTrials { title } } } } }")
+    trials = [node["node"]["oosTrials"] for node in result.data["products"]["edges"]]
+    assert trials == [[{"title": None}]] * 3
+
+
+def test_ids_alone_cost_no_query_of_their_type(counting: Any, run: Any) -> None:
+    result = run(counting, "{ products(first: 5) { edges { node { id } } } }")
+    assert len(result.data["products"]["edges"]) == 5
+    assert len(counting.calls) == 1  # the products query; their ids need nothing more
+
+
+def test_a_product_by_an_unknown_iri_is_null(counting: Any, run: Any) -> None:
+    query = "query($i: ID!) { product(id: $i) { id brandName } }"
+    missing = run(counting, query, {"i": "https://w3id.org/oos-kg/id/product-none"})
+    assert missing.data == {"product": None}
+    known = run(counting, query, {"i": "https://w3id.org/oos-kg/id/product-p03"})
+    assert known.data == {
+        "product": {"id": "https://w3id.org/oos-kg/id/product-p03", "brandName": "Brand 03"}
+    }
