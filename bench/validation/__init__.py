@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -23,6 +24,7 @@ import urllib.request
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from bench._servers import free_port, run_server
 from bench.report import Row, format_ms, write_results
@@ -75,10 +77,13 @@ def _http(cases: list[Path], requests: int, work: Path) -> dict[str, dict[str, f
     return figures
 
 
-def _batch(out: Path, n: int) -> dict[str, float]:
+def _batch(out: Path, n: int) -> dict[str, Any]:
     started = time.perf_counter()
+    load_before = os.getloadavg()[0]
     verdicts: Counter[int] = Counter()
+    runs: dict[str, dict[str, float]] = {}
     for framework in FRAMEWORKS:
+        run_started = time.perf_counter()
         done = subprocess.run(
             [str(BIN / "oos-kg"), "validate", str(out / framework), "-f", framework, "-q"],
             capture_output=True,
@@ -87,8 +92,17 @@ def _batch(out: Path, n: int) -> dict[str, float]:
         verdicts[done.returncode] += 1
         if done.returncode not in (0, 1):
             raise RuntimeError(done.stderr.decode()[-2000:])
+        cases = sum(1 for _ in (out / framework).glob("*.ttl"))
+        seconds = time.perf_counter() - run_started
+        runs[framework] = {"cases": cases, "seconds": seconds, "cases_per_s": cases / seconds}
     elapsed = time.perf_counter() - started
-    return {"cases": n, "seconds": elapsed, "cases_per_s": n / elapsed}
+    return {
+        "cases": n,
+        "seconds": elapsed,
+        "cases_per_s": n / elapsed,
+        "per_framework": runs,
+        "load_1min_before_after": [load_before, os.getloadavg()[0]],
+    }
 
 
 def _pyshacl_rate(out: Path, sample: int) -> dict[str, float]:

@@ -224,7 +224,9 @@ def _compile_property_shape(graph: Graph, shape: URIRef) -> list[str]:
 _THIS = re.compile(r"\$this\b")
 
 
-def _compile_sparql_shape(graph: Graph, shape: URIRef) -> list[str]:
+def _compile_sparql_shape(graph: Graph, shape: URIRef, prefixes: str) -> list[tuple[str, bool]]:
+    """Return each constraint's query body and whether it is anchored on its focus node (the
+    target part is by construction: ``?this`` is typed, or the object of a triple)."""
     predicates = set(graph.predicates(shape, None)) - {RDF.type}
     allowed = {SH.sparql, SH.targetClass, SH.targetObjectsOf, SH.name, SH.message, SH.severity}
     extra = {p for p in predicates if not str(p).startswith(str(SH))}
@@ -243,7 +245,7 @@ def _compile_sparql_shape(graph: Graph, shape: URIRef) -> list[str]:
         body = _THIS.sub("?this", match.group("body"))
         value = "" if "value" in projected else " BIND (?this AS ?value)"
         path = "" if "path" in projected else " BIND (?no_path AS ?path)"
-        bodies.append(f"{target} {body}{value}{path}")
+        bodies.append((f"{target} {body}{value}{path}", is_anchored(prefixes, body)))
     if not bodies:
         raise UnsupportedShape(f"{shape} has no sh:select")
     return bodies
@@ -281,17 +283,17 @@ def compile_framework(code: str, root: Path | None = None) -> _Compiled:
         if is_property:
             property_shapes.add(shape_iri)
         target_predicates.update(str(p) for p in graph.objects(shape, SH.targetObjectsOf))
+        # A property shape's checks walk forward from ?this by construction (tested); a
+        # SPARQL constraint's text is analysed.
         bodies = (
-            _compile_property_shape(graph, shape)
+            [(body, True) for body in _compile_property_shape(graph, shape)]
             if is_property
-            else _compile_sparql_shape(graph, shape)
+            else _compile_sparql_shape(graph, shape, prefixes)
         )
-        for body in bodies:
+        for body, on_focus in bodies:
             branch = f"{{ SELECT ?this ?path ?value (<{shape_iri}> AS ?shape) WHERE {{ {body} }} }}"
             branches.append(branch)
-            # A property shape's checks walk forward from ?this by construction (tested);
-            # a SPARQL constraint's text is analysed.
-            (anchored if is_property or is_anchored(prefixes, branch) else alone).append(branch)
+            (anchored if on_focus else alone).append(branch)
     return _Compiled(
         get_framework(code).code,
         _union(prefixes, branches),
