@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import weakref
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
+from cross_web import HTTPException as ViewHTTPException
 from fastapi import Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from fastapi.routing import APIRoute
+from strawberry.exceptions import MissingQueryError
 from strawberry.fastapi import GraphQLRouter
+from strawberry.http import process_result
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types.graphql import OperationType
 
 from graphql_api.context import GraphQLContext
-from graphql_api.schema import build_schema
+from graphql_api.schema import OosSchema, build_schema
 from oos_kg.settings import Settings
 from oos_kg.store.base import KgStore
 from oos_kg.ui import PAGE_HEADERS, example_questions, graphiql_page
@@ -43,6 +51,98 @@ def _body_limit(limit: int) -> Callable[[Request], object]:
         request._body = b"".join(chunks)  # what Request.body() caches; strawberry reads it next
 
     return check
+
+
+Handler = Callable[[Request], Coroutine[Any, Any, Response]]
+
+_POST_OPERATIONS = frozenset(OperationType.from_http("POST"))
+_STREAMED = ("multipart/mixed", "text/event-stream")
+
+
+class _LeanRoute(APIRoute):
+    """``POST /graphql``, documented from its endpoint but answered by the handler the endpoint
+    carries (``endpoint.handler``), without FastAPI's per-request dependency resolution."""
+
+    def get_route_handler(self) -> Handler:
+        handler: Handler = self.endpoint.handler  # type: ignore[attr-defined]
+        return handler
+
+
+def _plain_json_request(request: Request) -> bool:
+    """Tell whether ``request`` is a JSON POST whose answer is one JSON document."""
+    headers = request.headers
+    media = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    accept = headers.get("accept", "").lower()
+    return media == "application/json" and not any(kind in accept for kind in _STREAMED)
+
+
+def _operation(body: bytes) -> tuple[str, dict[str, Any] | None, str | None, Any] | None:
+    """Return the query, variables, operation name and extensions of a single-operation body,
+    or ``None`` for anything else (a batch, bad JSON, fields of the wrong type)."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    query, variables = data.get("query"), data.get("variables")
+    name, extensions = data.get("operationName"), data.get("extensions")
+    if not isinstance(query, str) or not isinstance(variables, dict | None):
+        return None
+    if not isinstance(name, str | None) or not isinstance(extensions, dict | None):
+        return None
+    return query, variables, name, extensions
+
+
+def _lean_post(
+    router: GraphQLRouter[GraphQLContext, None],
+    schema: OosSchema,
+    get_context: Callable[[Request], Awaitable[GraphQLContext]],
+    check_body: Callable[[Request], Awaitable[None]] | None,
+) -> Handler:
+    """Answer ``POST /graphql``: a single JSON operation straight through the schema, anything
+    else (batches, bad bodies, other content types) by strawberry's view as before.
+
+    Strawberry's route resolves its context and root value as FastAPI dependencies and walks
+    its whole view on every request, about as long as running a small document; the common
+    request needs none of it. Both paths answer alike: the same schema (limits, masking),
+    ``process_result``'s JSON, status 200; whatever the plain path cannot answer (an unknown
+    operation name, a mutation where none is allowed) goes to the view, which refuses it
+    before anything runs.
+    """
+
+    async def answer(request: Request) -> Response:
+        if check_body is not None:
+            await check_body(request)
+        context = await get_context(request)
+        if _plain_json_request(request):
+            operation = _operation(await request.body())
+            if operation is not None:
+                query, variables, name, extensions = operation
+                try:
+                    result = await schema.execute(
+                        query,
+                        variable_values=variables,
+                        context_value=context,
+                        operation_name=name,
+                        allowed_operation_types=_POST_OPERATIONS,
+                        operation_extensions=extensions,
+                    )
+                except (CannotGetOperationTypeError, InvalidOperationTypeError, MissingQueryError):
+                    pass  # refused before running: the view says why, as it always did
+                else:
+                    body = json.dumps(process_result(result), separators=(",", ":"))
+                    return Response(body, media_type="application/json")
+        sub_response = Response()
+        del sub_response.headers["content-length"]
+        sub_response.status_code = None  # type: ignore[assignment]
+        router.temporal_response = sub_response  # type: ignore[attr-defined]  # what its route sets
+        try:
+            return await router.run(request=request, context=context, root_value=None)
+        except ViewHTTPException as error:
+            return PlainTextResponse(error.reason, status_code=error.status_code)
+
+    return answer
 
 
 class _Router(GraphQLRouter[GraphQLContext, None]):
@@ -92,6 +192,7 @@ def create_graphql_router(
             gate = gates[loop] = asyncio.Semaphore(settings.graphql_store_concurrency)
         return GraphQLContext(store_getter(request), settings, gate)
 
+    check_body = _body_limit(settings.graphql_body_limit) if limit_body else None
     router = _Router(
         schema,
         path=path,
@@ -99,7 +200,19 @@ def create_graphql_router(
         allow_queries_via_get=True,
         context_getter=get_context,
         multipart_uploads_enabled=False,
-        dependencies=[Depends(_body_limit(settings.graphql_body_limit))] if limit_body else [],
+        dependencies=[Depends(check_body)] if check_body is not None else [],
     )
     router.examples = example_questions()
+    # POST is answered by a lean route (same answers, no per-request dependency resolution)
+    router.routes[:] = [
+        r for r in router.routes if not (isinstance(r, APIRoute) and "POST" in (r.methods or ()))
+    ]
+
+    async def graphql_post(request: Request) -> Response:
+        """Run a GraphQL operation (or a batch) sent as JSON."""
+        return await handler(request)
+
+    handler = _lean_post(router, schema, get_context, check_body)  # type: ignore[arg-type]
+    graphql_post.handler = handler  # type: ignore[attr-defined]
+    router.routes.append(_LeanRoute(path, graphql_post, methods=["POST"]))
     return router
