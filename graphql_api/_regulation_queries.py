@@ -144,33 +144,43 @@ async def framework_diff(
     """
     if source is target:
         raise QueryError("from and to must be different frameworks")
-    framework_keys = keys_for(
-        "framework",
-        [*selections_at(info, "fromFramework"), *selections_at(info, "toFramework")],
-        ("code", "obligation"),
+    rows = await info.context.runner.select_named(
+        "obligations",
+        {
+            "role": iri(role.value) if role else None,
+            "code": [RdfLiteral(source.value), RdfLiteral(target.value)],
+            "timed": None,
+        },
     )
-    found = await find_frameworks(info, [source, target], keys=framework_keys)
-    frameworks = {f.code: f for f in found}
-    before, after = frameworks.get(source), frameworks.get(target)
-    links = [
-        *(before.record.links("obligation") if before else []),
-        *(after.record.links("obligation") if after else []),
-    ]
+    sides: dict[str, set[str]] = {"from": set(), "to": set()}
+    for row in rows:
+        sides["from" if row["code"].value == source.value else "to"].add(row["s"].value)
+    side_of = {iri_: side for side, iris in sides.items() for iri_ in iris}
     obligations = await load_objects(
         info,
         "obligation",
-        links,
+        [*sorted(sides["from"]), *sorted(sides["to"])],
         Obligation.from_record,
         selections=[
             *selections_at(info, "roles", "fromObligations"),
             *selections_at(info, "roles", "toObligations"),
         ],
-        extra=("framework", "role"),
-        filters=(("role", iri(role.value)),) if role else (),
+        extra=("role",),
     )
+    framework_selections = [
+        *selections_at(info, "fromFramework"),
+        *selections_at(info, "toFramework"),
+    ]
+    before = after = None
+    if framework_selections:  # the frameworks themselves only when asked for
+        found = await find_frameworks(
+            info, [source, target], keys=keys_for("framework", framework_selections, ("code",))
+        )
+        frameworks = {f.code: f for f in found}
+        before, after = frameworks.get(source), frameworks.get(target)
     by_role: dict[str, dict[str, list[Obligation]]] = defaultdict(lambda: defaultdict(list))
     for obligation in obligations:
-        side = "from" if before and obligation.record.link("framework") == before.id else "to"
+        side = side_of[obligation.id]
         for bearer in obligation.record.links("role"):
             if role is None or bearer == role.value:
                 by_role[bearer][side].append(obligation)

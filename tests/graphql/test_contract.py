@@ -67,3 +67,24 @@ def test_product_by_name_matches_brand_or_common_name_in_any_case(served: Any, r
     ambiguous = run(served, query, {"n": "Human (autologous) epidermis-derived cell sheet"})
     assert "ambiguous" in ambiguous.errors[0].message
     assert run(served, query, {"n": "no such product"}).data == {"product": None}
+
+
+def test_the_framework_diff_counts_what_obligations_lists(served: Any, run: Any) -> None:
+    diff = run(
+        served,
+        """{ frameworkDiff(from: JP, to: JP_PROPOSED) {
+            fromFramework { code } toFramework { code }
+            roles { role { code } fromCount toCount fromObligations { id } } } }""",
+    ).data["frameworkDiff"]
+    assert (diff["fromFramework"]["code"], diff["toFramework"]["code"]) == ("JP", "JP_PROPOSED")
+    assert diff["roles"]
+    query = (
+        "query($r: RoleCode, $j: JurisdictionCode) { obligations(role: $r, jurisdiction: $j)"
+        " { id } }"
+    )
+    for row in diff["roles"]:
+        code = row["role"]["code"]
+        listed = run(served, query, {"r": code, "j": "JP"}).data["obligations"]
+        proposed = run(served, query, {"r": code, "j": "JP_PROPOSED"}).data["obligations"]
+        assert (row["fromCount"], row["toCount"]) == (len(listed), len(proposed)), code
+        assert sorted(o["id"] for o in row["fromObligations"]) == sorted(o["id"] for o in listed)
