@@ -485,7 +485,7 @@ class FastValidator:
                 must not pass as a conforming case).
         """
         compiled = self.compiled(framework)
-        prepared = self._prepare(0, case, compiled, fresh=True)  # alone: ids cannot clash
+        prepared = self._prepare(0, case, compiled, rename=False)  # alone: ids cannot clash
         if isinstance(prepared, InputError):
             raise prepared
         return self._report(compiled, self._rows_alone(prepared, compiled.query))
@@ -508,9 +508,9 @@ class FastValidator:
         Args:
             cases: parsed cases (or errors), in order.
             framework: a framework code.
-            fresh_blank_nodes: the quads' blank nodes are already unique to their case
-                (:func:`parse_turtle_fast` with ``fresh_blank_nodes``); otherwise they are
-                renamed.
+            fresh_blank_nodes: the Oxigraph quads' blank nodes are already unique to their
+                case (:func:`parse_turtle_fast` with ``fresh_blank_nodes``); otherwise they
+                are renamed (an rdflib graph's always are).
             chunk_size: the most cases loaded together.
 
         Returns:
@@ -528,7 +528,13 @@ class FastValidator:
             prepared = (
                 case
                 if isinstance(case, OosKgError)
-                else self._prepare(index, case, compiled, fresh=fresh_blank_nodes)
+                else self._prepare(
+                    index,
+                    case,
+                    compiled,
+                    # rdflib keeps JSON-LD labels such as _:b0 as written
+                    rename=isinstance(case, Graph) or not fresh_blank_nodes,
+                )
             )
             if isinstance(prepared, OosKgError):
                 outcomes[index] = prepared
@@ -552,9 +558,9 @@ class FastValidator:
         return outcomes  # type: ignore[return-value]
 
     def _prepare(
-        self, index: int, case: Graph | Iterable[ox.Quad], compiled: _Compiled, *, fresh: bool
+        self, index: int, case: Graph | Iterable[ox.Quad], compiled: _Compiled, *, rename: bool
     ) -> _Prepared | InputError:
-        """Drop triples about KG resources, give blank nodes fresh ids unless ``fresh``, and
+        """Drop triples about KG resources, give blank nodes fresh ids when ``rename``, and
         note what the case owns and mentions.
 
         Raises:
@@ -564,12 +570,12 @@ class FastValidator:
             renamed: dict[Node, ox.BlankNode] = {}
 
             def term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-                if isinstance(node, BNode):
+                if isinstance(node, BNode) and rename:
                     return renamed.setdefault(node, ox.BlankNode())
-                return _to_ox(node)
+                return _to_ox(node)  # alone, rdflib's ids are kept (as pyshacl reports them)
 
             quads = [ox.Quad(term(s), term(p), term(o)) for s, p, o in case]  # type: ignore[arg-type]
-        elif fresh:
+        elif not rename:
             quads = list(case)
         else:
             blank: dict[ox.BlankNode, ox.BlankNode] = {}

@@ -221,3 +221,23 @@ def test_compiler_refuses_shacl_it_does_not_translate(tmp_path: Path) -> None:
         (cases / name).write_text(text)
     with pytest.raises(UnsupportedShape):
         compile_framework("eu", tmp_path)
+
+
+def test_batch_keeps_jsonld_cases_with_the_same_blank_node_labels_apart(
+    fast: FastValidator,
+) -> None:
+    """rdflib keeps a JSON-LD label such as ``_:b0`` as written, in every file."""
+    texts = []
+    for name, prefix in (("conforms.ttl", "a"), ("violates-EU-03-report-within-48h.ttl", "b")):
+        turtle = _renamed((EXAMPLES / "eu" / name).read_text(), prefix)
+        graph = Graph().parse(data=turtle.replace("case:case\n", "_:case\n"), format="turtle")
+        (case_node,) = {s for s in graph.subjects() if s.n3().startswith("_:")}
+        text = graph.serialize(format="json-ld")
+        texts.append(text.replace(f'"_:{case_node}"', '"_:b0"'))
+    assert all('"_:b0"' in text for text in texts)
+    parsed = [parse_untrusted(t.encode(), "jsonld", fresh_blank_nodes=True) for t in texts]
+    outcomes = fast.validate_many(parsed, "eu", fresh_blank_nodes=True)
+    assert [o.fired() for o in outcomes if isinstance(o, CaseReport)] == [
+        set(),
+        {"EU-03-report-within-48h"},
+    ]
