@@ -412,17 +412,28 @@ class _Prepared:
     alone: bool
 
 
+_TYPICAL = 150
+"""Quads of a typical case (generated ones hold 90-103): a chunk holds at most this many
+per case it may hold, so a few large cases fill it (the cost of some checks grows with the
+square of the data)."""
+
+_BIG = 1000
+"""A case with more quads than this is validated alone."""
+
+
 @dataclass(slots=True)
 class _Chunk:
     cases: list[_Prepared]
     owned: set[object]
     nodes: set[object]
+    quads: int = 0
 
     def fits(self, case: _Prepared) -> bool:
         return case.owned.isdisjoint(self.nodes) and case.nodes.isdisjoint(self.owned)
 
     def add(self, case: _Prepared) -> None:
         self.cases.append(case)
+        self.quads += len(case.quads)
         self.owned |= case.owned
         self.nodes |= case.nodes
 
@@ -525,21 +536,24 @@ class FastValidator:
         open_chunks: list[_Chunk] = []
         for index, case in enumerate(cases):
             outcomes.append(None)
-            prepared = (
-                case
-                if isinstance(case, OosKgError)
-                else self._prepare(
-                    index,
-                    case,
-                    compiled,
-                    # rdflib keeps JSON-LD labels such as _:b0 as written
-                    rename=isinstance(case, Graph) or not fresh_blank_nodes,
+            try:
+                prepared = (
+                    case
+                    if isinstance(case, OosKgError)
+                    else self._prepare(
+                        index,
+                        case,
+                        compiled,
+                        # rdflib keeps JSON-LD labels such as _:b0 as written
+                        rename=isinstance(case, Graph) or not fresh_blank_nodes,
+                    )
                 )
-            )
+            except OosKgError as exc:  # a term Oxigraph refuses: this case's fault only
+                prepared = exc
             if isinstance(prepared, OosKgError):
                 outcomes[index] = prepared
                 continue
-            if prepared.alone or compiled.chunk_query is None:
+            if prepared.alone or compiled.chunk_query is None or len(prepared.quads) > _BIG:
                 self._run([prepared], compiled, outcomes)
                 continue
             chunk = next((c for c in open_chunks if c.fits(prepared)), None)
@@ -549,7 +563,7 @@ class FastValidator:
                 chunk = _Chunk([], set(), set())
                 open_chunks.append(chunk)
             chunk.add(prepared)
-            if len(chunk.cases) >= chunk_size:
+            if len(chunk.cases) >= chunk_size or chunk.quads >= chunk_size * _TYPICAL:
                 open_chunks.remove(chunk)
                 self._run(chunk.cases, compiled, outcomes)
         for chunk in open_chunks:

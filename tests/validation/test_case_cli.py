@@ -166,3 +166,22 @@ def test_many_files_in_worker_processes_keep_their_order_and_verdicts(tmp_path: 
     fired = {Path(f["file"]).stem: {r["rule"] for r in f.get("results", [])} for f in files}
     for case in cases:
         assert fired[case.name] == ({case.expected_rule} if case.expected_rule else set())
+
+
+def test_a_case_oxigraph_refuses_is_bad_input_among_many(tmp_path: Path) -> None:
+    """rdflib keeps an unqualified RDF/XML attribute as a relative IRI, which Oxigraph refuses:
+    that file is bad input (exit 2), the others in the same batch are still validated."""
+    (tmp_path / "a.ttl").write_bytes(EU_48H.read_bytes())
+    (tmp_path / "b.rdf").write_text(
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:x="urn:x:">'
+        '<rdf:Description rdf:about="urn:x:case"><x:p><x:q href="v"/></x:p>'
+        "</rdf:Description></rdf:RDF>"
+    )
+    (tmp_path / "c.ttl").write_bytes(EU_OK.read_bytes())
+    code, out, _ = run("validate", str(tmp_path), "-f", "eu", "--format", "json")
+    assert code == 2
+    files = json.loads(out)["files"]
+    assert [Path(f["file"]).name for f in files] == ["a.ttl", "b.rdf", "c.ttl"]
+    assert files[0]["results"][0]["rule"] == "EU-03-report-within-48h"
+    assert "not a valid RDF term" in files[1]["error"]["message"]
+    assert files[2]["conforms"] is True

@@ -241,3 +241,26 @@ def test_batch_keeps_jsonld_cases_with_the_same_blank_node_labels_apart(
         set(),
         {"EU-03-report-within-48h"},
     ]
+
+
+def test_batch_validates_large_cases_and_cases_about_kg_nodes_alone_with_the_same_verdicts(
+    validator: CaseValidator, fast: FastValidator
+) -> None:
+    ok = (EXAMPLES / "eu" / "conforms.ttl").read_text()
+    late = (EXAMPLES / "eu" / "violates-EU-03-report-within-48h.ttl").read_text()
+    extra = "".join(f'case:note-{i} <urn:x:note> "{i}" .\n' for i in range(1200))
+    big = _renamed(late, "big") + extra
+    about_kg = _renamed(ok, "kg") + "oos:origin-autologous <urn:x:note> case:case .\n"
+    texts = [big, about_kg, ok, late]
+    parsed = [parse_untrusted(t.encode(), "turtle") for t in texts]
+    batch = fast.validate_many(parsed, "eu")
+    for text, in_batch in zip(texts, batch, strict=True):
+        assert isinstance(in_batch, CaseReport)
+        slow = validator.validate(parse_case(text.encode(), "turtle"), "eu")
+        assert results_of(in_batch) == results_of(slow)
+    assert [r.fired() for r in batch if isinstance(r, CaseReport)] == [
+        {"EU-03-report-within-48h"},
+        set(),
+        set(),
+        {"EU-03-report-within-48h"},
+    ]
