@@ -4,6 +4,7 @@ store and the query worker processes of the embedded store)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from pyoxigraph import (
@@ -16,7 +17,13 @@ from pyoxigraph import (
 )
 
 from oos_kg.errors import NotAcceptable, QueryError
-from oos_kg.sparql.guard import check_dataset_iris, check_query, check_update, is_update
+from oos_kg.sparql.guard import (
+    QueryCheck,
+    check_dataset_iris,
+    check_query,
+    check_update,
+    is_update,
+)
 from oos_kg.sparql.negotiation import GRAPH_TYPES, RESULTS_TYPES
 from oos_kg.store.base import Bindings
 
@@ -61,6 +68,26 @@ def _serialize(result: object, media_types: Sequence[str]) -> Serialized:
     )
 
 
+_CACHED_TEXT_CHARS = 16_384
+
+
+@lru_cache(maxsize=256)
+def _check_cached(text: str, allowed_hosts: tuple[str, ...]) -> QueryCheck:
+    return check_query(text, allowed_hosts)
+
+
+def _check(text: str, allowed_hosts: tuple[str, ...]) -> QueryCheck:
+    """:func:`check_query`, remembered for short texts: a text holding one of the guard's
+    trigger words (FROM, SERVICE... even in a comment) costs a full parse, milliseconds.
+
+    Raises:
+        QueryError: as :func:`check_query` (refusals are not remembered).
+    """
+    if len(text) > _CACHED_TEXT_CHARS:
+        return check_query(text, allowed_hosts)
+    return _check_cached(text, allowed_hosts)
+
+
 def run_query(
     store: Store,
     text: str,
@@ -87,7 +114,7 @@ def run_query(
         QueryError: malformed or refused. NotAcceptable: no acceptable type fits the form.
     """
     check_dataset_iris((*default_graph_uris, *named_graph_uris), allowed_hosts)
-    checked = check_query(text, allowed_hosts)
+    checked = _check(text, tuple(allowed_hosts))
     try:
         if default_graph_uris or named_graph_uris:
             result = store.query(

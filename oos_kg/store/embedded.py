@@ -11,7 +11,6 @@ See :mod:`oos_kg.store._versions` for how loads and updates stay atomic, and
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import os
 import threading
@@ -22,6 +21,7 @@ from pyoxigraph import NamedNode, RdfFormat, Store
 
 from oos_kg.errors import StoreError
 from oos_kg.store._execute import GRAPH_SIZES_QUERY, ask_trusted, select_trusted
+from oos_kg.store._threads import in_thread
 from oos_kg.store._versions import StoreLayout
 from oos_kg.store._worker import WorkerPool
 from oos_kg.store.base import Bindings
@@ -133,11 +133,11 @@ class EmbeddedStore:
         Raises:
             As :meth:`select`.
         """
-        return await asyncio.to_thread(functools.partial(self.select, query, timeout_s=timeout_s))
+        return await in_thread(functools.partial(self.select, query, timeout_s=timeout_s))
 
     async def aask(self, query: str, *, timeout_s: float | None = None) -> bool:
         """:meth:`ask` in a thread. Raises: as :meth:`ask`."""
-        return await asyncio.to_thread(functools.partial(self.ask, query, timeout_s=timeout_s))
+        return await in_thread(functools.partial(self.ask, query, timeout_s=timeout_s))
 
     def query_serialized(
         self,

@@ -7,7 +7,6 @@ workers are ended on time.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import threading
 from collections.abc import Mapping, Sequence
@@ -22,6 +21,7 @@ from oos_kg.store._execute import (
     run_update,
     select_trusted,
 )
+from oos_kg.store._threads import in_thread
 from oos_kg.store.base import Bindings
 
 __all__ = ["MemoryStore"]
@@ -50,11 +50,11 @@ class MemoryStore:
 
     async def aselect(self, query: str, *, timeout_s: float | None = None) -> list[Bindings]:
         """Run :meth:`select` in a thread. Raises: as that method."""
-        return await asyncio.to_thread(functools.partial(self.select, query, timeout_s=timeout_s))
+        return await in_thread(functools.partial(self.select, query, timeout_s=timeout_s))
 
     async def aask(self, query: str, *, timeout_s: float | None = None) -> bool:
         """Run :meth:`ask` in a thread. Raises: as that method."""
-        return await asyncio.to_thread(functools.partial(self.ask, query, timeout_s=timeout_s))
+        return await in_thread(functools.partial(self.ask, query, timeout_s=timeout_s))
 
     def query_serialized(
         self,
@@ -85,7 +85,7 @@ class MemoryStore:
         timeout_s: float | None = None,
     ) -> tuple[str, bytes]:
         """Run :meth:`query_serialized` in a thread. Raises: as that method."""
-        return await asyncio.to_thread(
+        return await in_thread(
             functools.partial(
                 self.query_serialized,
                 query,

@@ -4,10 +4,12 @@ from sync and async callers, and the wrong query form is refused, not misread.""
 from __future__ import annotations
 
 import asyncio
+import gc
+import sys
 
 import pytest
 
-from oos_kg.errors import QueryError
+from oos_kg.errors import NotAcceptable, QueryError
 from oos_kg.loading import load_store
 from oos_kg.resources import GraphSource
 from oos_kg.store.embedded import EmbeddedStore
@@ -48,3 +50,30 @@ def test_wrong_or_malformed_trusted_query_is_a_query_error(
 ) -> None:
     with pytest.raises(QueryError, match=message):
         getattr(embedded, method)(query)
+
+
+def test_failed_async_queries_drop_their_results_in_their_own_thread(
+    sources: tuple[GraphSource, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyoxigraph results dropped on another thread raise an unraisable RuntimeError."""
+    memory = MemoryStore()
+    load_store(memory, sources)
+    unraisable: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+
+    async def refused() -> list[type[Exception]]:
+        raised: list[type[Exception]] = []
+        for query, media in (
+            ("CONSTRUCT WHERE { ?s ?p ?o }", ("application/sparql-results+json",)),
+            ("SELECT * WHERE { ?s ?p ?o }", ("text/turtle",)),
+        ):
+            try:
+                await memory.aquery_serialized(query, media)
+            except NotAcceptable as exc:
+                raised.append(type(exc))
+            gc.collect()
+        return raised
+
+    assert asyncio.run(refused()) == [NotAcceptable, NotAcceptable]
+    gc.collect()
+    assert unraisable == []
