@@ -283,6 +283,38 @@ def _duration(settings: Settings, single_s: float, concurrency: int) -> float:
     return round(min(settings.max_s, max(wanted, 2 * 1.5 * per_round)), 1)
 
 
+def _group_cpu_s(pgid: int) -> float:
+    """Return the CPU seconds used so far by the live processes of process group ``pgid``."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:  # ended meanwhile
+            continue
+        if int(fields[2]) == pgid:  # fields: state ppid pgrp ... utime(11) stime(12)
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _settle(server: RunningServer, limit_s: float = 120.0) -> float:
+    """Wait until ``server`` (its whole process group) is idle; return the seconds waited.
+
+    When a measurement stops, requests still in flight go on: ``oxigraph serve`` finishes the
+    ones it runs, ours the ones its workers run or queue. Without this wait that leftover
+    work would run during the other server's measurement and be charged to it.
+    """
+    started = time.monotonic()
+    pgid = server.process.pid  # started with start_new_session: its own group
+    before = _group_cpu_s(pgid)
+    while time.monotonic() - started < limit_s:
+        time.sleep(0.5)
+        now = _group_cpu_s(pgid)
+        if now - before < 0.05:  # under a tenth of a core
+            break
+        before = now
+    return round(time.monotonic() - started, 1)
+
+
 def _clients(concurrency: int) -> str:
     return f"{concurrency} client" + ("s" if concurrency > 1 else "")
 
@@ -334,6 +366,7 @@ def _measure_query(
     for concurrency in settings.concurrency:
         duration = _duration(settings, max(single.values()), concurrency)
         halves: dict[str, list[Measurement]] = {ours.name: [], anchor.name: []}
+        settled: list[float] = []
         # ABBA: each server twice for half the time, so a drift of the machine cancels out
         for server, req in [*servers, *reversed(servers)]:
             halves[server.name].append(
@@ -346,6 +379,7 @@ def _measure_query(
                     client=settings.client,
                 )
             )
+            settled.append(_settle(server))
         got = {server: combine(parts) for server, parts in halves.items()}
         for server_name, m in got.items():
             logger.info(
@@ -383,6 +417,7 @@ def _measure_query(
             {
                 "concurrency": concurrency,
                 "duration_s": duration,
+                "settled_s": settled,
                 "ours": mine.as_dict(),
                 "anchor": theirs.as_dict(),
                 "halves": {k: [m.as_dict() for m in v] for k, v in halves.items()},
