@@ -117,15 +117,16 @@ class Record:
             return None
 
 
+def _in_order(terms: list[Term]) -> tuple[Term, ...]:
+    """``terms`` without duplicates, sorted by text (then by their N-Triples form)."""
+    if len(terms) == 1:  # most keys: nothing to sort, and no term to serialise
+        return (terms[0],)
+    return tuple(sorted(set(terms), key=lambda term: (term.value, str(term))))
+
+
 def make_record(iri: str, values: dict[str, list[Term]]) -> Record:
     """Return the record of ``iri`` with each key's values sorted by text, duplicates dropped."""
-    return Record(
-        iri,
-        {
-            key: tuple(sorted(set(terms), key=lambda term: (term.value, str(term))))
-            for key, terms in values.items()
-        },
-    )
+    return Record(iri, {key: _in_order(terms) for key, terms in values.items()})
 
 
 class StoreRunner:
