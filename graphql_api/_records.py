@@ -13,11 +13,20 @@ import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from pyoxigraph import Literal, NamedNode
 from strawberry.dataloader import DataLoader
 
-from graphql_api._sparql import Bound, Term, bind, placeholders, record_query, specialise
+from graphql_api._sparql import (
+    Bound,
+    Term,
+    bind,
+    placeholders,
+    record_query,
+    specialise,
+    union_of,
+)
 from oos_kg.store.base import Bindings, KgStore
 
 __all__ = [
@@ -27,6 +36,7 @@ __all__ = [
     "StoreRunner",
     "in_hours",
     "make_record",
+    "named_text",
     "selects_in_process",
 ]
 
@@ -173,11 +183,20 @@ class StoreRunner:
         Raises:
             QueryError, QueryTimeout, StoreUnavailable: as :meth:`select`.
         """
-        wanted = frozenset({k for k, v in values.items() if v is not None}.union(selected))
-        text = specialise(name, wanted)
-        kept = placeholders(text)
-        bound = {k: v for k, v in values.items() if k in kept}
-        return await self.select(bind(text, bound))
+        return await self.select(named_text(name, values, selected))
+
+
+def named_text(name: str, values: Mapping[str, Bound], selected: Iterable[str] = ()) -> str:
+    """Return ``queries/<name>.rq`` specialised to ``values`` and ``selected``, values bound
+    (as :meth:`StoreRunner.select_named` runs it).
+
+    Raises:
+        FileNotFoundError, ValueError: as :func:`~graphql_api._sparql.specialise`.
+    """
+    wanted = frozenset({k for k, v in values.items() if v is not None}.union(selected))
+    text = specialise(name, wanted)
+    kept = placeholders(text)
+    return bind(text, {k: v for k, v in values.items() if k in kept})
 
 
 def selects_in_process(store: KgStore) -> bool:
@@ -194,6 +213,13 @@ def selects_in_process(store: KgStore) -> bool:
     from oos_kg.store.memory import MemoryStore
 
     return isinstance(store, EmbeddedStore | MemoryStore)
+
+
+@dataclass(frozen=True, slots=True)
+class NamedCall:
+    """One call of a named query waiting for its batch: the query's bound text."""
+
+    text: str
 
 
 Filters = tuple[tuple[str, Term], ...]
@@ -229,6 +255,7 @@ class RecordLoaders:
 
     def __init__(self, runner: StoreRunner) -> None:
         self._runner = runner
+        self._named: dict[str, DataLoader[NamedCall, list[Bindings]]] = {}
         self._loaders: dict[
             tuple[str, frozenset[str] | None, Filters], DataLoader[str, Record | None]
         ] = {}
@@ -244,6 +271,35 @@ class RecordLoaders:
             loader = DataLoader(load_fn=load, cache=False)
             self._loaders[(name, keys, filters)] = loader
         return loader
+
+    async def select_named(
+        self, name: str, values: Mapping[str, Bound], selected: Iterable[str] = ()
+    ) -> list[Bindings]:
+        """Run ``queries/<name>.rq`` as :meth:`StoreRunner.select_named` does, in one query
+        with the other calls of ``name`` made on the same turn of the loop (sibling root
+        fields, such as aliased ``products``, share one query: a ``UNION`` of their own).
+
+        The file must end with its ``ORDER BY`` line, if any, sorting on projected variables
+        (:func:`~graphql_api._sparql.union_of`).
+
+        Raises:
+            QueryError, QueryTimeout, StoreUnavailable: as :meth:`StoreRunner.select`.
+        """
+        loader = self._named.get(name)
+        if loader is None:
+            loader = DataLoader(load_fn=partial(self._named_batch, name), cache=False)
+            self._named[name] = loader
+        return await loader.load(NamedCall(named_text(name, values, selected)))
+
+    async def _named_batch(self, name: str, calls: list[NamedCall]) -> list[list[Bindings]]:
+        del name  # the loader's key; the texts are bound already
+        if len(calls) == 1:
+            return [await self._runner.select(calls[0].text)]
+        rows = await self._runner.select(union_of([call.text for call in calls], "branch"))
+        answers: list[list[Bindings]] = [[] for _ in calls]
+        for row in rows:
+            answers[int(row["branch"].value)].append(row)
+        return answers
 
     async def records(
         self,

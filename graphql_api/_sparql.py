@@ -28,6 +28,7 @@ __all__ = [
     "query_names",
     "record_query",
     "specialise",
+    "union_of",
 ]
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
@@ -259,3 +260,46 @@ def iri(text: str) -> NamedNode:
         return NamedNode(text)
     except ValueError as error:
         raise QueryError(f"not a valid IRI: {text!r} ({error})") from None
+
+
+_SELECT = re.compile(r"^SELECT\b", re.MULTILINE)
+_ORDER_BY = re.compile(r"^ORDER BY\b[^\n]*\s*\Z", re.MULTILINE)
+
+
+def union_of(texts: list[str], tag: str) -> str:
+    """Return one query answering every query of ``texts`` (bound texts of one file), each
+    solution tagged with the index of its query in ``?<tag>``.
+
+    The texts share their prologue (one file, specialised and bound differently); each body
+    becomes a sub-select of a ``UNION``. A final ``ORDER BY`` line moves out, after ``?<tag>``,
+    so each query's solutions keep their order (a sub-select's order does not survive the
+    ``UNION``); the variables it sorts on must be projected by the body.
+
+    >>> text = "PREFIX a: <x:>" + chr(10) + "SELECT ?s WHERE { ?s a: ?o }" + chr(10) + "ORDER BY ?s"
+    >>> q = union_of([text, text], "i")
+    >>> q.count("SELECT ?s"), q.count("ORDER BY"), q.rstrip().endswith("ORDER BY ?i ?s")
+    (2, 1, True)
+
+    Raises:
+        ValueError: when a text has no ``SELECT`` line or the texts' prologues differ (a
+            programming error).
+    """
+    prologue = ""
+    parts: list[str] = []
+    order = ""
+    for index, text in enumerate(texts):
+        found = _SELECT.search(text)
+        if found is None:
+            raise ValueError("not a SELECT query")
+        head, body = text[: found.start()], text[found.start() :]
+        if index == 0:
+            prologue = head
+        elif head != prologue:
+            raise ValueError("the queries of a union must share their prologue")
+        ordered = _ORDER_BY.search(body)
+        if ordered is not None:
+            order = ordered.group(0).strip()[len("ORDER BY") :].strip()
+            body = body[: ordered.start()]
+        parts.append(f"{{ {{ {body.strip()} }} BIND({index} AS ?{tag}) }}")
+    union = "\nUNION\n".join(parts)
+    return f"{prologue}SELECT * WHERE {{\n{union}\n}}\nORDER BY ?{tag} {order}".rstrip() + "\n"

@@ -147,3 +147,29 @@ def test_a_product_by_an_unknown_iri_is_null(counting: Any, run: Any) -> None:
     assert known.data == {
         "product": {"id": "https://w3id.org/oos-kg/id/product-p03", "brandName": "Brand 03"}
     }
+
+
+def test_aliased_product_roots_share_one_query_and_keep_their_answers(
+    counting: Any, run: Any
+) -> None:
+    fields = {
+        "all": "",
+        "auto": "(filter: {origin: AUTOLOGOUS})",
+        "allo": "(filter: {origin: ALLOGENEIC}, first: 2)",
+        "named": '(filter: {text: "a"})',
+    }
+    body = "totalCount edges { node { id } } pageInfo { hasNextPage endCursor }"
+    alone = {}
+    for alias, args in fields.items():
+        counting.calls.clear()
+        alone[alias] = run(counting, f"{{ {alias}: products{args} {{ {body} }} }}").data[alias]
+        assert len(counting.calls) == 1
+    counting.calls.clear()
+    document = " ".join(f"{alias}: products{args} {{ {body} }}" for alias, args in fields.items())
+    together = run(counting, f"{{ {document} }}")
+    assert together.errors is None
+    assert together.data == alone
+    assert len(counting.calls) == 1
+    # each alias kept its own filter and page
+    assert 0 < alone["auto"]["totalCount"] < alone["all"]["totalCount"]
+    assert len(alone["allo"]["edges"]) == 2 < alone["allo"]["totalCount"]
