@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hmac
+import re
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.types import Receive, Scope, Send
 
 from oos_kg.errors import InputError
 from oos_kg.routes.deps import SettingsDep, StoreDep
@@ -99,7 +102,7 @@ async def _answer_query(request: Request) -> Response:
         endpoint = str(request.url.replace(query=None, fragment=None))
         return Response(service_description(endpoint, sizes), media_type="text/turtle")
     media, result = await store.aquery_serialized(
-        parsed.query,
+        _with_base(parsed.query, request),
         acceptable_types(accept),
         default_graph_uris=parsed.default_graph_uris,
         named_graph_uris=parsed.named_graph_uris,
@@ -109,6 +112,33 @@ async def _answer_query(request: Request) -> Response:
 
 
 _VARY = {"Vary": "Accept"}
+
+_IRIREF = re.compile(r"<([^<>\"{}|^`\\\x00-\x20]*)>")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+_FALLBACK_BASE = "http://localhost/sparql"
+
+
+def _with_base(query: str, request: Request) -> str:
+    """Give a query that writes relative IRIs (``<s>``) the endpoint's URL as its base IRI.
+
+    The protocol leaves the base IRI to the service, "which MAY be the service endpoint"
+    (W3C test ``update_base_uri``); without one, the stores refuse relative IRIs and the W3C
+    test ``query_content_type_construct`` (``CONSTRUCT { <s> <p> 1 } WHERE {}``) fails. A
+    query's own ``BASE`` still applies, resolved against this one. Queries with absolute IRIs
+    only (nearly all) are passed unchanged. ``<`` comparisons may look like a relative IRI;
+    they only get a base they do not need.
+    """
+    if "<" not in query:
+        return query
+    for match in _IRIREF.finditer(query):
+        if not _SCHEME.match(match.group(1)):
+            break
+    else:
+        return query
+    endpoint = str(request.url.replace(query=None, fragment=None))
+    if not _IRIREF.fullmatch(f"<{endpoint}>"):  # a Host header no IRI can hold
+        endpoint = _FALLBACK_BASE
+    return f"BASE <{endpoint}>\n{query}"
 
 
 class _LeanRoute(APIRoute):
@@ -122,8 +152,27 @@ class _LeanRoute(APIRoute):
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         return _answer_query
 
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Refuse other methods with an Allow header naming both (HTTP requires it in a 405).
 
-for _method in ("GET", "POST"):
+        Starlette names only the methods of the first of the two routes (GET).
+
+        Raises:
+            HTTPException: 405, for a method other than GET or POST.
+        """
+        if scope["method"] not in _QUERY_METHODS:
+            raise HTTPException(
+                405,
+                detail="method not allowed: the SPARQL query operation takes GET or POST",
+                headers={"Allow": ", ".join(_QUERY_METHODS)},
+            )
+        await super().handle(scope, receive, send)
+
+
+_QUERY_METHODS = ("GET", "POST")
+
+
+for _method in _QUERY_METHODS:
     router.add_api_route(
         "/sparql",
         _query,
