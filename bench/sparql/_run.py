@@ -14,6 +14,7 @@ import time
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from bench import casegen
 from bench._client import Measurement, Request, combine, measure
 from bench._servers import RunningServer, free_port, run_server
 from bench.report import RESULTS_DIR, Row, format_ms, write_results
+from bench.sparql._floor import ANSWERS_ENV, WORKERS_ENV
 
 __all__ = ["Settings", "main", "parse_args", "parse_size", "run"]
 
@@ -37,6 +39,18 @@ DEFAULT_OURS_EXPORT = "{python} -m bench.sparql._store dump {store} {export}"
 DEFAULT_OURS_SERVE = "{bin}/oos-kg serve --host 127.0.0.1 --port {port} --store {store}"
 ANCHOR_LOAD = "{oxigraph} load --location {store} --file {export}"
 ANCHOR_SERVE = "{oxigraph} serve --location {store} --bind 127.0.0.1:{port} --union-default-graph"
+FLOOR_SERVE = (
+    "{python} -m uvicorn bench.sparql._floor:app --host 127.0.0.1 --port {port} "
+    "--loop uvloop --http httptools --no-access-log --log-level warning"
+)
+FLOOR_WORKERS = 2  # as many as our query workers by default
+FLOORS = {  # server name -> (what its rows say, worker processes)
+    "floor": ("bare uvicorn app replaying oxigraph's answer", 0),
+    "floor-worker": (
+        f"the same through a pipe to one of {FLOOR_WORKERS} worker processes",
+        FLOOR_WORKERS,
+    ),
+}
 
 
 def parse_size(text: str) -> int:
@@ -86,6 +100,7 @@ class Settings:
     readme: bool
     results_dir: Path
     keep_work: bool
+    floor: bool
     command: str
 
 
@@ -129,6 +144,14 @@ def parse_args(argv: Sequence[str] | None = None) -> Settings:
     parser.add_argument(
         "--keep-work", action="store_true", help="keep each size's stores and export (GBs)"
     )
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also measure, in the same ABBA slots, a bare uvicorn app that answers each query "
+        "with the bytes oxigraph serve answered (no parsing, no store, no serialising): the "
+        "least any Python app served like ours adds; its ratio to oxigraph serve shows which "
+        "rows a 1.5x target leaves room for at all",
+    )
     args = parser.parse_args(argv)
     sizes = args.sizes or ([0, 10_000] if args.quick else [0, 10_000, 100_000])
     queries = args.queries or sorted(QUERIES_DIR.glob("*.rq"))
@@ -153,6 +176,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Settings:
         readme=not args.no_readme,
         results_dir=args.results_dir,
         keep_work=args.keep_work,
+        floor=args.floor,
         command="python -m bench.sparql " + shlex.join(argv if argv is not None else sys.argv[1:]),
     )
 
@@ -334,8 +358,13 @@ def _measure_query(
     n: int,
     name: str,
 ) -> tuple[list[Row], dict[str, object]]:
-    """Check both servers agree on ``name``'s results, then measure each concurrency."""
+    """Check both servers agree on ``name``'s results, then measure each concurrency.
+
+    ``servers`` is ours, the anchor, and optionally the floors (:mod:`bench.sparql._floor`),
+    measured in the same ABBA slots against the same anchor.
+    """
     ours, anchor = servers[0][0], servers[1][0]
+    floors = [server for server, _ in servers[2:]]
     single: dict[str, float] = {}
     answers: dict[str, list[str]] = {}
     for server, req in servers:
@@ -359,13 +388,16 @@ def _measure_query(
         "rows_ours": len(answers[ours.name]),
         "rows_anchor": len(answers[anchor.name]),
         "same_results": same,
+        "floors_same_results": {
+            floor.name: answers[floor.name] == answers[anchor.name] for floor in floors
+        },
         "single_s": single,
         "runs": runs,
     }
     rows = []
     for concurrency in settings.concurrency:
         duration = _duration(settings, max(single.values()), concurrency)
-        halves: dict[str, list[Measurement]] = {ours.name: [], anchor.name: []}
+        halves: dict[str, list[Measurement]] = {server.name: [] for server, _ in servers}
         settled: list[float] = []
         # ABBA: each server twice for half the time, so a drift of the machine cancels out
         for server, req in [*servers, *reversed(servers)]:
@@ -413,6 +445,7 @@ def _measure_query(
                 ),
             )
         )
+        rows += [_floor_row(n, name, concurrency, f.name, got[f.name], theirs) for f in floors]
         runs.append(
             {
                 "concurrency": concurrency,
@@ -420,10 +453,40 @@ def _measure_query(
                 "settled_s": settled,
                 "ours": mine.as_dict(),
                 "anchor": theirs.as_dict(),
+                **{floor.name: got[floor.name].as_dict() for floor in floors},
                 "halves": {k: [m.as_dict() for m in v] for k, v in halves.items()},
             }
         )
     return rows, raw
+
+
+def _floor_row(
+    n: int, name: str, concurrency: int, server: str, floor: Measurement, anchor: Measurement
+) -> Row:
+    """A floor's row: no target of its own; its ratio is the least ours could reach."""
+    ratio = floor.p50_ms / anchor.p50_ms if floor.requests and anchor.requests else None
+    failed = floor.non_2xx + floor.errors
+    return Row(
+        benchmark="sparql",
+        what=f"{size_label(n)}, {name}, {_clients(concurrency)}: {server}, {FLOORS[server][0]}"
+        + (f" ({failed} failed)" if failed else ""),
+        command=f".venv/bin/python -m bench.sparql --floor --sizes {n or 'paper'}",
+        figure=_figure(floor),
+        anchor=f"oxigraph serve: {_figure(anchor)}",
+        ratio=round(ratio, 3) if ratio is not None else None,
+        ratio_of="p50",
+        target="none: the least a Python app adds",
+    )
+
+
+def _recorded_answers(anchor: RunningServer, queries: Sequence[str], path: Path) -> Path:
+    """Record ``oxigraph serve``'s answer to each query in the floor's answer file."""
+    entries = []
+    for text in queries:
+        _, body = _fetch(anchor.base_url, _request("/query", text))
+        entries.append([text, "application/sparql-results+json", body.decode()])
+    path.write_text(json.dumps(entries), encoding="utf-8")
+    return path
 
 
 def _measure_size(settings: Settings, n: int) -> tuple[list[Row], dict[str, object]]:
@@ -451,15 +514,36 @@ def _measure_size(settings: Settings, n: int) -> tuple[list[Row], dict[str, obje
             log_dir=logs,
         ) as anc,
     ):
-        for path in settings.queries:
-            text = path.read_text(encoding="utf-8")
-            servers = [
-                (ours, _request(settings.ours_query_path, text)),
-                (anc, _request("/query", text)),
-            ]
-            query_rows, query_raw = _measure_query(settings, servers, n, path.stem)
-            rows += query_rows
-            per_query[path.stem] = query_raw
+        texts = [(path, path.read_text(encoding="utf-8")) for path in settings.queries]
+        with ExitStack() as stack:
+            floors: list[RunningServer] = []
+            if settings.floor:
+                answers = _recorded_answers(
+                    anc, [text for _, text in texts], logs / "floor-answers.json"
+                )
+                for floor_name, (_, workers) in FLOORS.items():
+                    floor_port = free_port()
+                    floors.append(
+                        stack.enter_context(
+                            run_server(
+                                floor_name,
+                                _argv(FLOOR_SERVE, _values(port=floor_port)),
+                                port=floor_port,
+                                probe_path="/health",
+                                log_dir=logs,
+                                env={ANSWERS_ENV: str(answers), WORKERS_ENV: str(workers)},
+                            )
+                        )
+                    )
+            for path, text in texts:
+                servers = [
+                    (ours, _request(settings.ours_query_path, text)),
+                    (anc, _request("/query", text)),
+                    *((floor, _request("/sparql", text)) for floor in floors),
+                ]
+                query_rows, query_raw = _measure_query(settings, servers, n, path.stem)
+                rows += query_rows
+                per_query[path.stem] = query_raw
     return rows, raw
 
 

@@ -63,3 +63,44 @@ def test_a_tiny_run_measures_both_servers_on_the_same_answers(tmp_path: Path) ->
         for side in ("ours", "anchor"):
             assert run_[side]["requests"] > 0
             assert run_[side]["non_2xx"] == run_[side]["errors"] == 0
+
+
+def test_the_floors_replay_the_anchors_answers_and_get_rows_without_a_target(
+    tmp_path: Path,
+) -> None:
+    settings = parse_args(
+        [
+            "--floor",
+            "--sizes",
+            "paper",
+            "--concurrency",
+            "2",
+            "--base-seconds",
+            "1",
+            "--cap-seconds",
+            "1",
+            "--queries",
+            str(QUERIES_DIR / "point-lookup.rq"),
+            "--no-readme",
+            "--results-dir",
+            str(tmp_path),
+            *OXIGRAPH_AS_OURS,
+        ]
+    )
+    rows = run(settings)
+    assert [r.what.split(": ")[0] for r in rows] == [
+        "paper's graph, point-lookup, 2 clients",
+        "paper's graph, point-lookup, 2 clients",
+        "paper's graph, point-lookup, 2 clients",
+    ]
+    floors = rows[1:]
+    assert "floor" not in rows[0].what and rows[0].met is not None
+    assert [r.what.split(": ")[1].split(",")[0] for r in floors] == ["floor", "floor-worker"]
+    assert all(r.met is None and r.ratio is not None and r.ratio > 0 for r in floors)
+    document = json.loads((tmp_path / "sparql.json").read_text(encoding="utf-8"))
+    query = document["raw"]["sizes"]["0"]["queries"]["point-lookup"]
+    assert query["floors_same_results"] == {"floor": True, "floor-worker": True}
+    (run_,) = query["runs"]
+    for side in ("floor", "floor-worker"):
+        assert run_[side]["requests"] > 0
+        assert run_[side]["non_2xx"] == run_[side]["errors"] == 0
