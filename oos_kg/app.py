@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException
 from oos_kg import __version__
 from oos_kg._limits import BodyLimitMiddleware
 from oos_kg.errors import OosKgError
+from oos_kg.routes._sparql_fast import SparqlFastPath
 from oos_kg.settings import Settings
 from oos_kg.store import KgStore, open_store
 from oos_kg.ui import mount_static
@@ -110,6 +111,7 @@ def create_app(settings: Settings, store: KgStore | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = the_store
     _install_error_handlers(app)
+    app.add_middleware(SparqlFastPath)  # added first: inside the body limit below
     app.add_middleware(
         BodyLimitMiddleware,
         limits={
