@@ -5,8 +5,9 @@ cheapest: on the paper's graph ``oxigraph serve`` answers a point lookup in well
 of a millisecond. FastAPI's request objects, router and middleware stack cost more than that
 per request (measured: about 0.15-0.2 ms of the 0.44 ms a point lookup took), so
 :class:`SparqlFastPath` answers a query that parses, at ASGI level, with the same functions
-the ``/sparql`` route calls (:func:`~oos_kg.sparql.protocol.parse_query_request`, the store's
-``aquery_serialized`` with the time limit, the same response headers).
+the ``/sparql`` route calls (:func:`~oos_kg.sparql.protocol.parse_query_request`,
+:func:`~oos_kg.routes.sparql.with_base` for relative IRIs, the store's ``aquery_serialized``
+with the time limit, the same response headers).
 
 Everything else goes on to the app unchanged: other paths and methods; a request without a
 query (the service description, or YASGUI for a browser); and any request the protocol parser
@@ -25,6 +26,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from oos_kg.errors import OosKgError
+from oos_kg.routes.sparql import with_base
 from oos_kg.sparql.negotiation import acceptable_types, content_type
 from oos_kg.sparql.protocol import parse_query_request
 
@@ -77,7 +79,7 @@ class SparqlFastPath:
         state: Any = scope["app"].state
         try:
             media, result = await state.store.aquery_serialized(
-                parsed.query,
+                with_base(parsed.query, scope),
                 media_types,
                 default_graph_uris=parsed.default_graph_uris,
                 named_graph_uris=parsed.named_graph_uris,

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import URL
 from starlette.exceptions import HTTPException
 from starlette.types import Receive, Scope, Send
 
@@ -22,7 +23,7 @@ from oos_kg.sparql.service_description import service_description
 from oos_kg.store.base import KgStore
 from oos_kg.ui import PAGE_HEADERS, installed_example_queries, yasgui_page
 
-__all__ = ["Forbidden", "Unauthorized", "router"]
+__all__ = ["Forbidden", "Unauthorized", "router", "with_base"]
 
 router = APIRouter(tags=["sparql"])
 
@@ -102,7 +103,7 @@ async def _answer_query(request: Request) -> Response:
         endpoint = str(request.url.replace(query=None, fragment=None))
         return Response(service_description(endpoint, sizes), media_type="text/turtle")
     media, result = await store.aquery_serialized(
-        _with_base(parsed.query, request),
+        with_base(parsed.query, scope),
         acceptable_types(accept),
         default_graph_uris=parsed.default_graph_uris,
         named_graph_uris=parsed.named_graph_uris,
@@ -118,7 +119,7 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _FALLBACK_BASE = "http://localhost/sparql"
 
 
-def _with_base(query: str, request: Request) -> str:
+def with_base(query: str, scope: Scope) -> str:
     """Give a query that writes relative IRIs (``<s>``) the endpoint's URL as its base IRI.
 
     The protocol leaves the base IRI to the service, "which MAY be the service endpoint"
@@ -135,7 +136,7 @@ def _with_base(query: str, request: Request) -> str:
             break
     else:
         return query
-    endpoint = str(request.url.replace(query=None, fragment=None))
+    endpoint = str(URL(scope=scope).replace(query=None, fragment=None))
     if not _IRIREF.fullmatch(f"<{endpoint}>"):  # a Host header no IRI can hold
         endpoint = _FALLBACK_BASE
     return f"BASE <{endpoint}>\n{query}"

@@ -52,6 +52,7 @@ REQUESTS: list[tuple[str, str, dict[str, str], bytes]] = [
     ),
     ("POST", "/sparql", DIRECT, b"\xff\xfe not utf-8"),
     ("PUT", "/sparql", DIRECT, SELECT.encode()),  # not the query operation's method
+    ("POST", "/sparql", DIRECT, b"CONSTRUCT { <s> <p> 1 } WHERE {}"),  # relative IRIs
 ]
 
 
