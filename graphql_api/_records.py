@@ -34,7 +34,9 @@ __all__ = [
     "Record",
     "RecordLoaders",
     "StoreRunner",
+    "fetched_keys",
     "in_hours",
+    "kept_records",
     "make_record",
     "named_text",
     "selects_in_process",
@@ -233,15 +235,54 @@ def _record_batch(
     bound = dict(filters)
 
     async def load(keys: list[str]) -> list[Record | None]:
-        unique = list(dict.fromkeys(keys))
-        rows = await runner.select(bind(text, {"s": [NamedNode(key) for key in unique], **bound}))
-        grouped: dict[str, dict[str, list[Term]]] = {}
-        for row in rows:
-            values = grouped.setdefault(row["s"].value, {})
-            values.setdefault(row["key"].value, []).append(row["value"])
-        return [make_record(key, grouped[key]) if key in grouped else None for key in keys]
+        found = await _fetch_records(runner, text, bound, keys)
+        return [found.get(key) for key in keys]
 
     return load
+
+
+async def _fetch_records(
+    runner: StoreRunner, text: str, bound: Mapping[str, Term], iris: Iterable[str]
+) -> dict[str, Record]:
+    """Run the type query ``text`` for ``iris`` (``bound``: its filter values) and return the
+    record of each IRI it answered for."""
+    unique = dict.fromkeys(iris)
+    rows = await runner.select(bind(text, {"s": [NamedNode(key) for key in unique], **bound}))
+    grouped: dict[str, dict[str, list[Term]]] = {}
+    for row in rows:
+        subject = row["s"].value
+        values = grouped.get(subject)
+        if values is None:
+            values = grouped[subject] = {}
+        key = row["key"].value
+        terms = values.get(key)
+        if terms is None:
+            values[key] = [row["value"]]
+        else:
+            terms.append(row["value"])
+    return {key: make_record(key, values) for key, values in grouped.items()}
+
+
+def fetched_keys(
+    keys: frozenset[str] | None, filters: Filters, known: bool
+) -> tuple[frozenset[str] | None, bool]:
+    """Return the keys a type query must fetch for objects selecting ``keys``, and whether it
+    must run at all (see :meth:`RecordLoaders.records`)."""
+    if filters or not known:
+        return (None if keys is None else keys | {"type"}), True
+    return keys, keys is None or bool(keys)
+
+
+def kept_records(
+    iris: list[str], found: Iterable[Record | None], filters: Filters, known: bool
+) -> list[Record]:
+    """Return the records of ``iris`` (``found``: what the type query answered, in order) as
+    :meth:`RecordLoaders.records` returns them."""
+    if known and not filters:
+        return [
+            make_record(iri, {}) if r is None else r for iri, r in zip(iris, found, strict=True)
+        ]
+    return [record for record in found if record is not None]
 
 
 class RecordLoaders:
@@ -319,13 +360,31 @@ class RecordLoaders:
         """
         if not iris:
             return []
-        if filters or not known:
-            keys = None if keys is None else keys | {"type"}
-        elif keys is not None and not keys:
+        keys, needed = fetched_keys(keys, filters, known)
+        if not needed:
             return [make_record(iri, {}) for iri in iris]
         found = await self.loader(name, keys, filters).load_many(iris)
-        if known and not filters:
-            return [
-                make_record(iri, {}) if r is None else r for iri, r in zip(iris, found, strict=True)
-            ]
-        return [record for record in found if record is not None]
+        return kept_records(iris, found, filters, known)
+
+    async def fetch(
+        self,
+        name: str,
+        keys: frozenset[str] | None,
+        filters: Filters,
+        iris: Iterable[str],
+        *,
+        batched: bool = False,
+    ) -> dict[str, Record]:
+        """Run the type query ``name`` for ``iris`` at once (``batched``: through its loader,
+        in one query with the other loads of this turn of the loop) and return the record of
+        each IRI it answered for.
+
+        Raises:
+            QueryError, QueryTimeout, StoreUnavailable: as :meth:`StoreRunner.select`.
+        """
+        if batched:
+            unique = list(dict.fromkeys(iris))
+            found = await self.loader(name, keys, filters).load_many(unique)
+            return {r.iri: r for r in found if r is not None}
+        text = record_query(name, keys, frozenset(key for key, _ in filters))
+        return await _fetch_records(self._runner, text, dict(filters), iris)

@@ -11,6 +11,7 @@ import strawberry
 from pyoxigraph import Literal as RdfLiteral
 
 from graphql_api._fields import keys_for
+from graphql_api._links import prefetch
 from graphql_api._records import make_record
 from graphql_api._sparql import Term, iri
 from graphql_api.context import OosInfo
@@ -81,10 +82,13 @@ async def compare_jurisdictions(
     found_cells = await info.context.loaders.records("cell", wanted, keys, known=True)
     records = {r.iri: r for r in found_cells}
     result = []
+    every_cell: list[Cell] = []
     for aspect in chosen:
         pairs = sorted(cells_of[aspect.id], key=lambda pair: (codes.index(pair[0]), pair[1]))
         cells = [Cell.build(records[cell], code) for code, cell in pairs if cell in records]
+        every_cell.extend(cells)
         result.append(ComparisonRow(aspect=aspect, cells=cells))
+    await prefetch(info, [(every_cell, selections_at(info, "cells"))])
     return result
 
 
@@ -105,7 +109,7 @@ async def find_obligations(
         },
     )
     iris = list(dict.fromkeys(row["s"].value for row in rows))
-    return await load_objects(info, "obligation", iris, Obligation.from_record)
+    return await load_objects(info, "obligation", iris, Obligation.from_record, below=True)
 
 
 async def find_frameworks(
@@ -121,7 +125,7 @@ async def find_frameworks(
     )
     iris = [r["s"].value for r in rows]
     if keys == "selected":
-        return await load_objects(info, "framework", iris, Framework.from_record)
+        return await load_objects(info, "framework", iris, Framework.from_record, below=True)
     records = await info.context.loaders.records("framework", iris, keys, known=True)
     return [Framework.from_record(record) for record in records]
 
@@ -130,7 +134,7 @@ async def find_jurisdictions(info: OosInfo) -> list[Jurisdiction]:
     """Every jurisdiction, by code."""
     rows = await info.context.runner.select_named("jurisdictions", {})
     return await load_objects(
-        info, "jurisdiction", [r["s"].value for r in rows], Jurisdiction.from_record
+        info, "jurisdiction", [r["s"].value for r in rows], Jurisdiction.from_record, below=True
     )
 
 
@@ -185,6 +189,21 @@ async def framework_diff(
             if role is None or bearer == role.value:
                 by_role[bearer][side].append(obligation)
     roles = await load_objects(info, "concept", sorted(by_role), Role.from_record, every_key=True)
+    await prefetch(
+        info,
+        [
+            (
+                [o for o in obligations if side_of[o.id] == "from"],
+                selections_at(info, "roles", "fromObligations"),
+            ),
+            (
+                [o for o in obligations if side_of[o.id] == "to"],
+                selections_at(info, "roles", "toObligations"),
+            ),
+            ([before] if before else [], selections_at(info, "fromFramework")),
+            ([after] if after else [], selections_at(info, "toFramework")),
+        ],
+    )
     diffs = [
         RoleDiff(role=r, from_obligations=by_role[r.id]["from"], to_obligations=by_role[r.id]["to"])
         for r in roles

@@ -17,6 +17,7 @@ from strawberry.types.graphql import OperationType
 
 from graphql_api import _regulation_queries as regulation
 from graphql_api._documents import MULTIPLE_OPERATIONS, PreparedDocuments, RequestChecks
+from graphql_api._lean import lean_resolvers
 from graphql_api._sparql import iri
 from graphql_api.context import OosInfo
 from graphql_api.errors import is_expected
@@ -127,7 +128,9 @@ class Query:
         page = iris[start : start + size]
         wanted = selections_at(info, "edges", "node")
         nodes = (
-            await load_objects(info, "product", page, Product.from_record, selections=wanted)
+            await load_objects(
+                info, "product", page, Product.from_record, selections=wanted, below=True
+            )
             if wanted or listed
             else []
         )
@@ -158,7 +161,12 @@ class Query:
             else await _best_match(info, "product-by-name", str(name), "product")
         )
         nodes = await load_objects(
-            info, "product", [found] if found else [], Product.from_record, known=id is None
+            info,
+            "product",
+            [found] if found else [],
+            Product.from_record,
+            known=id is None,
+            below=True,
         )
         return nodes[0] if nodes else None
 
@@ -166,7 +174,7 @@ class Query:
     async def substance(self, info: OosInfo, name: str) -> Substance | None:
         found = await _best_match(info, "substance-by-name", name, "substance")
         nodes = await load_objects(
-            info, "substance", [found] if found else [], Substance.from_record
+            info, "substance", [found] if found else [], Substance.from_record, below=True
         )
         return nodes[0] if nodes else None
 
@@ -188,7 +196,9 @@ class Query:
                 "measure": _concept(measure),
             },
         )
-        return await load_objects(info, "study", [r["s"].value for r in rows], Study.from_record)
+        return await load_objects(
+            info, "study", [r["s"].value for r in rows], Study.from_record, below=True
+        )
 
     @strawberry.field(description="Every jurisdiction, by code.")
     async def jurisdictions(self, info: OosInfo) -> list[Jurisdiction]:
@@ -271,13 +281,16 @@ class OosSchema(strawberry.Schema):
 
     Args:
         settings: the limits.
+        lean: give nested fields direct resolvers (:func:`graphql_api._lean.lean_resolvers`).
         **kwargs: as :class:`strawberry.Schema` (without ``extensions``).
     """
 
-    def __init__(self, settings: Settings, **kwargs: Any) -> None:
+    def __init__(self, settings: Settings, *, lean: bool = True, **kwargs: Any) -> None:
         self.documents = PreparedDocuments(settings)
         super().__init__(extensions=[partial(RequestChecks, self.documents)], **kwargs)
         self.documents.schema = self._schema
+        if lean:
+            lean_resolvers(self._schema, self.config.info_class, skip=("Query",))
 
     def _unnamed_choice(self, query: str | None, operation_name: str | None) -> GraphQLError | None:
         """The error for a valid document of several operations sent without a name.
@@ -358,14 +371,16 @@ class OosSchema(strawberry.Schema):
                 logger.error("GraphQL resolver failed", exc_info=error.original_error)
 
 
-def build_schema(settings: Settings) -> OosSchema:
-    """Build the schema with the limits of ``settings``.
+def build_schema(settings: Settings, *, lean: bool = True) -> OosSchema:
+    """Build the schema with the limits of ``settings``; ``lean``: nested fields resolve
+    without strawberry's per-call wrapper where it changes nothing (:mod:`graphql_api._lean`).
 
     Raises:
         strawberry.exceptions.StrawberryException: when the types do not make a valid schema.
     """
     return OosSchema(
         settings,
+        lean=lean,
         query=Query,
         config=StrawberryConfig(batching_config={"max_operations": settings.graphql_max_batch}),
     )

@@ -10,21 +10,21 @@ import strawberry
 from graphql import FieldNode, SelectionNode
 
 from graphql_api._fields import keys_for
+from graphql_api._links import Link, prefetch, register
 from graphql_api._records import Filters, Record
 from graphql_api.context import OosInfo
 from oos_kg.errors import QueryError
 
 __all__ = [
+    "SOURCES",
     "Organisation",
     "PageInfo",
     "Source",
     "decode_cursor",
     "encode_cursor",
-    "load_object",
     "load_objects",
     "selected",
     "selections_at",
-    "sources_of",
 ]
 
 T = TypeVar("T")
@@ -41,6 +41,7 @@ async def load_objects(
     every_key: bool = False,
     filters: Filters = (),
     known: bool = True,
+    below: bool = False,
 ) -> list[T]:
     """Load the records of ``iris`` through the ``name`` loader and build an object from each.
 
@@ -50,16 +51,18 @@ async def load_objects(
     keeps only the resources the type query's filter lines let through. ``known``: the IRIs
     were found by a query or linked from a record, so each gets an object even when none of
     its selected fields has a value; ``False`` (an IRI from the client) returns only those the
-    store knows.
+    store knows. ``below``: fetch the link fields selected below the objects too, level by
+    level (:func:`~graphql_api._links.prefetch`); root resolvers ask for it.
     """
     if not iris:
         return []
-    keys = None
-    if not every_key:
-        chosen = selections if selections is not None else _current_selections(info)
-        keys = keys_for(name, chosen, extra)
+    chosen = selections if selections is not None else _current_selections(info)
+    keys = None if every_key else keys_for(name, chosen, extra)
     records = await info.context.loaders.records(name, iris, keys, filters, known=known)
-    return [build(record) for record in records]
+    objects = [build(record) for record in records]
+    if below:
+        await prefetch(info, [(objects, chosen)])
+    return objects
 
 
 def _current_selections(info: OosInfo) -> list[SelectionNode]:
@@ -99,19 +102,6 @@ def selected(info: OosInfo, *names: str) -> list[str]:
     return [name for name in names if name in found]
 
 
-async def load_object(
-    info: OosInfo,
-    name: str,
-    iri: str | None,
-    build: Callable[[Record], T],
-    *,
-    extra: tuple[str, ...] = (),
-) -> T | None:
-    """Load one record (``None`` for no IRI or an unknown one) and build its object."""
-    found = await load_objects(info, name, [iri] if iri else [], build, extra=extra)
-    return found[0] if found else None
-
-
 @strawberry.type(description="Where a fact comes from: a table, section, figure or reference.")
 class Source:
     id: strawberry.ID
@@ -132,9 +122,9 @@ class Source:
         )
 
 
-async def sources_of(info: OosInfo, record: Record) -> list[Source]:
-    """Load the source locations a record's ``source`` key names."""
-    return await load_objects(info, "source", record.links("source"), Source.from_record)
+register(Source)
+SOURCES = Link("source", "source", "Source")
+"""The ``source`` field of every type: the source locations its record's ``source`` names."""
 
 
 @strawberry.type(description="An organisation: a marketing authorisation holder or a sponsor.")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import strawberry
 
+from graphql_api._links import Link, Linked, linked, register
 from graphql_api._records import Record
 from graphql_api.context import OosInfo
-from graphql_api.types.common import Source, load_object, load_objects, sources_of
+from graphql_api.types.common import SOURCES, Source
 from graphql_api.types.regulation import (
     EligibilityCriterion,
     Framework,
@@ -48,7 +49,7 @@ class ComparisonAspect:
 @strawberry.type(
     description="What one framework says on one aspect: a Table 2 cell, or a Table 6 proposition."
 )
-class Cell:
+class Cell(Linked):
     id: strawberry.ID
     jurisdiction: JurisdictionCode
     text: str | None = strawberry.field(description="The cell's text as the paper prints it.")
@@ -65,20 +66,16 @@ class Cell:
         )
 
     @strawberry.field(description="The obligations the cell states.")
-    async def obligations(self, info: OosInfo) -> list[Obligation]:
-        return await load_objects(
-            info, "obligation", self.record.links("obligation"), Obligation.from_record
-        )
+    def obligations(self, info: OosInfo) -> list[Obligation]:
+        return linked(self, info)
 
     @strawberry.field(description="The eligibility criteria the cell states.")
-    async def criteria(self, info: OosInfo) -> list[EligibilityCriterion]:
-        return await load_objects(
-            info, "criterion", self.record.links("criterion"), EligibilityCriterion.from_record
-        )
+    def criteria(self, info: OosInfo) -> list[EligibilityCriterion]:
+        return linked(self, info)
 
     @strawberry.field(description="Where the cell comes from.")
-    async def source(self, info: OosInfo) -> list[Source]:
-        return await sources_of(info, self.record)
+    def source(self, info: OosInfo) -> list[Source]:
+        return linked(self, info)
 
 
 @strawberry.type(description="One aspect with a cell per requested framework code.")
@@ -159,11 +156,11 @@ class SearchHit:
     matched: str | None = strawberry.field(description="The text that matched.")
 
 
-async def load_role(info: OosInfo, role: RoleCode) -> Role | None:
-    """Load a role's labels."""
-    return await load_object(info, "concept", role.value, Role.from_record)
-
-
-async def load_sources(info: OosInfo, record: Record) -> list[Source]:
-    """Load a record's sources (re-exported for the schema)."""
-    return await sources_of(info, record)
+register(
+    Cell,
+    {
+        "obligations": Link("obligation", "obligation", "Obligation"),
+        "criteria": Link("criterion", "criterion", "EligibilityCriterion"),
+        "source": SOURCES,
+    },
+)

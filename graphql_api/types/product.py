@@ -7,16 +7,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from graphql_api._links import Link, Linked, linked, register
 from graphql_api._records import Record
 from graphql_api.context import OosInfo
-from graphql_api.types.common import (
-    Organisation,
-    PageInfo,
-    Source,
-    load_object,
-    load_objects,
-    sources_of,
-)
+from graphql_api.types.common import SOURCES, Organisation, PageInfo, Source
 from graphql_api.types.vocabulary import (
     ApprovalKind,
     JurisdictionCode,
@@ -46,7 +40,7 @@ class Approval:
 
 
 @strawberry.type(description="A regenerative medicine product approved in Japan (Table 3).")
-class Product:
+class Product(Linked):
     id: strawberry.ID
     brand_name: str | None = strawberry.field(description="Brand name as in Table 3.")
     common_name: str | None = strawberry.field(description="Common name as in Table 3.")
@@ -95,44 +89,32 @@ class Product:
         return self.record.in_language("label", lang)
 
     @strawberry.field(description="The product's active substance.")
-    async def substance(
+    def substance(
         self, info: OosInfo
     ) -> Annotated[Substance, strawberry.lazy("graphql_api.types.substance")] | None:
-        from graphql_api.types.substance import Substance
-
-        return await load_object(
-            info, "substance", self.record.link("substance"), Substance.from_record
-        )
+        return linked(self, info)
 
     @strawberry.field(description="Japanese clinical trials providing its OOS batches (Table 4).")
-    async def oos_trials(
+    def oos_trials(
         self, info: OosInfo
     ) -> list[Annotated[Trial, strawberry.lazy("graphql_api.types.trial")]]:
-        from graphql_api.types.trial import Trial
-
-        return await load_objects(info, "trial", self.record.links("trial"), Trial.from_record)
+        return linked(self, info)
 
     @strawberry.field(description="US expanded access programs for its substance (Table 1).")
-    async def expanded_access_programs(
+    def expanded_access_programs(
         self, info: OosInfo
     ) -> list[Annotated[ExpandedAccessProgram, strawberry.lazy("graphql_api.types.program")]]:
-        from graphql_api.types.program import ExpandedAccessProgram
-
-        return await load_objects(
-            info, "program", self.record.links("program"), ExpandedAccessProgram.from_record
-        )
+        return linked(self, info)
 
     @strawberry.field(description="Evidence studies of OOS vs commercial batches of its substance.")
-    async def studies(
+    def studies(
         self, info: OosInfo
     ) -> list[Annotated[Study, strawberry.lazy("graphql_api.types.study")]]:
-        from graphql_api.types.study import Study
-
-        return await load_objects(info, "study", self.record.links("study"), Study.from_record)
+        return linked(self, info)
 
     @strawberry.field(description="Where the facts about this product come from.")
-    async def source(self, info: OosInfo) -> list[Source]:
-        return await sources_of(info, self.record)
+    def source(self, info: OosInfo) -> list[Source]:
+        return linked(self, info)
 
 
 @strawberry.type
@@ -163,3 +145,15 @@ class ProductFilter:
     text: str | None = strawberry.field(
         default=None, description="Part of a brand, common or substance name, any case."
     )
+
+
+register(
+    Product,
+    {
+        "substance": Link("substance", "substance", "Substance", many=False),
+        "oosTrials": Link("trial", "trial", "Trial"),
+        "expandedAccessPrograms": Link("program", "program", "ExpandedAccessProgram"),
+        "studies": Link("study", "study", "Study"),
+        "source": SOURCES,
+    },
+)

@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from graphql_api._links import Link, Linked, linked, register
 from graphql_api._records import Record
 from graphql_api.context import OosInfo
-from graphql_api.types.common import Organisation, Source, load_object, sources_of
+from graphql_api.types.common import SOURCES, Organisation, Source
 
 if TYPE_CHECKING:
     from graphql_api.types.substance import Substance
@@ -17,7 +18,7 @@ __all__ = ["ExpandedAccessProgram"]
 
 
 @strawberry.type(description="A US expanded access program of Table 1.")
-class ExpandedAccessProgram:
+class ExpandedAccessProgram(Linked):
     id: strawberry.ID
     nct_id: str | None = strawberry.field(description="ClinicalTrials.gov identifier.")
     title: str | None
@@ -43,15 +44,17 @@ class ExpandedAccessProgram:
         )
 
     @strawberry.field(description="The active substance it provides.")
-    async def substance(
+    def substance(
         self, info: OosInfo
     ) -> Annotated[Substance, strawberry.lazy("graphql_api.types.substance")] | None:
-        from graphql_api.types.substance import Substance
-
-        return await load_object(
-            info, "substance", self.record.link("substance"), Substance.from_record
-        )
+        return linked(self, info)
 
     @strawberry.field(description="Where the facts about it come from.")
-    async def source(self, info: OosInfo) -> list[Source]:
-        return await sources_of(info, self.record)
+    def source(self, info: OosInfo) -> list[Source]:
+        return linked(self, info)
+
+
+register(
+    ExpandedAccessProgram,
+    {"substance": Link("substance", "substance", "Substance", many=False), "source": SOURCES},
+)

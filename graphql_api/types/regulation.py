@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import strawberry
 
+from graphql_api._links import Link, Linked, linked, register
 from graphql_api._records import Record, in_hours
 from graphql_api.context import OosInfo
-from graphql_api.types.common import Source, load_object, load_objects, sources_of
+from graphql_api.types.common import SOURCES, Source
 from graphql_api.types.vocabulary import JurisdictionCode, RoleCode, from_iri
 
 __all__ = [
@@ -67,7 +71,7 @@ class Role:
 
 
 @strawberry.type(description="A jurisdiction: the United States, the European Union or Japan.")
-class Jurisdiction:
+class Jurisdiction(Linked):
     id: strawberry.ID
     code: JurisdictionCode | None
     record: strawberry.Private[Record]
@@ -82,14 +86,12 @@ class Jurisdiction:
         return self.record.in_language("label", lang)
 
     @strawberry.field(description="Its frameworks for OOS provision (Japan: current and proposed).")
-    async def frameworks(self, info: OosInfo) -> list[Framework]:
-        return await load_objects(
-            info, "framework", self.record.links("framework"), Framework.from_record
-        )
+    def frameworks(self, info: OosInfo) -> list[Framework]:
+        return linked(self, info)
 
 
 @strawberry.type(description="A regulatory framework under which OOS batches reach patients.")
-class Framework:
+class Framework(Linked):
     id: strawberry.ID
     code: JurisdictionCode | None
     description: str | None
@@ -110,50 +112,32 @@ class Framework:
         return self.record.in_language("label", lang)
 
     @strawberry.field(description="Its jurisdiction.")
-    async def jurisdiction(self, info: OosInfo) -> Jurisdiction | None:
-        return await load_object(
-            info, "jurisdiction", self.record.link("jurisdiction"), Jurisdiction.from_record
-        )
+    def jurisdiction(self, info: OosInfo) -> Jurisdiction | None:
+        return linked(self, info)
 
     @strawberry.field(description="The instruments it rests on.")
-    async def instruments(self, info: OosInfo) -> list[LegalInstrument]:
-        return await load_objects(
-            info, "instrument", self.record.links("instrument"), LegalInstrument.from_record
-        )
+    def instruments(self, info: OosInfo) -> list[LegalInstrument]:
+        return linked(self, info)
 
     @strawberry.field(description="The clauses it rests on directly.")
-    async def legal_basis(self, info: OosInfo) -> list[Clause]:
-        return await load_objects(info, "clause", self.record.links("clause"), Clause.from_record)
+    def legal_basis(self, info: OosInfo) -> list[Clause]:
+        return linked(self, info)
 
     @strawberry.field(description="Its obligations, optionally of one role.")
-    async def obligations(self, info: OosInfo, role: RoleCode | None = None) -> list[Obligation]:
-        found = await load_objects(
-            info,
-            "obligation",
-            self.record.links("obligation"),
-            Obligation.from_record,
-            extra=("role",),
-        )
-        return [o for o in found if role is None or role.value in o.record.links("role")]
+    def obligations(self, info: OosInfo, role: RoleCode | None = None) -> list[Obligation]:
+        return linked(self, info, {"role": role})
 
     @strawberry.field(description="Who is eligible under it, criterion by criterion.")
-    async def eligibility(self, info: OosInfo) -> list[EligibilityCriterion]:
-        found = await load_objects(
-            info,
-            "criterion",
-            self.record.links("criterion"),
-            EligibilityCriterion.from_record,
-            extra=("number",),
-        )
-        return sorted(found, key=lambda c: (c.number is None, c.number or 0, c.id))
+    def eligibility(self, info: OosInfo) -> list[EligibilityCriterion]:
+        return linked(self, info)
 
     @strawberry.field(description="Where the facts about it come from.")
-    async def source(self, info: OosInfo) -> list[Source]:
-        return await sources_of(info, self.record)
+    def source(self, info: OosInfo) -> list[Source]:
+        return linked(self, info)
 
 
 @strawberry.type(description="A law, regulation, guideline or guidance document.")
-class LegalInstrument:
+class LegalInstrument(Linked):
     id: strawberry.ID
     alt_labels: list[str]
     description: str | None
@@ -174,12 +158,12 @@ class LegalInstrument:
         return self.record.in_language("label", lang)
 
     @strawberry.field(description="All its clauses, at any level.")
-    async def clauses(self, info: OosInfo) -> list[Clause]:
-        return await load_objects(info, "clause", self.record.links("clause"), Clause.from_record)
+    def clauses(self, info: OosInfo) -> list[Clause]:
+        return linked(self, info)
 
 
 @strawberry.type(description="A subdivision of an instrument: part, section, article, item.")
-class Clause:
+class Clause(Linked):
     id: strawberry.ID
     number: str | None
     text: str | None = strawberry.field(description="Verbatim, where the text is the fact.")
@@ -204,32 +188,28 @@ class Clause:
         return self.record.in_language("label", lang)
 
     @strawberry.field(description="The instrument it belongs to.")
-    async def instrument(self, info: OosInfo) -> LegalInstrument | None:
-        return await load_object(
-            info, "instrument", self.record.link("instrument"), LegalInstrument.from_record
-        )
+    def instrument(self, info: OosInfo) -> LegalInstrument | None:
+        return linked(self, info)
 
     @strawberry.field(description="The clause it is part of, if any.")
-    async def parent(self, info: OosInfo) -> Clause | None:
-        return await load_object(info, "clause", self.record.link("parent"), Clause.from_record)
+    def parent(self, info: OosInfo) -> Clause | None:
+        return linked(self, info)
 
     @strawberry.field(description="Its sub-clauses.")
-    async def children(self, info: OosInfo) -> list[Clause]:
-        return await load_objects(info, "clause", self.record.links("child"), Clause.from_record)
+    def children(self, info: OosInfo) -> list[Clause]:
+        return linked(self, info)
 
     @strawberry.field(description="The obligations it states.")
-    async def obligations(self, info: OosInfo) -> list[Obligation]:
-        return await load_objects(
-            info, "obligation", self.record.links("obligation"), Obligation.from_record
-        )
+    def obligations(self, info: OosInfo) -> list[Obligation]:
+        return linked(self, info)
 
     @strawberry.field(description="Where the facts about it come from.")
-    async def source(self, info: OosInfo) -> list[Source]:
-        return await sources_of(info, self.record)
+    def source(self, info: OosInfo) -> list[Source]:
+        return linked(self, info)
 
 
 @strawberry.type(description="What a role must do under a framework, by when, stated where.")
-class Obligation:
+class Obligation(Linked):
     id: strawberry.ID
     action: str | None
     deadline: str | None = strawberry.field(description="ISO 8601 duration, e.g. PT48H.")
@@ -252,54 +232,44 @@ class Obligation:
         return self.record.in_language("label", lang)
 
     @strawberry.field(description="Who must do it (the first role when several share it).")
-    async def role(self, info: OosInfo) -> Role | None:
-        return await load_object(info, "concept", self.record.link("role"), Role.from_record)
+    def role(self, info: OosInfo) -> Role | None:
+        return linked(self, info)
 
     @strawberry.field(description="Every role that must do it.")
-    async def roles(self, info: OosInfo) -> list[Role]:
-        return await load_objects(info, "concept", self.record.links("role"), Role.from_record)
+    def roles(self, info: OosInfo) -> list[Role]:
+        return linked(self, info)
 
     @strawberry.field(description="The event that starts the deadline's clock.")
-    async def deadline_trigger(self, info: OosInfo) -> Party | None:
-        return await load_object(
-            info, "concept", self.record.link("deadlineTrigger"), Party.from_record
-        )
+    def deadline_trigger(self, info: OosInfo) -> Party | None:
+        return linked(self, info)
 
     @strawberry.field(description="The event it must come before.")
-    async def before_event(self, info: OosInfo) -> Party | None:
-        return await load_object(
-            info, "concept", self.record.link("beforeEvent"), Party.from_record
-        )
+    def before_event(self, info: OosInfo) -> Party | None:
+        return linked(self, info)
 
     @strawberry.field(description="Who reviews what is done.")
-    async def reviewed_by(self, info: OosInfo) -> list[Party]:
-        return await load_objects(
-            info, "concept", self.record.links("reviewedBy"), Party.from_record
-        )
+    def reviewed_by(self, info: OosInfo) -> list[Party]:
+        return linked(self, info)
 
     @strawberry.field(description="Who is told.")
-    async def reported_to(self, info: OosInfo) -> list[Party]:
-        return await load_objects(
-            info, "concept", self.record.links("reportedTo"), Party.from_record
-        )
+    def reported_to(self, info: OosInfo) -> list[Party]:
+        return linked(self, info)
 
     @strawberry.field(description="The framework it belongs to.")
-    async def framework(self, info: OosInfo) -> Framework | None:
-        return await load_object(
-            info, "framework", self.record.link("framework"), Framework.from_record
-        )
+    def framework(self, info: OosInfo) -> Framework | None:
+        return linked(self, info)
 
     @strawberry.field(description="The clause that states it.")
-    async def clause(self, info: OosInfo) -> Clause | None:
-        return await load_object(info, "clause", self.record.link("clause"), Clause.from_record)
+    def clause(self, info: OosInfo) -> Clause | None:
+        return linked(self, info)
 
     @strawberry.field(description="Where the facts about it come from.")
-    async def source(self, info: OosInfo) -> list[Source]:
-        return await sources_of(info, self.record)
+    def source(self, info: OosInfo) -> list[Source]:
+        return linked(self, info)
 
 
 @strawberry.type(description="One condition a patient must meet under a framework.")
-class EligibilityCriterion:
+class EligibilityCriterion(Linked):
     id: strawberry.ID
     number: int | None
     text: str | None
@@ -316,11 +286,73 @@ class EligibilityCriterion:
         )
 
     @strawberry.field(description="The framework it belongs to.")
-    async def framework(self, info: OosInfo) -> Framework | None:
-        return await load_object(
-            info, "framework", self.record.link("framework"), Framework.from_record
-        )
+    def framework(self, info: OosInfo) -> Framework | None:
+        return linked(self, info)
 
     @strawberry.field(description="The clause that states it.")
-    async def clause(self, info: OosInfo) -> Clause | None:
-        return await load_object(info, "clause", self.record.link("clause"), Clause.from_record)
+    def clause(self, info: OosInfo) -> Clause | None:
+        return linked(self, info)
+
+
+def _of_role(found: list[Any], args: Mapping[str, Any]) -> list[Any]:
+    role = args.get("role")
+    return [o for o in found if role is None or role.value in o.record.links("role")]
+
+
+def _by_number(found: list[Any], args: Mapping[str, Any]) -> list[Any]:
+    del args  # no arguments
+    return sorted(found, key=lambda c: (c.number is None, c.number or 0, c.id))
+
+
+_ROLES = Link("concept", "role", "Role")
+_PARTIES = {
+    "deadlineTrigger": Link("concept", "deadlineTrigger", "Party", many=False),
+    "beforeEvent": Link("concept", "beforeEvent", "Party", many=False),
+    "reviewedBy": Link("concept", "reviewedBy", "Party"),
+    "reportedTo": Link("concept", "reportedTo", "Party"),
+}
+_FRAMEWORK = Link("framework", "framework", "Framework", many=False)
+_CLAUSE = Link("clause", "clause", "Clause", many=False)
+_OBLIGATIONS = Link("obligation", "obligation", "Obligation")
+
+register(Party)
+register(Role)
+register(Jurisdiction, {"frameworks": Link("framework", "framework", "Framework")})
+register(
+    Framework,
+    {
+        "jurisdiction": Link("jurisdiction", "jurisdiction", "Jurisdiction", many=False),
+        "instruments": Link("instrument", "instrument", "LegalInstrument"),
+        "legalBasis": Link("clause", "clause", "Clause"),
+        "obligations": Link(
+            "obligation", "obligation", "Obligation", extra=("role",), finish=_of_role
+        ),
+        "eligibility": Link(
+            "criterion", "criterion", "EligibilityCriterion", extra=("number",), finish=_by_number
+        ),
+        "source": SOURCES,
+    },
+)
+register(LegalInstrument, {"clauses": Link("clause", "clause", "Clause")})
+register(
+    Clause,
+    {
+        "instrument": Link("instrument", "instrument", "LegalInstrument", many=False),
+        "parent": Link("clause", "parent", "Clause", many=False),
+        "children": Link("clause", "child", "Clause"),
+        "obligations": _OBLIGATIONS,
+        "source": SOURCES,
+    },
+)
+register(
+    Obligation,
+    {
+        "role": Link("concept", "role", "Role", many=False),
+        "roles": _ROLES,
+        **_PARTIES,
+        "framework": _FRAMEWORK,
+        "clause": _CLAUSE,
+        "source": SOURCES,
+    },
+)
+register(EligibilityCriterion, {"framework": _FRAMEWORK, "clause": _CLAUSE})

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from graphql_api._records import Record
+from graphql_api._links import Link, Linked, linked, register
+from graphql_api._records import Filters, Record
 from graphql_api._sparql import iri
 from graphql_api.context import OosInfo
-from graphql_api.types.common import Source, load_object, load_objects, sources_of
+from graphql_api.types.common import SOURCES, Source
 from graphql_api.types.vocabulary import ArmKind, Measure, from_iri
 
 if TYPE_CHECKING:
@@ -19,7 +21,7 @@ __all__ = ["OutcomeMeasure", "Study"]
 
 
 @strawberry.type(description="One figure an evidence study reports for one arm.")
-class OutcomeMeasure:
+class OutcomeMeasure(Linked):
     id: strawberry.ID
     measure: Measure | None
     arm: ArmKind | None
@@ -51,12 +53,12 @@ class OutcomeMeasure:
         )
 
     @strawberry.field(description="Where the figure comes from.")
-    async def source(self, info: OosInfo) -> list[Source]:
-        return await sources_of(info, self.record)
+    def source(self, info: OosInfo) -> list[Source]:
+        return linked(self, info)
 
 
 @strawberry.type(description="An evidence study comparing OOS and commercial batches.")
-class Study:
+class Study(Linked):
     id: strawberry.ID
     title: str | None
     population: str | None
@@ -77,38 +79,51 @@ class Study:
         )
 
     @strawberry.field(description="The active substance studied.")
-    async def substance(
+    def substance(
         self, info: OosInfo
     ) -> Annotated[Substance, strawberry.lazy("graphql_api.types.substance")] | None:
-        from graphql_api.types.substance import Substance
-
-        return await load_object(
-            info, "substance", self.record.link("substance"), Substance.from_record
-        )
+        return linked(self, info)
 
     @strawberry.field(description="Its figures, optionally of one measure and one arm.")
-    async def measurements(
+    def measurements(
         self, info: OosInfo, measure: Measure | None = None, arm: ArmKind | None = None
     ) -> list[OutcomeMeasure]:
-        filters = tuple(
-            (name, iri(member.value))
-            for name, member in (("measure", measure), ("arm", arm))
-            if member is not None
-        )
-        found = await load_objects(
-            info,
-            "measurement",
-            self.record.links("measurement"),
-            OutcomeMeasure.from_record,
-            extra=("measure", "arm"),
-            filters=filters,
-        )
-        return [
-            m
-            for m in found
-            if (measure is None or m.measure is measure) and (arm is None or m.arm is arm)
-        ]
+        return linked(self, info, {"measure": measure, "arm": arm})
 
     @strawberry.field(description="Where the facts about it come from.")
-    async def source(self, info: OosInfo) -> list[Source]:
-        return await sources_of(info, self.record)
+    def source(self, info: OosInfo) -> list[Source]:
+        return linked(self, info)
+
+
+def _measurement_filters(args: Mapping[str, Any]) -> Filters:
+    """The measure and arm asked for, as the measurement query's filter values."""
+    return tuple(
+        (name, iri(args[name].value)) for name in ("measure", "arm") if args.get(name) is not None
+    )
+
+
+def _measurements_asked(found: list[Any], args: Mapping[str, Any]) -> list[Any]:
+    measure, arm = args.get("measure"), args.get("arm")
+    return [
+        m
+        for m in found
+        if (measure is None or m.measure is measure) and (arm is None or m.arm is arm)
+    ]
+
+
+register(OutcomeMeasure, {"source": SOURCES})
+register(
+    Study,
+    {
+        "substance": Link("substance", "substance", "Substance", many=False),
+        "measurements": Link(
+            "measurement",
+            "measurement",
+            "OutcomeMeasure",
+            extra=("measure", "arm"),
+            filters=_measurement_filters,
+            finish=_measurements_asked,
+        ),
+        "source": SOURCES,
+    },
+)

@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from graphql_api._links import Link, Linked, linked, register
 from graphql_api._records import Record
 from graphql_api.context import OosInfo
-from graphql_api.types.common import Source, load_objects, sources_of
+from graphql_api.types.common import SOURCES, Source
 
 if TYPE_CHECKING:
     from graphql_api.types.product import Product
@@ -20,7 +21,7 @@ __all__ = ["Substance"]
 
 
 @strawberry.type(description="An active substance (the common name of Tables 1, 3 and 4).")
-class Substance:
+class Substance(Linked):
     id: strawberry.ID
     name: str | None
     alt_labels: list[str]
@@ -41,41 +42,41 @@ class Substance:
         return self.record.in_language("label", lang)
 
     @strawberry.field(description="Products containing it.")
-    async def products(
+    def products(
         self, info: OosInfo
     ) -> list[Annotated[Product, strawberry.lazy("graphql_api.types.product")]]:
-        from graphql_api.types.product import Product
-
-        return await load_objects(
-            info, "product", self.record.links("product"), Product.from_record
-        )
+        return linked(self, info)
 
     @strawberry.field(description="Japanese OOS clinical trials of it (Table 4).")
-    async def oos_trials(
+    def oos_trials(
         self, info: OosInfo
     ) -> list[Annotated[Trial, strawberry.lazy("graphql_api.types.trial")]]:
-        from graphql_api.types.trial import Trial
-
-        return await load_objects(info, "trial", self.record.links("trial"), Trial.from_record)
+        return linked(self, info)
 
     @strawberry.field(description="US expanded access programs of it (Table 1).")
-    async def expanded_access_programs(
+    def expanded_access_programs(
         self, info: OosInfo
     ) -> list[Annotated[ExpandedAccessProgram, strawberry.lazy("graphql_api.types.program")]]:
-        from graphql_api.types.program import ExpandedAccessProgram
-
-        return await load_objects(
-            info, "program", self.record.links("program"), ExpandedAccessProgram.from_record
-        )
+        return linked(self, info)
 
     @strawberry.field(description="Evidence studies of its OOS vs commercial batches.")
-    async def studies(
+    def studies(
         self, info: OosInfo
     ) -> list[Annotated[Study, strawberry.lazy("graphql_api.types.study")]]:
-        from graphql_api.types.study import Study
-
-        return await load_objects(info, "study", self.record.links("study"), Study.from_record)
+        return linked(self, info)
 
     @strawberry.field(description="Where the facts about it come from.")
-    async def source(self, info: OosInfo) -> list[Source]:
-        return await sources_of(info, self.record)
+    def source(self, info: OosInfo) -> list[Source]:
+        return linked(self, info)
+
+
+register(
+    Substance,
+    {
+        "products": Link("product", "product", "Product"),
+        "oosTrials": Link("trial", "trial", "Trial"),
+        "expandedAccessPrograms": Link("program", "program", "ExpandedAccessProgram"),
+        "studies": Link("study", "study", "Study"),
+        "source": SOURCES,
+    },
+)

@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from graphql_api._links import Link, Linked, linked, register
 from graphql_api._records import Record
 from graphql_api.context import OosInfo
-from graphql_api.types.common import Organisation, Source, load_object, sources_of
+from graphql_api.types.common import SOURCES, Organisation, Source
 from graphql_api.types.vocabulary import Registry, from_iri
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ __all__ = ["Trial"]
 
 
 @strawberry.type(description="A clinical trial record of Table 4, by registry and identifier.")
-class Trial:
+class Trial(Linked):
     id: strawberry.ID
     registry: Registry | None
     registry_id: str | None = strawberry.field(description="The identifier, official spelling.")
@@ -53,23 +54,27 @@ class Trial:
         )
 
     @strawberry.field(description="The approved product whose OOS batches it provides.")
-    async def product(
+    def product(
         self, info: OosInfo
     ) -> Annotated[Product, strawberry.lazy("graphql_api.types.product")] | None:
-        from graphql_api.types.product import Product
-
-        return await load_object(info, "product", self.record.link("product"), Product.from_record)
+        return linked(self, info)
 
     @strawberry.field(description="The active substance it provides.")
-    async def substance(
+    def substance(
         self, info: OosInfo
     ) -> Annotated[Substance, strawberry.lazy("graphql_api.types.substance")] | None:
-        from graphql_api.types.substance import Substance
-
-        return await load_object(
-            info, "substance", self.record.link("substance"), Substance.from_record
-        )
+        return linked(self, info)
 
     @strawberry.field(description="Where the facts about it come from.")
-    async def source(self, info: OosInfo) -> list[Source]:
-        return await sources_of(info, self.record)
+    def source(self, info: OosInfo) -> list[Source]:
+        return linked(self, info)
+
+
+register(
+    Trial,
+    {
+        "product": Link("product", "product", "Product", many=False),
+        "substance": Link("substance", "substance", "Substance", many=False),
+        "source": SOURCES,
+    },
+)
