@@ -114,8 +114,10 @@ async def _answer_query(request: Request) -> Response:
 
 _VARY = {"Vary": "Accept"}
 
-_IRIREF = re.compile(r"<([^<>\"{}|^`\\\x00-\x20]*)>")
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+_IRIREF = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
+_RELATIVE_IRIREF = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.\-]*:)[^<>\"{}|^`\\\x00-\x20]*>")
+"""An IRI reference with no scheme: one search finds it (a loop over every IRI cost 2 us
+on an 800-character query, the search 0.5 us)."""
 _FALLBACK_BASE = "http://localhost/sparql"
 
 
@@ -128,13 +130,14 @@ def with_base(query: str, scope: Scope) -> str:
     query's own ``BASE`` still applies, resolved against this one. Queries with absolute IRIs
     only (nearly all) are passed unchanged. ``<`` comparisons may look like a relative IRI;
     they only get a base they do not need.
+
+    Raises:
+        Nothing: a Host header that no IRI can hold gives a fixed base instead.
+
+    >>> with_base("ASK { <urn:a> ?p ?o }", {})
+    'ASK { <urn:a> ?p ?o }'
     """
-    if "<" not in query:
-        return query
-    for match in _IRIREF.finditer(query):
-        if not _SCHEME.match(match.group(1)):
-            break
-    else:
+    if "<" not in query or _RELATIVE_IRIREF.search(query) is None:
         return query
     endpoint = str(URL(scope=scope).replace(query=None, fragment=None))
     if not _IRIREF.fullmatch(f"<{endpoint}>"):  # a Host header no IRI can hold
