@@ -5,12 +5,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from functools import partial
+from inspect import isawaitable
 from typing import Annotated, Any
 
 import strawberry
-from graphql import FieldNode, GraphQLError
+from graphql import DocumentNode, FieldNode, GraphQLError, OperationDefinitionNode, execute
 from pyoxigraph import Literal
+from strawberry.execution import optimized_is_awaitable
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.types import ExecutionContext as StrawberryExecutionContext
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
@@ -20,7 +23,7 @@ from graphql_api._documents import MULTIPLE_OPERATIONS, PreparedDocuments, Reque
 from graphql_api._lean import lean_resolvers
 from graphql_api._sparql import iri
 from graphql_api.context import OosInfo
-from graphql_api.errors import is_expected
+from graphql_api.errors import MASKED_MESSAGE, is_expected
 from graphql_api.types.common import (
     PageInfo,
     decode_cursor,
@@ -321,6 +324,26 @@ class OosSchema(strawberry.Schema):
         """
         if error := self._unnamed_choice(query, operation_name):
             return ExecutionResult(data=None, errors=[error])
+        document = self._runnable(query, operation_name, allowed_operation_types)
+        if document is not None:
+            try:
+                result = execute(
+                    self._schema,
+                    document,
+                    root_value,
+                    context_value,
+                    variable_values,
+                    operation_name,
+                    is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
+                    executor_class=self.execution_context_class,
+                    operation_extensions=operation_extensions,
+                )
+                if isawaitable(result):
+                    result = await result
+            except Exception:  # strawberry's path says what went wrong
+                pass
+            else:
+                return self._finished(result.data, result.errors)
         return await super().execute(
             query,
             variable_values,
@@ -330,6 +353,63 @@ class OosSchema(strawberry.Schema):
             allowed_operation_types,
             operation_extensions,
         )
+
+    def _runnable(
+        self,
+        query: str | None,
+        operation_name: str | None,
+        allowed: Iterable[OperationType] | None,
+    ) -> DocumentNode | None:
+        """The checked document to run straight through graphql-core, or ``None`` when
+        strawberry's path must answer (no query, a syntax or validation error, a limit, an
+        operation that is not there or not allowed).
+
+        A document's checks do not depend on the request (:class:`PreparedDocuments`), and
+        the schema's one extension only hands them over and masks errors, which
+        :meth:`_finished` does: running the prepared document directly answers the same,
+        without the extension runner's hooks around every phase.
+        """
+        if not query:
+            return None
+        prepared = self.documents.get(query)
+        if prepared.document is None or prepared.errors:
+            return None
+        operations = [
+            d for d in prepared.document.definitions if isinstance(d, OperationDefinitionNode)
+        ]
+        if operation_name is None:
+            chosen = operations[0] if len(operations) == 1 else None
+        else:
+            named = [o for o in operations if o.name and o.name.value == operation_name]
+            chosen = named[0] if len(named) == 1 else None
+        if chosen is None:
+            return None
+        kind = OperationType(chosen.operation.value)
+        if kind not in (DEFAULT_ALLOWED_OPERATION_TYPES if allowed is None else allowed):
+            return None
+        if kind is not OperationType.QUERY:
+            return None
+        return prepared.document
+
+    def _finished(self, data: Any, errors: list[GraphQLError] | None) -> ExecutionResult:
+        """The result as strawberry's path with :class:`RequestChecks` returns it: errors
+        logged (:meth:`process_errors`), the unexpected ones masked."""
+        if errors:
+            self.process_errors(errors)
+            errors = [
+                error
+                if is_expected(error)
+                else GraphQLError(
+                    message=MASKED_MESSAGE,
+                    nodes=error.nodes,
+                    source=error.source,
+                    positions=error.positions,
+                    path=error.path,
+                    original_error=None,
+                )
+                for error in errors
+            ]
+        return ExecutionResult(data=data, errors=errors or None, extensions={})
 
     def execute_sync(
         self,

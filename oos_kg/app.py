@@ -111,6 +111,10 @@ def create_app(settings: Settings, store: KgStore | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = the_store
     _install_error_handlers(app)
+    from graphql_api.router import GraphQLFastPath, create_graphql_router
+
+    graphql = create_graphql_router(settings, limit_body=False)  # middleware below
+    app.add_middleware(GraphQLFastPath, router=graphql)  # inside the body limit below
     app.add_middleware(SparqlFastPath)  # added first: inside the body limit below
     app.add_middleware(
         BodyLimitMiddleware,
@@ -123,13 +127,12 @@ def create_app(settings: Settings, store: KgStore | None = None) -> FastAPI:
         default=settings.query_body_limit,
     )
 
-    from graphql_api.router import create_graphql_router
     from oos_kg.routes import health, sparql
     from oos_kg.routes import validate as validate_routes
 
     app.include_router(health.router)
     app.include_router(sparql.router)
-    app.include_router(create_graphql_router(settings, limit_body=False))  # middleware above
+    app.include_router(graphql)
     app.include_router(validate_routes.router)
     mount_static(app)  # YASGUI and GraphiQL assets for the browser pages
     return app
