@@ -82,7 +82,7 @@ def _operation(body: bytes) -> tuple[str, dict[str, Any] | None, str | None, Any
     or ``None`` for anything else (a batch, bad JSON, fields of the wrong type)."""
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # the app's handlers answer these
         return None
     if not isinstance(data, dict):
         return None
@@ -179,7 +179,10 @@ class GraphQLFastPath:
         body = await _read_body(receive)
         if body is None:  # the client left before sending its body: nothing to answer
             return
-        answered = await _run_json(self.schema, await self.get_context(request), body)
+        try:
+            answered = await _run_json(self.schema, await self.get_context(request), body)
+        except RecursionError:  # the app's handler answers it (400), through the route
+            answered = None
         if answered is None:
             await self.app(scope, _replay(body, receive), send)
             return

@@ -34,6 +34,12 @@ REQUESTS: list[tuple[str, str, dict[str, str], bytes]] = [
     ("POST", "/graphql", JSON, b'[{"query": "{ __typename }"}, {"query": "{ __typename }"}]'),
     ("POST", "/graphql", JSON, b'{"query": 3}'),  # wrong field type
     ("POST", "/graphql", JSON, b"{not json"),
+    (
+        "POST",
+        "/graphql",
+        JSON,
+        b'{"query": "{ a }", "variables": {"x": ' + b"[" * 5000 + b"]" * 5000 + b"}}",
+    ),
     ("POST", "/graphql", JSON, b""),
     ("POST", "/graphql", {"Content-Type": "text/plain"}, b'{"query": "{ __typename }"}'),
     ("POST", "/graphql", {**JSON, "Accept": "multipart/mixed"}, b'{"query": "{ __typename }"}'),
