@@ -117,10 +117,12 @@ def run_query(
     checked = _check(text, tuple(allowed_hosts))
     try:
         if default_graph_uris or named_graph_uris:
+            # the protocol's dataset replaces the query's FROM and FROM NAMED as a whole: a
+            # parameter left out means no such graphs, not "keep the query's or the store's"
             result = store.query(
                 text,
-                default_graph=[NamedNode(i) for i in default_graph_uris] or None,
-                named_graphs=[NamedNode(i) for i in named_graph_uris] or None,
+                default_graph=[NamedNode(i) for i in default_graph_uris],
+                named_graphs=[NamedNode(i) for i in named_graph_uris],
             )
         else:
             result = store.query(text, use_default_graph_as_union=not checked.has_dataset)

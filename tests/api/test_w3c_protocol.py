@@ -422,9 +422,7 @@ def test_query_multiple_dataset(client: Client, kasei_app: FastAPI) -> None:
     assert boolean_answer(send(client.app, replace(earlier, target="/sparql"))) is True
 
 
-def test_protocol_dataset_replaces_the_whole_dataset_of_the_query(
-    client: Client, backend: tuple[Settings, KgStore], request: pytest.FixtureRequest
-) -> None:
+def test_protocol_dataset_replaces_the_whole_dataset_of_the_query(client: Client) -> None:
     """The rule ``query_multiple_dataset`` is about, where its request cannot show it: a
     protocol dataset replaces the query's FROM and FROM NAMED together, even when the
     protocol names only default graphs or only named graphs (the dataset is then the one
@@ -433,14 +431,6 @@ def test_protocol_dataset_replaces_the_whole_dataset_of_the_query(
     Not a W3C test of its own; the manifest's ASK reads only GRAPH patterns, so it passes
     whether or not the FROM graph stays the default graph.
     """
-    if backend[0].store == "embedded":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="oos_kg/store/_execute.py run_query passes None (keep the query's or "
-                "the store's) instead of [] for the protocol parameter that is absent",
-            )
-        )
     named_only = ask(
         f"?named-graph-uri={enc(PRODUCTS)}", f"ASK FROM <{REGULATIONS}> {{ ?s ?p ?o }}"
     )
