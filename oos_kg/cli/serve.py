@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Annotated
 
@@ -63,6 +64,9 @@ def serve(
 
             load_store(application.state.store, graph_sources(settings.resource_root))
     typer.echo(f"serving on http://{settings.host}:{settings.port}/sparql", err=True)
+    # What start-up built (modules, the GraphQL schema, the app) lives as long as the
+    # process: keep the garbage collector's full passes off it.
+    gc.freeze()
     uvicorn.run(
         application,
         host=settings.host,
