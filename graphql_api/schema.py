@@ -20,7 +20,7 @@ from strawberry.types.graphql import OperationType
 
 from graphql_api import _regulation_queries as regulation
 from graphql_api._documents import MULTIPLE_OPERATIONS, PreparedDocuments, RequestChecks
-from graphql_api._lean import lean_resolvers
+from graphql_api._lean import lean_enums, lean_resolvers
 from graphql_api._sparql import iri
 from graphql_api.context import OosInfo
 from graphql_api.errors import MASKED_MESSAGE, is_expected
@@ -294,6 +294,7 @@ class OosSchema(strawberry.Schema):
         self.documents.schema = self._schema
         if lean:
             lean_resolvers(self._schema, self.config.info_class, skip=("Query",))
+            lean_enums(self._schema)
 
     def _unnamed_choice(self, query: str | None, operation_name: str | None) -> GraphQLError | None:
         """The error for a valid document of several operations sent without a name.

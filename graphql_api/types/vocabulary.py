@@ -36,10 +36,10 @@ def from_iri(enum: type[E], iri: str | None) -> E | None:
     >>> from_iri(Origin, "https://w3id.org/oos-kg/ontology#origin-autologous")
     <Origin.AUTOLOGOUS: 'https://w3id.org/oos-kg/ontology#origin-autologous'>
     """
-    for member in enum:
-        if member.value == iri:
-            return member
-    return None
+    if iri is None:
+        return None
+    member: E | None = enum._value2member_map_.get(iri)  # type: ignore[assignment]
+    return member
 
 
 @strawberry.enum(description="Origin of a product's ingredients (Table 3).")
