@@ -6,29 +6,38 @@ the field extensions, on every call: for ``label(lang)`` on each product of a pa
 most of the field's time. graphql-core has already coerced the arguments of a leaf type
 (scalars as Python values, strawberry's enums as their members), so for a field whose
 arguments are all leaves and that has no extensions, the conversion changes nothing; such a
-field gets a resolver that calls the method at once. Fields without a resolver get a plain
-attribute read. Everything else (root fields, input objects, lists) keeps strawberry's wrapper.
+field gets a resolver that calls the method at once. Lists of leaves are copied and input
+objects of leaves built as strawberry builds them (``ProductFilter``), arguments renamed as
+declared (``from``). Fields without a resolver get a plain attribute read. Anything else
+(nested inputs, field extensions) keeps strawberry's wrapper.
 Enum values are written out by a dictionary lookup (:func:`lean_enums`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from dataclasses import MISSING
+from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 import strawberry
 from graphql import GraphQLEnumType, GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema
-from strawberry.types.base import StrawberryList, StrawberryOptional
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types.base import StrawberryList, StrawberryObjectDefinition, StrawberryOptional
 from strawberry.types.enum import StrawberryEnumDefinition
 from strawberry.types.field import StrawberryField
 
 __all__ = ["lean_enums", "lean_resolvers"]
 
-_LEAVES = (str, int, float, bool, strawberry.ID)
+_LEAVES = (str, int, float, bool, strawberry.ID, dt.date, dt.datetime, dt.time, Decimal, UUID)
 _BACKREF = "strawberry-definition"
 
 
 def _is_leaf(type_: object) -> bool:
+    """Tell whether graphql-core hands a value of ``type_`` over as strawberry's converter
+    would return it (scalars parsed, enums as members), ``None`` allowed."""
     if isinstance(type_, StrawberryOptional):
         type_ = type_.of_type
     if isinstance(type_, StrawberryList):
@@ -46,38 +55,93 @@ def _attribute(name: str) -> Callable[..., Any]:
     return resolve
 
 
-def _direct(field: StrawberryField, info_class: type) -> Callable[..., Any] | None:
+class _NotLean(Exception):
+    """An argument type the direct resolvers do not convert: strawberry's wrapper stays."""
+
+
+Convert = Callable[[Any], Any]
+
+
+def _copy(value: Any) -> Any:
+    # strawberry copies a list of leaves: graphql-core may hand every request the same default
+    return None if value is None else list(value)
+
+
+def _converter(type_: object, config: StrawberryConfig) -> Convert | None:
+    """Return what turns graphql-core's value of an argument of ``type_`` into strawberry's
+    (``None``: the value as it is).
+
+    Raises:
+        _NotLean: for a type this does not convert (strawberry's wrapper must).
+    """
+    if isinstance(type_, StrawberryOptional):
+        type_ = type_.of_type
+    if _is_leaf(type_):
+        return None
+    if isinstance(type_, StrawberryList):
+        if _is_leaf(type_.of_type):
+            return _copy
+        raise _NotLean
+    definition = getattr(type_, "__strawberry_definition__", None)
+    if (
+        not isinstance(definition, StrawberryObjectDefinition)
+        or not definition.is_input
+        or definition.from_input is not None
+        or not isinstance(type_, type)
+    ):
+        raise _NotLean
+    fields: list[tuple[str, str, bool]] = []
+    for field in definition.fields:
+        if _converter(field.resolve_type(type_definition=definition), config) is not None:
+            raise _NotLean  # only inputs of leaves
+        required = field.default_value is MISSING and field.default_factory is MISSING
+        fields.append((config.name_converter.from_field(field), field.python_name, required))
+    build = type_
+
+    def convert(value: Any) -> Any:
+        if value is None:
+            return None
+        kwargs = {python: None for _, python, required in fields if required}
+        for name, python, _ in fields:
+            if name in value:
+                kwargs[python] = value[name]
+        return build(**kwargs)
+
+    return convert
+
+
+def _direct(
+    field: StrawberryField, info_class: type, config: StrawberryConfig
+) -> Callable[..., Any] | None:
     """The direct resolver of ``field``, or ``None`` when strawberry's wrapper must stay."""
     resolver = field.base_resolver
     if resolver is None or field.extensions or field.is_subscription:
         return None
     if resolver.self_parameter is None or resolver.root_parameter or resolver.parent_parameter:
         return None
-    if not all(_is_leaf(argument.type) for argument in field.arguments):
-        return None
-    renamed = {
-        argument.graphql_name: argument.python_name
-        for argument in field.arguments
-        if argument.graphql_name and argument.graphql_name != argument.python_name
-    }
-    if renamed:
+    table: dict[str, tuple[str, Convert | None]] = {}
+    try:
+        for argument in field.arguments:
+            name = config.name_converter.from_argument(argument)
+            table[name] = (argument.python_name, _converter(argument.type, config))
+    except _NotLean:
         return None
     function = resolver._unbound_wrapped_func
-    info_parameter = resolver.info_parameter
-    if info_parameter is None:
+    info_name = resolver.info_parameter.name if resolver.info_parameter is not None else None
+    as_given = all(name == python and convert is None for name, (python, convert) in table.items())
 
-        def resolve(source: Any, info: GraphQLResolveInfo[Any], **kwargs: Any) -> Any:
-            del info
-            return function(source, **kwargs)
-
-        return resolve
-    info_name = info_parameter.name
-
-    def resolve_with_info(source: Any, info: GraphQLResolveInfo[Any], **kwargs: Any) -> Any:
-        kwargs[info_name] = info_class(_raw_info=info, _field=field)
+    def resolve(source: Any, info: GraphQLResolveInfo[Any], **kwargs: Any) -> Any:
+        if not as_given:
+            converted = {}
+            for name, value in kwargs.items():
+                python, convert = table[name]
+                converted[python] = value if convert is None else convert(value)
+            kwargs = converted
+        if info_name is not None:
+            kwargs[info_name] = info_class(_raw_info=info, _field=field)
         return function(source, **kwargs)
 
-    return resolve_with_info
+    return resolve
 
 
 def lean_enums(schema: GraphQLSchema) -> int:
@@ -112,7 +176,9 @@ def _by_member(names: dict[Any, str], fallback: Callable[[Any], Any]) -> Callabl
     return coerce_output_value
 
 
-def lean_resolvers(schema: GraphQLSchema, info_class: type, skip: tuple[str, ...] = ()) -> int:
+def lean_resolvers(
+    schema: GraphQLSchema, info_class: type, config: StrawberryConfig, skip: tuple[str, ...] = ()
+) -> int:
     """Give the fields of every object type of ``schema`` (but those named in ``skip``) a
     direct resolver where strawberry's wrapper would change nothing; return how many."""
     count = 0
@@ -130,7 +196,7 @@ def lean_resolvers(schema: GraphQLSchema, info_class: type, skip: tuple[str, ...
                     graphql_field.resolve = _attribute(field.python_name)
                     count += 1
                 continue
-            direct = _direct(field, info_class)
+            direct = _direct(field, info_class, config)
             if direct is not None:
                 graphql_field.resolve = direct
                 count += 1

@@ -293,7 +293,7 @@ class OosSchema(strawberry.Schema):
         super().__init__(extensions=[partial(RequestChecks, self.documents)], **kwargs)
         self.documents.schema = self._schema
         if lean:
-            lean_resolvers(self._schema, self.config.info_class, skip=("Query",))
+            lean_resolvers(self._schema, self.config.info_class, self.config)
             lean_enums(self._schema)
 
     def _unnamed_choice(self, query: str | None, operation_name: str | None) -> GraphQLError | None:

@@ -88,7 +88,36 @@ DOCUMENTS = {
     }""",
 }
 
+ROOTS = {
+    "filters": """{ a: products(filter: {approvedFrom: "2015-01-01", approvedTo: "2022-12-31",
+          withdrawn: false, text: "cel", origin: AUTOLOGOUS, approvalKind: APPROVAL}) {
+          totalCount edges { node { brandName } } }
+        b: products(filter: {mah: "a", oosProvision: CLINICAL_TRIAL, modality: CAR_T_CELL_THERAPY},
+          first: 2, after: "b2Zmc2V0OjA=") { totalCount pageInfo { hasNextPage endCursor } } }""",
+    "lookups": """{ product(id: "https://w3id.org/oos-kg/id/product-kymriah") { brandName }
+        byName: product(name: "breyanzi") { brandName } substance(name: "axicabtagene") { name }
+        studies(substance: "tisagenlecleucel", measure: CRS_GRADE_3_4) { title } }""",
+    "regulation roots": """{ frameworks(codes: [JP, EU]) { code } framework(code: US) { code }
+        compareJurisdictions(aspects: ["legal"], jurisdictions: [EU, JP_PROPOSED]) {
+          aspect { label } cells { jurisdiction } }
+        obligations(role: MAH, jurisdiction: EU, withDeadline: true) { action }
+        frameworkDiff(from: EU, to: US, role: MAH) { roles { fromCount toCount } }
+        streamlining(party: MAH, timing: BEFORE_START_ONE_OFF, canBeStreamlined: true) {
+          itemNumber }
+        search(text: "CAR", lang: "en", first: 3) { id } }""",
+}
+
 VARIABLES = {
+    "filter variable": (
+        """query($f: ProductFilter, $n: Int, $c: [JurisdictionCode!]) {
+            products(filter: $f, first: $n) { totalCount edges { node { brandName } } }
+            frameworks(codes: $c) { code } }""",
+        [
+            {"f": {"origin": "AUTOLOGOUS", "approvedFrom": "2019-01-01"}, "n": 3, "c": ["JP"]},
+            {"f": None, "c": None},
+            {"f": {"withdrawn": True}},
+        ],
+    ),
     "measure and arm": (
         """query($m: Measure, $a: ArmKind, $l: String!) { studies { title
             substance { label(lang: $l) } measurements(measure: $m, arm: $a) { arm value } } }""",
@@ -152,6 +181,7 @@ def answer(
 CASES = [
     *((f"question {slug}", document, None) for slug, document in QUESTIONS.items()),
     *((name, document, None) for name, document in DOCUMENTS.items()),
+    *((name, document, None) for name, document in ROOTS.items()),
     *(
         (f"{name} {i}", document, given)
         for name, (document, every) in VARIABLES.items()
