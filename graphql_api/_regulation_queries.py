@@ -105,8 +105,8 @@ async def find_obligations(
         {
             "role": iri(role.value) if role else None,
             "code": RdfLiteral(jurisdiction.value) if jurisdiction else None,
-            "timed": RdfLiteral(with_deadline) if with_deadline is not None else None,
         },
+        selected=() if with_deadline is None else ("dated",) if with_deadline else ("undated",),
     )
     iris = list(dict.fromkeys(row["s"].value for row in rows))
     return await load_objects(info, "obligation", iris, Obligation.from_record, below=True)
@@ -153,7 +153,6 @@ async def framework_diff(
         {
             "role": iri(role.value) if role else None,
             "code": [RdfLiteral(source.value), RdfLiteral(target.value)],
-            "timed": None,
         },
     )
     sides: dict[str, set[str]] = {"from": set(), "to": set()}

@@ -154,11 +154,11 @@ def select_trusted(store: Store, text: str) -> list[Bindings]:
         del result
         raise QueryError("select() takes SELECT queries only")
     names = [variable.value for variable in result.variables]
-    rows: list[Bindings] = [
-        {name: term for name, term in zip(names, solution, strict=True) if term is not None}
-        for solution in result
-    ]
+    rows: list[Bindings] = [dict(zip(names, solution)) for solution in result]
     del result
+    for index, row in enumerate(rows):
+        if None in row.values():  # unbound in this solution: absent, not None
+            rows[index] = {name: term for name, term in row.items() if term is not None}
     return rows
 
 

@@ -256,3 +256,19 @@ def test_a_failure_under_non_null_fields_nulls_the_answer_as_before(
     for found in (json.loads(ahead), json.loads(one_by_one)):
         assert found["data"] is None
         assert [message for message, _ in found["errors"]] == ["the store refused this one"]
+
+
+def test_obligations_with_and_without_a_deadline_split_them_all(
+    schema: OosSchema, loaded: Any
+) -> None:
+    document = "query($d: Boolean) { obligations(withDeadline: $d) { id deadline } }"
+
+    def found(dated: bool | None) -> list[dict[str, Any]]:
+        data = json.loads(answer(schema, loaded, document, {"d": dated}, prefetch=True)[0])
+        obligations: list[dict[str, Any]] = data["data"]["obligations"]
+        return obligations
+
+    every, dated, undated = found(None), found(True), found(False)
+    assert dated and undated
+    assert all(o["deadline"] for o in dated) and not any(o["deadline"] for o in undated)
+    assert sorted(o["id"] for o in every) == sorted(o["id"] for o in dated + undated)
