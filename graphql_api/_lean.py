@@ -23,13 +23,23 @@ from typing import Any
 from uuid import UUID
 
 import strawberry
-from graphql import GraphQLEnumType, GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema
+from graphql import (
+    GraphQLEnumType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
+    GraphQLScalarType,
+    GraphQLSchema,
+    Undefined,
+)
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.base import StrawberryList, StrawberryObjectDefinition, StrawberryOptional
 from strawberry.types.enum import StrawberryEnumDefinition
 from strawberry.types.field import StrawberryField
 
-__all__ = ["lean_enums", "lean_resolvers"]
+__all__ = ["LeanExecutor", "lean_enums", "lean_resolvers"]
 
 _LEAVES = (str, int, float, bool, strawberry.ID, dt.date, dt.datetime, dt.time, Decimal, UUID)
 _BACKREF = "strawberry-definition"
@@ -47,11 +57,15 @@ def _is_leaf(type_: object) -> bool:
     return isinstance(getattr(type_, "__strawberry_definition__", None), StrawberryEnumDefinition)
 
 
-def _attribute(name: str) -> Callable[..., Any]:
+def _attribute(name: str, graphql_type: GraphQLOutputType) -> Callable[..., Any]:
     def resolve(source: Any, info: GraphQLResolveInfo[Any]) -> Any:
         del info
         return getattr(source, name)
 
+    nullable = not isinstance(graphql_type, GraphQLNonNull)
+    inner = graphql_type if nullable else graphql_type.of_type  # type: ignore[union-attr]
+    if isinstance(inner, GraphQLScalarType | GraphQLEnumType):
+        resolve.leaf = (name, inner, nullable)  # type: ignore[attr-defined]  # for LeanExecutor
     return resolve
 
 
@@ -193,7 +207,7 @@ def lean_resolvers(
                 continue
             if field.is_basic_field:
                 if getattr(graphql_field.resolve, "_is_default", False):
-                    graphql_field.resolve = _attribute(field.python_name)
+                    graphql_field.resolve = _attribute(field.python_name, graphql_field.type)
                     count += 1
                 continue
             direct = _direct(field, info_class, config)
@@ -201,3 +215,47 @@ def lean_resolvers(
                 graphql_field.resolve = direct
                 count += 1
     return count
+
+
+class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
+    """graphql-core's executor, completing a field that reads a leaf attribute at once.
+
+    For every field graphql-core builds a ``ResolveInfo``, coerces the arguments, calls the
+    resolver and walks :meth:`complete_value`; most fields of our documents only read an
+    attribute holding a string, number or enum. When the resolver is the plain attribute read
+    of :func:`lean_resolvers`, no middleware runs and the value coerces without trouble, the
+    coerced value is returned directly; anything else (``None`` on a non-null field, a value
+    the type refuses, a missing attribute) goes through graphql-core's own path, which then
+    reports it as it always did.
+    """
+
+    def execute_field(
+        self,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: Any,
+        path: Any,
+        position_context: Any,
+    ) -> Any:
+        if self.middleware_manager is None:
+            field_def = parent_type.fields.get(field_details_list[0].node.name.value)
+            leaf = getattr(field_def.resolve, "leaf", None) if field_def is not None else None
+            if leaf is not None:
+                name, leaf_type, nullable = leaf
+                try:
+                    value = getattr(source, name)
+                except AttributeError:
+                    value = Undefined
+                if value is None:
+                    if nullable:
+                        return None
+                elif value is not Undefined and not isinstance(value, Exception):
+                    try:
+                        coerced = leaf_type.coerce_output_value(value)
+                    except Exception:  # graphql-core reports it below
+                        coerced = None
+                    if coerced is not None and coerced is not Undefined:
+                        return coerced
+        return super().execute_field(
+            parent_type, source, field_details_list, path, position_context
+        )

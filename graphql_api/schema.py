@@ -20,7 +20,7 @@ from strawberry.types.graphql import OperationType
 
 from graphql_api import _regulation_queries as regulation
 from graphql_api._documents import MULTIPLE_OPERATIONS, PreparedDocuments, RequestChecks
-from graphql_api._lean import lean_enums, lean_resolvers
+from graphql_api._lean import LeanExecutor, lean_enums, lean_resolvers
 from graphql_api._sparql import iri
 from graphql_api.context import OosInfo
 from graphql_api.errors import MASKED_MESSAGE, is_expected
@@ -290,6 +290,8 @@ class OosSchema(strawberry.Schema):
 
     def __init__(self, settings: Settings, *, lean: bool = True, **kwargs: Any) -> None:
         self.documents = PreparedDocuments(settings)
+        if lean:
+            kwargs.setdefault("execution_context_class", LeanExecutor)
         super().__init__(extensions=[partial(RequestChecks, self.documents)], **kwargs)
         self.documents.schema = self._schema
         if lean:

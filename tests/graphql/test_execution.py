@@ -6,13 +6,17 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from enum import Enum
 from typing import Any
 
 import pytest
+import strawberry
+from graphql import execute, parse
 from strawberry.http import process_result
 from strawberry.schema import Schema
 from strawberry.types.graphql import OperationType
 
+from graphql_api._lean import LeanExecutor, lean_enums, lean_resolvers
 from graphql_api.context import GraphQLContext
 from graphql_api.errors import MASKED_MESSAGE
 from graphql_api.schema import OosSchema
@@ -133,3 +137,54 @@ def test_resolver_errors_are_masked_and_logged_as_before(
     assert logged and all(
         (r.levelno == logging.ERROR) == isinstance(error, RuntimeError) for r in logged
     )
+
+
+@strawberry.enum
+class Colour(Enum):
+    RED = "red"
+
+
+@strawberry.type
+class Thing:
+    name: str
+    size: int | None
+    colour: Colour | None
+    tag: str
+
+
+@strawberry.type
+class Things:
+    @strawberry.field
+    def things(self) -> list[Thing | None]:
+        return [
+            Thing(name="a", size=1, colour=Colour.RED, tag="x"),
+            Thing(name="b", size=None, colour=None, tag=None),  # type: ignore[arg-type]
+            Thing(name="c", size="many", colour="blue", tag="y"),  # type: ignore[arg-type]
+        ]
+
+
+def test_leaf_fields_completed_at_once_answer_and_fail_as_graphql_core_does() -> None:
+    document = "{ things { name size colour tag } }"
+    plain = Schema(query=Things)
+    lean = Schema(query=Things, execution_context_class=LeanExecutor)
+    lean_resolvers(lean._schema, lean.config.info_class, lean.config)
+    lean_enums(lean._schema)
+    for schema in (plain, lean):  # strawberry's path runs middleware: the shortcut stays off
+        assert _json(asyncio.run(schema.execute(document))) == _json(
+            asyncio.run(plain.execute(document))
+        )
+    document_node = parse(document)
+    direct = execute(lean._schema, document_node, executor_class=LeanExecutor)
+    reference = execute(plain._schema, document_node)
+    assert direct.data == reference.data
+    assert [(e.message, e.path) for e in direct.errors or []] == [
+        (e.message, e.path) for e in reference.errors or []
+    ]
+    assert direct.data["things"][0] == {"name": "a", "size": 1, "colour": "RED", "tag": "x"}
+    assert direct.data["things"][1] is None  # null on the non-null tag
+    assert direct.data["things"][2] == {"name": "c", "size": None, "colour": None, "tag": "y"}
+    assert {tuple(e.path or ()) for e in direct.errors or []} == {
+        ("things", 1, "tag"),
+        ("things", 2, "size"),
+        ("things", 2, "colour"),
+    }
