@@ -154,7 +154,7 @@ def select_trusted(store: Store, text: str) -> list[Bindings]:
         del result
         raise QueryError("select() takes SELECT queries only")
     names = [variable.value for variable in result.variables]
-    rows: list[Bindings] = [dict(zip(names, solution)) for solution in result]
+    rows: list[Bindings] = [dict(zip(names, solution, strict=True)) for solution in result]
     del result
     for index, row in enumerate(rows):
         if None in row.values():  # unbound in this solution: absent, not None
