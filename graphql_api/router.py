@@ -13,7 +13,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from fastapi.routing import APIRoute
 from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.exceptions import MissingQueryError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import process_result
@@ -22,6 +22,7 @@ from strawberry.types.graphql import OperationType
 
 from graphql_api.context import GraphQLContext
 from graphql_api.schema import OosSchema, build_schema
+from oos_kg._limits import read_body, replay_body
 from oos_kg.settings import Settings
 from oos_kg.store.base import KgStore
 from oos_kg.ui import PAGE_HEADERS, example_questions, graphiql_page
@@ -176,7 +177,7 @@ class GraphQLFastPath:
         if not _plain_json_request(request.headers):
             await self.app(scope, receive, send)
             return
-        body = await _read_body(receive)
+        body = await read_body(receive)
         if body is None:  # the client left before sending its body: nothing to answer
             return
         try:
@@ -184,36 +185,9 @@ class GraphQLFastPath:
         except RecursionError:  # the app's handler answers it (400), through the route
             answered = None
         if answered is None:
-            await self.app(scope, _replay(body, receive), send)
+            await self.app(scope, replay_body(body, receive), send)
             return
         await Response(answered, media_type="application/json")(scope, receive, send)
-
-
-async def _read_body(receive: Receive) -> bytes | None:
-    """Return the request body, or None when the client disconnects first."""
-    chunks: list[bytes] = []
-    more = True
-    while more:
-        message = await receive()
-        if message["type"] != "http.request":
-            return None
-        chunks.append(message.get("body", b""))
-        more = message.get("more_body", False)
-    return b"".join(chunks)
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    """Return a ``receive`` that hands on ``body`` first, then whatever comes next."""
-    pending = True
-
-    async def replay() -> Message:
-        nonlocal pending
-        if pending:
-            pending = False
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
 
 
 class _Router(GraphQLRouter[GraphQLContext, None]):

@@ -23,8 +23,9 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.responses import JSONResponse, Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from oos_kg._limits import read_body, replay_body
 from oos_kg.errors import OosKgError
 from oos_kg.routes.sparql import with_base
 from oos_kg.sparql.negotiation import acceptable_types, content_type
@@ -56,7 +57,7 @@ class SparqlFastPath:
             await self.app(scope, receive, send)
             return
         method: str = scope["method"]
-        body = await _read_body(receive) if method == "POST" else b""
+        body = await read_body(receive) if method == "POST" else b""
         if body is None:  # the client left before sending its body: nothing to answer
             return
         content: str | None = None
@@ -74,7 +75,7 @@ class SparqlFastPath:
         except Exception:  # the route answers it, with the app's error handlers
             parsed = None
         if parsed is None or parsed.query is None:
-            await self.app(scope, _replay(body, receive), send)
+            await self.app(scope, replay_body(body, receive), send)
             return
         state: Any = scope["app"].state
         try:
@@ -92,30 +93,3 @@ class SparqlFastPath:
             return
         response = Response(result, media_type=content_type(media), headers=_VARY)
         await response(scope, receive, send)
-
-
-async def _read_body(receive: Receive) -> bytes | None:
-    """Return the request body, or None when the client disconnects first."""
-    chunks: list[bytes] = []
-    more = True
-    while more:
-        message = await receive()
-        if message["type"] != "http.request":
-            return None
-        chunks.append(message.get("body", b""))
-        more = message.get("more_body", False)
-    return b"".join(chunks)
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    """Return a ``receive`` that hands on ``body`` first, then whatever comes next."""
-    pending = True
-
-    async def replay() -> Message:
-        nonlocal pending
-        if pending:
-            pending = False
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
