@@ -31,6 +31,8 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
+from oos_kg._limits import read_body
+
 __all__ = ["ANSWERS_ENV", "WORKERS_ENV", "app", "load_answers", "worker_main"]
 
 ANSWERS_ENV = "OOS_KG_FLOOR_ANSWERS"
@@ -159,12 +161,9 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
     if scope["type"] == "lifespan":
         await _lifespan(receive, send)
         return
-    body = b""
-    more = True
-    while more:
-        message = await receive()
-        body += message.get("body", b"")
-        more = message.get("more_body", False)
+    body = await read_body(receive)
+    if body is None:  # the client left
+        return
     if scope["method"] == "GET":
         status, media, answer = 200, b"text/plain", b""
     else:

@@ -23,6 +23,8 @@ from typing import Any
 
 from pyoxigraph import QueryResultsFormat, QuerySolutions, Store
 
+from oos_kg._limits import read_body
+
 __all__ = ["app"]
 
 Scope = MutableMapping[str, Any]
@@ -45,12 +47,9 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
             elif message["type"] == "lifespan.shutdown":
                 await send({"type": "lifespan.shutdown.complete"})
                 return
-    body = b""
-    more = True
-    while more:
-        message = await receive()
-        body += message.get("body", b"")
-        more = message.get("more_body", False)
+    body = await read_body(receive)
+    if body is None:  # the client left
+        return
     answer = b""
     if scope["method"] == "POST":
         result = _store[0].query(body.decode(), use_default_graph_as_union=True)
