@@ -39,6 +39,8 @@ from strawberry.types.base import StrawberryList, StrawberryObjectDefinition, St
 from strawberry.types.enum import StrawberryEnumDefinition
 from strawberry.types.field import StrawberryField
 
+from graphql_api._plans import Fallback, Run, compiled
+
 __all__ = ["LeanExecutor", "lean_enums", "lean_resolvers"]
 
 _LEAVES = (str, int, float, bool, strawberry.ID, dt.date, dt.datetime, dt.time, Decimal, UUID)
@@ -62,6 +64,7 @@ def _attribute(name: str, graphql_type: GraphQLOutputType) -> Callable[..., Any]
         del info
         return getattr(source, name)
 
+    resolve.attribute = name  # type: ignore[attr-defined]  # for graphql_api._plans
     nullable = not isinstance(graphql_type, GraphQLNonNull)
     inner = graphql_type if nullable else graphql_type.of_type  # type: ignore[union-attr]
     if isinstance(inner, GraphQLScalarType | GraphQLEnumType):
@@ -155,6 +158,7 @@ def _direct(
             kwargs[info_name] = info_class(_raw_info=info, _field=field)
         return function(source, **kwargs)
 
+    resolve.direct = info_name is not None  # type: ignore[attr-defined]  # for _plans: needs info
     return resolve
 
 
@@ -229,6 +233,9 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
     reports it as it always did.
     """
 
+    compile_plans = True
+    """Complete objects by the document's compiled closures (:mod:`graphql_api._plans`)."""
+
     def execute_field(
         self,
         parent_type: GraphQLObjectType,
@@ -258,4 +265,35 @@ class LeanExecutor(StrawberryGraphQLCoreExecutionContext):
                         return coerced
         return super().execute_field(
             parent_type, source, field_details_list, path, position_context
+        )
+
+    def complete_value(
+        self,
+        return_type: GraphQLOutputType,
+        field_details_list: Any,
+        info: GraphQLResolveInfo[Any],
+        path: Any,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        """Complete an object or a list of objects by the document's compiled closures
+        (:mod:`graphql_api._plans`) when it can; anything else as graphql-core does."""
+        if (
+            self.compile_plans
+            and self.middleware_manager is None
+            and result is not None
+            and len(field_details_list) == 1
+            and not isinstance(result, Exception)
+        ):
+            details = field_details_list[0]
+            node = details.node
+            if node.selection_set is not None and details.fragment_variable_values is None:
+                plan = compiled(self.operation, node, return_type)
+                if plan is not None:
+                    try:
+                        return plan(result, Run(self))
+                    except Fallback:
+                        pass
+        return super().complete_value(
+            return_type, field_details_list, info, path, result, position_context
         )
