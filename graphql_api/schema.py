@@ -89,6 +89,20 @@ def _root_calls(info: OosInfo, name: str) -> int:
     return count
 
 
+def _connection(edges: list[ProductEdge], start: int, size: int, total: int) -> ProductConnection:
+    """The page of ``size`` products from offset ``start`` of ``total``, with its ``edges``."""
+    return ProductConnection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=start + size < total,
+            has_previous_page=start > 0,
+            start_cursor=encode_cursor(start) if size else None,
+            end_cursor=encode_cursor(start + size - 1) if size else None,
+        ),
+        total_count=total,
+    )
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="Products (Table 3), filtered and paged (Relay).")
@@ -107,47 +121,35 @@ class Query:
         listed = selections_at(info, "edges")  # without items, the order does not matter
         # aliased siblings share one query; alone, the batch's extra turn of the loop would cost
         run = info.context.loaders if _root_calls(info, "products") > 1 else info.context.runner
-        rows = await run.select_named(
-            "products",
-            {
-                "origin": _concept(f.origin),
-                "kind": _concept(f.approval_kind),
-                "provision": _concept(f.oos_provision),
-                "modality": _concept(f.modality),
-                "mah": _text(f.mah),
-                "since": Literal(f.approved_from.isoformat(), datatype=iri(XSD_DATE))
-                if f.approved_from
-                else None,
-                "until": Literal(f.approved_to.isoformat(), datatype=iri(XSD_DATE))
-                if f.approved_to
-                else None,
-                "withdrawn": Literal(f.withdrawn) if f.withdrawn is not None else None,
-                "text": _text(f.text),
-            },
-            selected=("order",) if listed else (),
-        )
-        iris = [row["s"].value for row in rows]
+        values = {
+            "origin": _concept(f.origin),
+            "kind": _concept(f.approval_kind),
+            "provision": _concept(f.oos_provision),
+            "modality": _concept(f.modality),
+            "mah": _text(f.mah),
+            "since": Literal(f.approved_from.isoformat(), datatype=iri(XSD_DATE))
+            if f.approved_from
+            else None,
+            "until": Literal(f.approved_to.isoformat(), datatype=iri(XSD_DATE))
+            if f.approved_to
+            else None,
+            "withdrawn": Literal(f.withdrawn) if f.withdrawn is not None else None,
+            "text": _text(f.text),
+        }
         size = limit if first is None else first
+        if not listed:  # totalCount and pageInfo need the number of products only
+            counted = await run.select_named("products-count", values)
+            total = int(counted[0]["count"].value)
+            return _connection([], start, max(0, min(size, total - start)), total)
+        rows = await run.select_named("products", values, selected=("order",))
+        iris = [row["s"].value for row in rows]
         page = iris[start : start + size]
         wanted = selections_at(info, "edges", "node")
-        nodes = (
-            await load_objects(
-                info, "product", page, Product.from_record, selections=wanted, below=True
-            )
-            if wanted or listed
-            else []
+        nodes = await load_objects(
+            info, "product", page, Product.from_record, selections=wanted, below=True
         )
         edges = [ProductEdge(node=n, cursor=encode_cursor(start + i)) for i, n in enumerate(nodes)]
-        return ProductConnection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=start + len(page) < len(iris),
-                has_previous_page=start > 0,
-                start_cursor=encode_cursor(start) if page else None,
-                end_cursor=encode_cursor(start + len(page) - 1) if page else None,
-            ),
-            total_count=len(iris),
-        )
+        return _connection(edges, start, len(page), len(iris))
 
     @strawberry.field(
         description="One product by IRI, or by brand, common or substance name (any case, en or "
