@@ -21,7 +21,7 @@ from strawberry.types.graphql import OperationType
 from graphql_api import _regulation_queries as regulation
 from graphql_api._documents import MULTIPLE_OPERATIONS, PreparedDocuments, RequestChecks
 from graphql_api._lean import LeanExecutor, lean_enums, lean_resolvers
-from graphql_api._sparql import iri
+from graphql_api._sparql import iri, load_query, placeholders
 from graphql_api.context import OosInfo
 from graphql_api.errors import MASKED_MESSAGE, is_expected
 from graphql_api.types.common import (
@@ -61,17 +61,37 @@ def _concept(member: Any) -> Any:
     return iri(member.value) if member is not None else None
 
 
+_EXACT = {
+    "product-by-name": "product-by-exact-name",
+    "substance-by-name": "substance-by-exact-name",
+}
+"""Each ranked name query and the query of its rank 0 alone (the names equal in any case)."""
+
+
 async def _best_match(info: OosInfo, query: str, name: str, kind: str) -> str | None:
     """Return the one resource whose name matches best, or ``None``.
+
+    The names equal to ``name`` (any case) are looked for first: when there are some, they are
+    the best matches, and the ranked ``query`` (equal, then starting with, then containing)
+    need not run.
 
     Raises:
         QueryError: when several resources match equally well (the message lists them).
     """
-    rows = await info.context.runner.select_named(query, {"name": Literal(name)})
-    if not rows:
-        return None
-    best = rows[0]["rank"].value
-    tied = [row["s"].value for row in rows if row["rank"].value == best]
+    runner = info.context.runner
+    given = Literal(name)
+    exact = _EXACT[query]
+    rows = await runner.select_named(exact, dict.fromkeys(placeholders(load_query(exact)), given))
+    if rows:
+        tied = [row["s"].value for row in rows]
+    else:
+        rows = await runner.select_named(
+            query, dict.fromkeys(placeholders(load_query(query)), given)
+        )
+        if not rows:
+            return None
+        best = rows[0]["rank"].value
+        tied = [row["s"].value for row in rows if row["rank"].value == best]
     if len(tied) > 1:
         raise QueryError(f"{kind} name {name!r} is ambiguous: {', '.join(tied)}")
     return tied[0]
