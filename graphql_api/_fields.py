@@ -88,6 +88,7 @@ FIELD_KEYS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "referenceNumber": ("referenceNumber",),
         "citation": ("citation",),
     },
+    "concept": {**_LABEL},  # Role and Party: their other fields come from the IRI
     "jurisdiction": {**_LABEL, "code": ("code",), "frameworks": ("framework",)},
     "framework": {
         **_LABEL,

@@ -9,11 +9,12 @@ from typing import Literal
 
 import strawberry
 from pyoxigraph import Literal as RdfLiteral
+from pyoxigraph import NamedNode
 
 from graphql_api._fields import keys_for
 from graphql_api._links import prefetch
 from graphql_api._records import make_record
-from graphql_api._sparql import Term, iri
+from graphql_api._sparql import Term, bind_rows, iri, load_query
 from graphql_api.context import OosInfo
 from graphql_api.types.common import load_objects, selected, selections_at
 from graphql_api.types.comparison import (
@@ -143,62 +144,73 @@ async def framework_diff(
 ) -> FrameworkDiff:
     """Each role's obligations under ``source`` and ``target``, and Table 2 for the two codes.
 
+    One query finds the obligations of both codes with their roles; the obligations' records
+    are read only for a side whose fields are selected, the roles' only when a field of theirs
+    reads one.
+
     Raises:
         QueryError: when ``source`` and ``target`` are the same.
     """
     if source is target:
         raise QueryError("from and to must be different frameworks")
-    rows = await info.context.runner.select_named(
-        "obligations",
-        {
-            "role": iri(role.value) if role else None,
-            "code": [RdfLiteral(source.value), RdfLiteral(target.value)],
-        },
+    wanted = iri(role.value) if role else None
+    rows = await info.context.runner.select(
+        bind_rows(
+            load_query("framework-diff"),
+            ("code", "role"),
+            [(RdfLiteral(code.value), wanted) for code in (source, target)],
+        )
     )
     sides: dict[str, set[str]] = {"from": set(), "to": set()}
+    bearers: dict[str, set[str]] = defaultdict(set)
     for row in rows:
         sides["from" if row["code"].value == source.value else "to"].add(row["s"].value)
+        if isinstance(row["role"], NamedNode):
+            bearers[row["s"].value].add(row["role"].value)
     side_of = {iri_: side for side, iris in sides.items() for iri_ in iris}
-    obligations = await load_objects(
-        info,
-        "obligation",
-        [*sorted(sides["from"]), *sorted(sides["to"])],
-        Obligation.from_record,
-        selections=[
-            *selections_at(info, "roles", "fromObligations"),
-            *selections_at(info, "roles", "toObligations"),
-        ],
-        extra=("role",),
-    )
+    order = [*sorted(sides["from"]), *sorted(sides["to"])]
+    chosen = {
+        "from": selections_at(info, "roles", "fromObligations"),
+        "to": selections_at(info, "roles", "toObligations"),
+    }
+    keys = {side: keys_for("obligation", chosen[side]) for side in chosen}
+    read = {side for side, k in keys.items() if k is None or k}  # the sides needing records
+    union: frozenset[str] | None = frozenset()
+    for side in read:
+        side_keys = keys[side]
+        union = None if union is None or side_keys is None else union | side_keys
+    asked = list(dict.fromkeys(i for i in order if side_of[i] in read))
+    found = await info.context.loaders.records("obligation", asked, union, known=True)
+    records = {r.iri: r for r in found}
+    obligations = [Obligation.from_record(records.get(i) or make_record(i, {})) for i in order]
     framework_selections = [
         *selections_at(info, "fromFramework"),
         *selections_at(info, "toFramework"),
     ]
     before = after = None
     if framework_selections:  # the frameworks themselves only when asked for
-        found = await find_frameworks(
+        frameworks_found = await find_frameworks(
             info, [source, target], keys=keys_for("framework", framework_selections, ("code",))
         )
-        frameworks = {f.code: f for f in found}
+        frameworks = {f.code: f for f in frameworks_found}
         before, after = frameworks.get(source), frameworks.get(target)
     by_role: dict[str, dict[str, list[Obligation]]] = defaultdict(lambda: defaultdict(list))
     for obligation in obligations:
         side = side_of[obligation.id]
-        for bearer in obligation.record.links("role"):
-            if role is None or bearer == role.value:
-                by_role[bearer][side].append(obligation)
-    roles = await load_objects(info, "concept", sorted(by_role), Role.from_record, every_key=True)
+        for bearer in sorted(bearers[obligation.id]):
+            by_role[bearer][side].append(obligation)
+    roles = await load_objects(
+        info,
+        "concept",
+        sorted(by_role),
+        Role.from_record,
+        selections=selections_at(info, "roles", "role"),
+    )
     await prefetch(
         info,
         [
-            (
-                [o for o in obligations if side_of[o.id] == "from"],
-                selections_at(info, "roles", "fromObligations"),
-            ),
-            (
-                [o for o in obligations if side_of[o.id] == "to"],
-                selections_at(info, "roles", "toObligations"),
-            ),
+            ([o for o in obligations if side_of[o.id] == "from"], chosen["from"]),
+            ([o for o in obligations if side_of[o.id] == "to"], chosen["to"]),
             ([before] if before else [], selections_at(info, "fromFramework")),
             ([after] if after else [], selections_at(info, "toFramework")),
         ],

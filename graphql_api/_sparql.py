@@ -22,6 +22,7 @@ __all__ = [
     "Bound",
     "Term",
     "bind",
+    "bind_rows",
     "iri",
     "load_query",
     "placeholders",
@@ -248,6 +249,39 @@ def bind(query: str, values: Mapping[str, Bound]) -> str:
     if sorted(seen) != sorted(rendered):
         raise ValueError(f"placeholders bound {sorted(seen)}, expected each of {sorted(rendered)}")
     return result
+
+
+_ROWS_PLACEHOLDER = r"VALUES\s+\(\s*{names}\s*\)\s*\{{\s*\}}"
+
+
+def bind_rows(query: str, names: tuple[str, ...], rows: Iterable[tuple[Term | None, ...]]) -> str:
+    """Fill the one ``VALUES (?a ?b ...) { }`` block of ``query`` over ``names`` with ``rows``,
+    serialised as :func:`bind` serialises terms (``None`` gives ``UNDEF``).
+
+    Several variables bound row by row let the store start from the rows: a role and two
+    codes as two one-variable blocks make it start from the role's every obligation instead.
+
+    >>> a, b = NamedNode("https://e.org/a"), Literal("x")
+    >>> bind_rows("SELECT * { VALUES (?s ?t) { } }", ("s", "t"), [(a, b), (a, None)])
+    'SELECT * { VALUES (?s ?t) { (<https://e.org/a> "x") (<https://e.org/a> UNDEF) } }'
+
+    Raises:
+        ValueError: when ``query`` has no such block or several, or a row has another width
+            (a programming error).
+    """
+    pattern = re.compile(
+        _ROWS_PLACEHOLDER.format(names=r"\s+".join(rf"\?{re.escape(n)}" for n in names))
+    )
+    rendered = []
+    for row in rows:
+        if len(row) != len(names):
+            raise ValueError(f"a row of {len(row)} terms for {len(names)} variables")
+        rendered.append("(" + " ".join("UNDEF" if t is None else str(t) for t in row) + ")")
+    found = pattern.findall(query)
+    if len(found) != 1:
+        raise ValueError(f"expected one VALUES block over {names}, found {len(found)}")
+    head = " ".join(f"?{n}" for n in names)
+    return pattern.sub(lambda _: f"VALUES ({head}) {{ {' '.join(rendered)} }}", query)
 
 
 def iri(text: str) -> NamedNode:
