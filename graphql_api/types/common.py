@@ -11,7 +11,7 @@ from graphql import FieldNode, SelectionNode
 
 from graphql_api._fields import keys_for
 from graphql_api._links import Link, prefetch, register
-from graphql_api._records import Filters, Record
+from graphql_api._records import Filters, Record, fetched_keys, kept_records, make_record
 from graphql_api.context import OosInfo
 from oos_kg.errors import QueryError
 
@@ -52,17 +52,35 @@ async def load_objects(
     were found by a query or linked from a record, so each gets an object even when none of
     its selected fields has a value; ``False`` (an IRI from the client) returns only those the
     store knows. ``below``: fetch the link fields selected below the objects too, level by
-    level (:func:`~graphql_api._links.prefetch`); root resolvers ask for it.
+    level (:func:`~graphql_api._links.prefetch`); root resolvers ask for it, and when theirs is
+    the operation's only root field, the records are fetched at once rather than through the
+    loader (the same query: a loader only batches sibling roots' loads, and costs a turn of
+    the event loop).
     """
     if not iris:
         return []
     chosen = selections if selections is not None else _current_selections(info)
     keys = None if every_key else keys_for(name, chosen, extra)
-    records = await info.context.loaders.records(name, iris, keys, filters, known=known)
+    loaders = info.context.loaders
+    if below and _lone_root(info):  # nothing to batch with: no loader, no turn of the loop
+        fetched, needed = fetched_keys(keys, filters, known)
+        if needed:
+            found = await loaders.fetch(name, fetched, filters, iris)
+            records = kept_records(iris, [found.get(iri) for iri in iris], filters, known)
+        else:
+            records = [make_record(iri, {}) for iri in iris]
+    else:
+        records = await loaders.records(name, iris, keys, filters, known=known)
     objects = [build(record) for record in records]
     if below:
         await prefetch(info, [(objects, chosen)])
     return objects
+
+
+def _lone_root(info: OosInfo) -> bool:
+    """Whether the operation selects one root field (a fragment may hold several)."""
+    roots = info._raw_info.operation.selection_set.selections
+    return len(roots) == 1 and isinstance(roots[0], FieldNode)
 
 
 def _current_selections(info: OosInfo) -> list[SelectionNode]:
