@@ -3,16 +3,46 @@ request selects (one query per type and level, with only the UNION branches it n
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from graphql import FieldNode, SelectionNode
 
 __all__ = ["FIELD_KEYS", "keys_for"]
 
+_APPROVAL = {
+    "date": "approvalDate",
+    "kind": "approvalKind",
+    "withdrawnOn": "withdrawnOn",
+    "jurisdiction": "approvedIn",
+}
+_APPROVAL_FACTS = ("approvalDate", "approvalKind", "withdrawnOn")
+"""A product has an approval (``Product.approval`` is not null) when any of these is there."""
+
+
+def _approval_keys(node: FieldNode) -> Iterable[str]:
+    """The keys ``Product.approval`` reads for the fields selected under it: each field's own,
+    and what tells whether there is an approval at all: the one fact key of
+    ``_APPROVAL_FACTS`` not selected, or the ``approval`` key (an approval with any of them)
+    when two or three are not."""
+    keys: set[str] = set()
+    for selection in node.selection_set.selections if node.selection_set else ():
+        if not isinstance(selection, FieldNode):  # a fragment: every field
+            keys = set(_APPROVAL.values())
+            break
+        if selection.name.value in _APPROVAL:
+            keys.add(_APPROVAL[selection.name.value])
+    missing = [key for key in _APPROVAL_FACTS if key not in keys]
+    if len(missing) == 1:
+        keys.update(missing)
+    elif missing:
+        keys.add("approval")
+    return keys
+
+
 _LABEL = {"label": ("label",)}
 _SOURCE = {"source": ("source",)}
 
-FIELD_KEYS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
+FIELD_KEYS: Mapping[str, Mapping[str, tuple[str, ...] | Callable[[FieldNode], Iterable[str]]]] = {
     "product": {
         **_LABEL,
         **_SOURCE,
@@ -23,7 +53,7 @@ FIELD_KEYS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "originNote": ("originNote",),
         "modality": ("modality",),
         "oosProvision": ("oosProvision",),
-        "approval": ("approvalDate", "approvalKind", "withdrawnOn", "approvedIn"),
+        "approval": _approval_keys,
         "mah": ("mah", "mahName"),
         "substance": ("substance",),
         "oosTrials": ("trial",),
@@ -148,7 +178,8 @@ FIELD_KEYS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "clause": ("clause",),
     },
 }
-"""Query name -> GraphQL field -> the record keys it reads. Fields not listed read none."""
+"""Query name -> GraphQL field -> the record keys it reads (or how to find them from the
+field's own selections). Fields not listed read none."""
 
 
 def keys_for(
@@ -164,6 +195,11 @@ def keys_for(
     >>> selections = parse("{ registryId title }").definitions[0].selection_set.selections
     >>> sorted(keys_for("trial", selections))
     ['label', 'registryId']
+    >>> def approval(fields):
+    ...     document = parse("{ approval { " + fields + " } }")
+    ...     return sorted(keys_for("product", document.definitions[0].selection_set.selections))
+    >>> approval("date"), approval("date kind")
+    (['approval', 'approvalDate'], ['approvalDate', 'approvalKind', 'withdrawnOn'])
     """
     table = FIELD_KEYS.get(name)
     if table is None:
@@ -172,5 +208,6 @@ def keys_for(
     for selection in selections:
         if not isinstance(selection, FieldNode):
             return None
-        keys.update(table.get(selection.name.value, ()))
+        read = table.get(selection.name.value, ())
+        keys.update(read(selection) if callable(read) else read)
     return frozenset(keys)

@@ -57,7 +57,7 @@ class Product(Linked):
     def from_record(cls, record: Record) -> Product:
         """Build a product from its record."""
         has_approval = any(
-            record.terms(key) for key in ("approvalDate", "approvalKind", "withdrawnOn")
+            record.terms(key) for key in ("approval", "approvalDate", "approvalKind", "withdrawnOn")
         )
         mah = record.link("mah")
         code = record.text("approvedIn")
