@@ -51,45 +51,80 @@ def _matches(aspect: ComparisonAspect, wanted: Sequence[str]) -> bool:
     return any(w == aspect.id or any(w.lower() in label for label in labels) for w in wanted)
 
 
+_ASPECT_ROW_KEYS = frozenset({"label", "tableRow"})
+"""The aspect keys the ``compare-aspects`` query reads: a selection of no others needs no more."""
+
+
 async def compare_jurisdictions(
     info: OosInfo,
     aspects: Sequence[str] | None,
     jurisdictions: Sequence[JurisdictionCode] | None,
 ) -> list[ComparisonRow]:
-    """One row per Table 2 aspect (those matching ``aspects``), a cell per requested code."""
+    """One row per Table 2 aspect (those matching ``aspects``), a cell per requested code.
+
+    The aspects come first, in table order, with their labels when the match or the selection
+    reads them (and their records from them when the selection reads nothing else); the cells
+    then only of the aspects kept, or of the codes asked for, and only when selected.
+    """
     codes = list(jurisdictions or TABLE_2)
-    solutions = await info.context.runner.select_named("compare", {})
-    order: list[str] = []
+    selections = selections_at(info, "aspect")
+    aspect_keys = keys_for("aspect", selections)
+    by_rows = aspect_keys is not None and aspect_keys <= _ASPECT_ROW_KEYS
+    labelled = bool(aspects) or aspect_keys is None or "label" in aspect_keys
+    rows = await info.context.runner.select_named(
+        "compare-aspects", {}, selected=("label",) if labelled else ()
+    )
+    values: dict[str, dict[str, list[Term]]] = {}
+    for row in rows:
+        found = values.setdefault(row["s"].value, {"label": [], "tableRow": []})
+        if "row" in row:
+            found["tableRow"].append(row["row"])
+        if "label" in row:
+            found["label"].append(row["label"])
+    records = {s: make_record(s, {k: v for k, v in kv.items() if v}) for s, kv in values.items()}
+    chosen = [
+        s
+        for s, record in records.items()
+        if not aspects or _matches(ComparisonAspect.from_record(record), aspects)
+    ]
+    if by_rows:
+        kept = [ComparisonAspect.from_record(records[s]) for s in chosen]
+    else:
+        kept = await load_objects(
+            info, "aspect", chosen, ComparisonAspect.from_record, selections=selections
+        )
+    cell_selections = selections_at(info, "cells")
+    if not kept or not cell_selections:
+        return [ComparisonRow(aspect=aspect, cells=[]) for aspect in kept]
+    filtered = bool(aspects)
+    solutions = await info.context.runner.select_named(
+        "compare",
+        {
+            "aspect": [iri(s) for s in chosen] if filtered else None,
+            "code": [RdfLiteral(c.value) for c in dict.fromkeys(codes)]
+            if jurisdictions and not filtered
+            else None,
+        },
+        selected=("proposed",) if JurisdictionCode.JP_PROPOSED in codes else (),
+    )
+    wanted_aspects = set(chosen)
     cells_of: dict[str, list[tuple[JurisdictionCode, str]]] = defaultdict(list)
     for row in solutions:
-        name = row["aspect"].value
-        if name not in cells_of:
-            order.append(name)
-            cells_of[name] = []
-        code = code_of(row["code"].value) if "code" in row else None
-        if code is not None and code in codes and "cell" in row:
-            cells_of[name].append((code, row["cell"].value))
-    found = await load_objects(
-        info,
-        "aspect",
-        order,
-        ComparisonAspect.from_record,
-        selections=selections_at(info, "aspect"),
-        extra=("label",) if aspects else (),
-    )
-    chosen = [a for a in found if not aspects or _matches(a, aspects)]
-    wanted = sorted({cell for a in chosen for _, cell in cells_of[a.id]})
-    keys = keys_for("cell", selections_at(info, "cells"))
+        code = code_of(row["code"].value)
+        if code is not None and code in codes and row["aspect"].value in wanted_aspects:
+            cells_of[row["aspect"].value].append((code, row["cell"].value))
+    wanted = sorted({cell for a in kept for _, cell in cells_of[a.id]})
+    keys = keys_for("cell", cell_selections)
     found_cells = await info.context.loaders.records("cell", wanted, keys, known=True)
-    records = {r.iri: r for r in found_cells}
+    cell_records = {r.iri: r for r in found_cells}
     result = []
     every_cell: list[Cell] = []
-    for aspect in chosen:
+    for aspect in kept:
         pairs = sorted(cells_of[aspect.id], key=lambda pair: (codes.index(pair[0]), pair[1]))
-        cells = [Cell.build(records[cell], code) for code, cell in pairs if cell in records]
+        cells = [Cell.build(cell_records[c], code) for code, c in pairs if c in cell_records]
         every_cell.extend(cells)
         result.append(ComparisonRow(aspect=aspect, cells=cells))
-    await prefetch(info, [(every_cell, selections_at(info, "cells"))])
+    await prefetch(info, [(every_cell, cell_selections)])
     return result
 
 

@@ -7,6 +7,10 @@ import itertools
 from typing import Any
 
 import pytest
+from pyoxigraph import Literal, NamedNode, Quad, Store
+
+from oos_kg.namespaces import DCTERMS, OOS, OOSD
+from tests.graphql.conftest import RDF_TYPE, RDFS_LABEL, CountingStore
 
 DIFF_PARTS = {
     "role": "role { code label }",
@@ -69,3 +73,204 @@ def test_the_framework_diff_answers_each_part_of_a_selection_as_the_whole(
                 if chosen:
                     like["roles"] = dict.fromkeys(chosen)
                 assert part.data["frameworkDiff"] == _project(whole, like), document
+
+
+EVERY_CODE = ["US", "EU", "JP", "JP_PROPOSED"]
+ROW = "aspect { id label tableRow } cells { id jurisdiction text }"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "legal handling",
+        "LEGAL HANDLING",
+        "Legal",
+        "responsibilities",
+        "RESPONSIBILITIES OF THE",
+        "of",
+        "",
+        "zzz",
+        "İ",
+        "ı",
+        "ß",
+        "eligible patients ",
+        "https://w3id.org/oos-kg/id/aspect-legal-handling",
+        "https://w3id.org/oos-kg/id/ASPECT-LEGAL-HANDLING",
+        "aspect-legal-handling",
+    ],
+)
+def test_aspects_asked_by_text_are_the_rows_whose_label_holds_it_in_any_case(
+    served: Any, run: Any, text: str
+) -> None:
+    codes = ", ".join(EVERY_CODE)
+    every = run(served, f"{{ compareJurisdictions(jurisdictions: [{codes}]) {{ {ROW} }} }}")
+    rows = every.data["compareJurisdictions"]
+    assert len(rows) == 7 and all(r["cells"] for r in rows)
+    for wanted in ([text], [text, "regulatory mechanism"], [text.upper(), text.lower()]):
+        document = "query($a: [String!]) { compareJurisdictions(aspects: $a, jurisdictions: "
+        found = run(served, f"{document}[{codes}]) {{ {ROW} }} }}", {"a": wanted})
+        expected = [
+            r
+            for r in rows
+            if any(
+                w == r["aspect"]["id"] or w.lower() in r["aspect"]["label"].lower() for w in wanted
+            )
+        ]
+        assert found.data["compareJurisdictions"] == expected, wanted
+
+
+@pytest.mark.parametrize(
+    "codes",
+    [
+        ["US"],
+        ["JP", "JP_PROPOSED"],
+        ["JP_PROPOSED", "JP"],
+        ["JP_PROPOSED"],
+        ["EU", "EU"],
+        ["JP_PROPOSED", "US", "EU", "JP"],
+    ],
+)
+@pytest.mark.parametrize("aspects", [None, ["legal handling", "PATIENTS"]])
+def test_cells_asked_by_code_are_those_of_the_codes_in_the_order_asked(
+    served: Any, run: Any, codes: list[str], aspects: list[str] | None
+) -> None:
+    document = (
+        "query($a: [String!], $j: [JurisdictionCode!]) {"
+        f" compareJurisdictions(aspects: $a, jurisdictions: $j) {{ {ROW} }} }}"
+    )
+    every = run(served, document, {"a": aspects, "j": EVERY_CODE}).data["compareJurisdictions"]
+    found = run(served, document, {"a": aspects, "j": codes}).data["compareJurisdictions"]
+    order = list(dict.fromkeys(codes))
+    expected = [
+        {
+            "aspect": row["aspect"],
+            "cells": sorted(
+                [c for c in row["cells"] if c["jurisdiction"] in codes],
+                key=lambda c: (order.index(c["jurisdiction"]), c["id"]),
+            ),
+        }
+        for row in every
+    ]
+    assert found == expected
+    assert any(row["cells"] for row in found)
+
+
+_CELL = "cells { id jurisdiction text source { id } obligations { id } criteria { id } }"
+_WHOLE = f'aspect {{ id label tableRow ja: label(lang: "ja") }} {_CELL}'
+_ID = {"id": None}
+
+
+@pytest.mark.parametrize(
+    ("selection", "like"),
+    [
+        ("aspect { id }", {"aspect": _ID}),
+        ("aspect { label tableRow }", {"aspect": {"label": None, "tableRow": None}}),
+        ('aspect { ja: label(lang: "ja") }', {"aspect": {"ja": None}}),
+        ("cells { id }", {"cells": _ID}),
+        (
+            "cells { text source { id } obligations { id } criteria { id } }",
+            {"cells": {"text": None, "source": _ID, "obligations": _ID, "criteria": _ID}},
+        ),
+        ("aspect { id } cells { jurisdiction }", {"aspect": _ID, "cells": {"jurisdiction": None}}),
+    ],
+)
+@pytest.mark.parametrize("aspects", [None, ["responsibilities"]])
+def test_comparison_rows_answer_each_part_of_a_selection_as_the_whole(
+    served: Any, run: Any, selection: str, like: dict[str, Any], aspects: list[str] | None
+) -> None:
+    document = "query($a: [String!]) { compareJurisdictions(aspects: $a, jurisdictions: "
+    document += "[JP, JP_PROPOSED, US]) { %s } }"
+    whole = run(served, document % _WHOLE, {"a": aspects}).data["compareJurisdictions"]
+    assert any(c["obligations"] for row in whole for c in row["cells"])
+    assert aspects or any(c["criteria"] for row in whole for c in row["cells"])
+    part = run(served, document % selection, {"a": aspects})
+    assert part.errors is None
+    assert part.data["compareJurisdictions"] == _project(whole, like)
+
+
+def _table(cells: list[tuple[str, str, dict[str, str]]]) -> CountingStore:
+    """Aspects alpha (row 2) and beta (row 1), and ``cells``: (IRI name, class, links)."""
+    store, graph = Store(), NamedNode("https://w3id.org/oos-kg/graph/regulations")
+
+    def add(s: NamedNode, p: NamedNode, o: NamedNode | Literal) -> None:
+        store.add(Quad(s, p, o, graph))
+
+    for name, row in (("alpha", 2), ("beta", 1)):
+        aspect = NamedNode(str(OOSD[f"aspect-{name}"]))
+        add(aspect, RDF_TYPE, NamedNode(str(OOS.ComparisonAspect)))
+        add(aspect, NamedNode(str(OOS.tableRow)), Literal(str(row), datatype=NamedNode(XSD_INT)))
+        add(aspect, RDFS_LABEL, Literal(f"{name.title()} aspect", language="en"))
+    for code in ("US", "EU", "JP"):
+        for kind in ("framework", "jurisdiction"):
+            node = NamedNode(str(OOSD[f"{kind}-{code.lower()}"]))
+            add(node, NamedNode(str(OOS.jurisdictionCode)), Literal(code))
+    for name, cls, links in cells:
+        cell = NamedNode(str(OOSD[name]))
+        add(cell, RDF_TYPE, NamedNode(str(OOS[cls])))
+        add(cell, NamedNode(str(DCTERMS.description)), Literal(f"{name} text", language="en"))
+        for key, value in links.items():
+            add(cell, NamedNode(str(OOS[key])), NamedNode(str(OOSD[value])))
+    return CountingStore(store)
+
+
+XSD_INT = "http://www.w3.org/2001/XMLSchema#integer"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        (
+            "jurisdictions: [US, EU, JP, JP_PROPOSED]",
+            [("beta", ["JP p3", "JP_PROPOSED q1"]), ("alpha", ["US p1", "EU p2"])],
+        ),
+        ('aspects: ["ALPHA"]', [("alpha", ["US p1", "EU p2"])]),
+        ("jurisdictions: [EU]", [("beta", []), ("alpha", ["EU p2"])]),
+        ('aspects: ["beta"], jurisdictions: [EU, JP]', [("beta", ["JP p3"])]),
+        (
+            "jurisdictions: [JP_PROPOSED, JP]",
+            [("beta", ["JP_PROPOSED q1", "JP p3"]), ("alpha", [])],
+        ),
+    ],
+)
+def test_a_position_without_a_framework_is_the_cell_of_its_jurisdiction(
+    run: Any, arguments: str, expected: list[tuple[str, list[str]]]
+) -> None:
+    store = _table(
+        [
+            (
+                "p1",
+                "JurisdictionPosition",
+                {"aspect": "aspect-alpha", "underFramework": "framework-us"},
+            ),
+            (
+                "p2",
+                "JurisdictionPosition",
+                {"aspect": "aspect-alpha", "jurisdiction": "jurisdiction-eu"},
+            ),
+            (  # under a framework: its jurisdiction's code does not count
+                "p3",
+                "JurisdictionPosition",
+                {
+                    "aspect": "aspect-beta",
+                    "underFramework": "framework-jp",
+                    "jurisdiction": "jurisdiction-eu",
+                },
+            ),
+            ("q1", "Proposition", {"correspondsToAspect": "aspect-beta"}),
+            ("x1", "Clause", {"aspect": "aspect-alpha", "underFramework": "framework-us"}),
+        ]
+    )
+    row = "aspect { label } cells { id jurisdiction text }"
+    document = f"{{ compareJurisdictions({arguments}) {{ {row} }} }}"
+    found = run(store, document)
+    assert found.errors is None
+    rows = [
+        (
+            row["aspect"]["label"].split()[0].lower(),
+            [f"{c['jurisdiction']} {c['id'].rsplit('/', 1)[1]}" for c in row["cells"]],
+        )
+        for row in found.data["compareJurisdictions"]
+    ]
+    assert rows == expected
+    texts = {c["text"] for row in found.data["compareJurisdictions"] for c in row["cells"]}
+    assert all(text.endswith(" text") for text in texts)
