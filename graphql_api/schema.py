@@ -40,7 +40,7 @@ from graphql_api.types.comparison import (
 )
 from graphql_api.types.product import Product, ProductConnection, ProductEdge, ProductFilter
 from graphql_api.types.regulation import Framework, Jurisdiction, Obligation
-from graphql_api.types.study import Study
+from graphql_api.types.study import Study, by_reference
 from graphql_api.types.substance import Substance
 from graphql_api.types.vocabulary import JurisdictionCode, Measure, RoleCode, StreamliningTiming
 from oos_kg.errors import QueryError
@@ -214,16 +214,25 @@ class Query:
             substance_iri = await _best_match(info, "substance-by-name", substance, "substance")
             if substance_iri is None:
                 return []
-        rows = await info.context.runner.select_named(
-            "studies",
-            {
-                "substance": iri(substance_iri) if substance_iri else None,
-                "measure": _concept(measure),
-            },
+        filters = {
+            "substance": iri(substance_iri) if substance_iri else None,
+            "measure": _concept(measure),
+        }
+        rows = await info.context.runner.select_named("studies", filters, ("unordered",))
+        found = await load_objects(  # in any order: what is fetched below does not depend on it
+            info,
+            "study",
+            [r["s"].value for r in rows],
+            Study.from_record,
+            extra=("referenceNumber",),
+            below=True,
         )
-        return await load_objects(
-            info, "study", [r["s"].value for r in rows], Study.from_record, below=True
-        )
+        studies = by_reference(found)
+        if studies is None:  # a reference number that is not a plain integer: the store sorts
+            ordered = await info.context.runner.select_named("studies", filters, ("ordered",))
+            at = {str(study.id): study for study in found}
+            studies = [at[r["s"].value] for r in ordered if r["s"].value in at]
+        return studies
 
     @strawberry.field(description="Every jurisdiction, by code.")
     async def jurisdictions(self, info: OosInfo) -> list[Jurisdiction]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
+from pyoxigraph import Literal
 
 from graphql_api._links import Link, Linked, linked, register
 from graphql_api._records import Filters, Record
@@ -17,7 +19,10 @@ from graphql_api.types.vocabulary import ArmKind, Measure, from_iri
 if TYPE_CHECKING:
     from graphql_api.types.substance import Substance
 
-__all__ = ["OutcomeMeasure", "Study"]
+__all__ = ["OutcomeMeasure", "Study", "by_reference"]
+
+_XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+_INTEGER = re.compile(r"[+-]?[0-9]+")
 
 
 @strawberry.type(description="One figure an evidence study reports for one arm.")
@@ -93,6 +98,29 @@ class Study(Linked):
     @strawberry.field(description="Where the facts about it come from.")
     def source(self, info: OosInfo) -> list[Source]:
         return linked(self, info)
+
+
+def by_reference(studies: list[Study]) -> list[Study] | None:
+    """``studies`` in the paper's order: by their least reference number (none first), then IRI,
+    as ``ORDER BY MIN(?ref) ?s`` sorts them; ``None`` when a reference number is not a plain
+    ``xsd:integer`` (SPARQL's order across datatypes is the store's to say).
+
+    Every study must hold its ``referenceNumber`` key.
+    """
+    keys: list[tuple[int, int, str]] = []
+    for study in studies:
+        numbers = []
+        for term in study.record.terms("referenceNumber"):
+            if not (
+                isinstance(term, Literal)
+                and term.datatype.value == _XSD_INTEGER
+                and _INTEGER.fullmatch(term.value)
+            ):
+                return None
+            numbers.append(int(term.value))
+        keys.append((1, min(numbers), study.id) if numbers else (0, 0, study.id))
+    order = sorted(range(len(studies)), key=keys.__getitem__)
+    return [studies[i] for i in order]
 
 
 def _measurement_filters(args: Mapping[str, Any]) -> Filters:

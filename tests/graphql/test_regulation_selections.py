@@ -274,3 +274,54 @@ def test_a_position_without_a_framework_is_the_cell_of_its_jurisdiction(
     assert rows == expected
     texts = {c["text"] for row in found.data["compareJurisdictions"] for c in row["cells"]}
     assert all(text.endswith(" text") for text in texts)
+
+
+def _studies(refs: dict[str, list[Literal]]) -> CountingStore:
+    """Studies named by ``refs``' keys, each citing one source per reference number given."""
+    store, graph = Store(), NamedNode("https://w3id.org/oos-kg/graph/products")
+    for name, numbers in refs.items():
+        study = NamedNode(str(OOSD[f"study-{name}"]))
+        store.add(Quad(study, RDF_TYPE, NamedNode(str(OOS.EvidenceStudy)), graph))
+        for n, number in enumerate(numbers):
+            cited = NamedNode(str(OOSD[f"source-{name}-{n}"]))
+            store.add(Quad(study, NamedNode(str(DCTERMS.source)), cited, graph))
+            store.add(Quad(cited, NamedNode(str(OOS.referenceNumber)), number, graph))
+    return CountingStore(store)
+
+
+def _integer(text: str) -> Literal:
+    return Literal(text, datatype=NamedNode(XSD_INT))
+
+
+ORDERED = """PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX oos: <https://w3id.org/oos-kg/ontology#>
+SELECT ?s (MIN(?ref) AS ?reference) WHERE { ?s a oos:EvidenceStudy
+  OPTIONAL { ?s dcterms:source/oos:referenceNumber ?ref } } GROUP BY ?s ORDER BY ?reference ?s"""
+
+
+@pytest.mark.parametrize(
+    "refs",
+    [
+        {  # by the least number (10 after 3: numbers, not texts), none first, ties by IRI
+            "b": [_integer("2")],
+            "d": [_integer("10"), _integer("3")],
+            "a": [_integer("02")],
+            "c": [],
+            "e": [_integer("+1")],
+        },
+        {"b": [_integer("2")], "a": [Literal("1")], "c": []},  # a text: the store sorts
+        {"b": [_integer("2")], "a": [Literal("1.5", datatype=NamedNode(XSD_INT[:-7] + "decimal"))]},
+        {"b": [_integer("2")], "a": [_integer("x")]},
+    ],
+)
+def test_studies_come_in_the_order_of_their_least_reference_number(
+    run: Any, refs: dict[str, list[Literal]]
+) -> None:
+    store = _studies(refs)
+    expected = [r["s"].value for r in store.select(ORDERED)]
+    store.calls.clear()
+    found = run(store, "{ studies { id } }")
+    assert [s["id"] for s in found.data["studies"]] == expected
+    assert len(store.calls) == 2 + (refs.keys() != {"b", "d", "a", "c", "e"})
+    if "d" in refs:
+        assert [i.rsplit("-", 1)[1] for i in expected] == ["c", "e", "a", "b", "d"]
