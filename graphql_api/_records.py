@@ -81,19 +81,34 @@ class Record:
 
     def text(self, key: str) -> str | None:
         """Return the first value of ``key`` as text, or ``None``."""
-        terms = self.terms(key)
+        terms = self.values.get(key)
         return terms[0].value if terms else None
 
     def texts(self, key: str) -> list[str]:
         """Return every value of ``key`` as text, sorted, without duplicates."""
-        return sorted({term.value for term in self.terms(key)})
+        terms = self.values.get(key)
+        if not terms:
+            return []
+        if len(terms) == 1:  # most keys: nothing to sort
+            return [terms[0].value]
+        return sorted({term.value for term in terms})
 
     def links(self, key: str) -> list[str]:
         """Return the IRIs among the values of ``key``, sorted, without duplicates."""
-        return sorted({term.value for term in self.terms(key) if isinstance(term, NamedNode)})
+        terms = self.values.get(key)
+        if not terms:
+            return []
+        if len(terms) == 1:
+            return [terms[0].value] if isinstance(terms[0], NamedNode) else []
+        return sorted({term.value for term in terms if isinstance(term, NamedNode)})
 
     def link(self, key: str) -> str | None:
         """Return the first IRI value of ``key``, or ``None``."""
+        terms = self.values.get(key)
+        if not terms:
+            return None
+        if len(terms) == 1:
+            return terms[0].value if isinstance(terms[0], NamedNode) else None
         iris = self.links(key)
         return iris[0] if iris else None
 
