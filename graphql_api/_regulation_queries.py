@@ -16,7 +16,7 @@ from graphql_api._links import prefetch
 from graphql_api._records import make_record
 from graphql_api._sparql import Term, bind_rows, iri, load_query
 from graphql_api.context import OosInfo
-from graphql_api.types.common import load_objects, selected, selections_at
+from graphql_api.types.common import load_objects, load_records, selected, selections_at
 from graphql_api.types.comparison import (
     Cell,
     ComparisonAspect,
@@ -90,9 +90,8 @@ async def compare_jurisdictions(
     if by_rows:
         kept = [ComparisonAspect.from_record(records[s]) for s in chosen]
     else:
-        kept = await load_objects(
-            info, "aspect", chosen, ComparisonAspect.from_record, selections=selections
-        )
+        fetched = await load_records(info, "aspect", chosen, aspect_keys)
+        kept = [ComparisonAspect.from_record(record) for record in fetched]
     cell_selections = selections_at(info, "cells")
     if not kept or not cell_selections:
         return [ComparisonRow(aspect=aspect, cells=[]) for aspect in kept]
@@ -115,7 +114,7 @@ async def compare_jurisdictions(
             cells_of[row["aspect"].value].append((code, row["cell"].value))
     wanted = sorted({cell for a in kept for _, cell in cells_of[a.id]})
     keys = keys_for("cell", cell_selections)
-    found_cells = await info.context.loaders.records("cell", wanted, keys, known=True)
+    found_cells = await load_records(info, "cell", wanted, keys)
     cell_records = {r.iri: r for r in found_cells}
     result = []
     every_cell: list[Cell] = []
@@ -162,7 +161,7 @@ async def find_frameworks(
     iris = [r["s"].value for r in rows]
     if keys == "selected":
         return await load_objects(info, "framework", iris, Framework.from_record, below=True)
-    records = await info.context.loaders.records("framework", iris, keys, known=True)
+    records = await load_records(info, "framework", iris, keys)
     return [Framework.from_record(record) for record in records]
 
 
@@ -215,7 +214,7 @@ async def framework_diff(
         side_keys = keys[side]
         union = None if union is None or side_keys is None else union | side_keys
     asked = list(dict.fromkeys(i for i in order if side_of[i] in read))
-    found = await info.context.loaders.records("obligation", asked, union, known=True)
+    found = await load_records(info, "obligation", asked, union)
     records = {r.iri: r for r in found}
     obligations = [Obligation.from_record(records.get(i) or make_record(i, {})) for i in order]
     framework_selections = [
@@ -234,13 +233,10 @@ async def framework_diff(
         side = side_of[obligation.id]
         for bearer in sorted(bearers[obligation.id]):
             by_role[bearer][side].append(obligation)
-    roles = await load_objects(
-        info,
-        "concept",
-        sorted(by_role),
-        Role.from_record,
-        selections=selections_at(info, "roles", "role"),
-    )
+    role_keys = keys_for("concept", selections_at(info, "roles", "role"))
+    roles = [
+        Role.from_record(r) for r in await load_records(info, "concept", sorted(by_role), role_keys)
+    ]
     await prefetch(
         info,
         [

@@ -23,6 +23,7 @@ __all__ = [
     "decode_cursor",
     "encode_cursor",
     "load_objects",
+    "load_records",
     "selected",
     "selections_at",
 ]
@@ -75,6 +76,23 @@ async def load_objects(
     if below:
         await prefetch(info, [(objects, chosen)])
     return objects
+
+
+async def load_records(
+    info: OosInfo, name: str, iris: list[str], keys: frozenset[str] | None
+) -> list[Record]:
+    """The records of ``iris`` (known to exist) with ``keys``, as :func:`load_objects` fetches
+    them for a root resolver: at once when its field is the operation's only root, otherwise
+    through the loader (batched with sibling roots)."""
+    if not iris:
+        return []
+    if _lone_root(info):
+        fetched, needed = fetched_keys(keys, (), True)
+        if not needed:
+            return [make_record(iri, {}) for iri in iris]
+        found = await info.context.loaders.fetch(name, fetched, (), iris)
+        return kept_records(iris, [found.get(iri) for iri in iris], (), True)
+    return await info.context.loaders.records(name, iris, keys, known=True)
 
 
 def _lone_root(info: OosInfo) -> bool:

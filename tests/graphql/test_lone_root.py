@@ -20,6 +20,10 @@ ROOTS = {
     "obligations": "obligations(role: MAH, jurisdiction: JP) { action clause { number } }",
     "frameworks": "frameworks(codes: [JP, EU]) { code legalBasis { number } }",
     "jurisdictions": "jurisdictions { code frameworks { code } }",
+    "comparison": """compareJurisdictions(aspects: ["legal"], jurisdictions: [JP, JP_PROPOSED]) {
+        aspect { label } cells { jurisdiction text obligations { action } } }""",
+    "framework diff": """frameworkDiff(role: MAH) { fromFramework { code } roles {
+        role { label } fromObligations { action } toObligations { clause { label } } } }""",
 }
 
 
