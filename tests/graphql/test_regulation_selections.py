@@ -325,3 +325,34 @@ def test_studies_come_in_the_order_of_their_least_reference_number(
     assert len(store.calls) == 2 + (refs.keys() != {"b", "d", "a", "c", "e"})
     if "d" in refs:
         assert [i.rsplit("-", 1)[1] for i in expected] == ["c", "e", "a", "b", "d"]
+
+
+@pytest.mark.parametrize("role", [None, "MAH", "MEDICAL_INSTITUTION"])
+@pytest.mark.parametrize("dated", [None, True])
+def test_an_obligations_code_is_the_same_read_from_the_listing_or_its_record(
+    served: Any, run: Any, role: str | None, dated: bool | None
+) -> None:
+    document = """query($r: RoleCode, $j: JurisdictionCode, $d: Boolean) {
+        obligations(role: $r, jurisdiction: $j, withDeadline: $d) { id frameworkCode action } }"""
+    every = run(served, document, {"r": role, "d": dated}).data["obligations"]
+    assert every or dated
+    by_code = [
+        o
+        for code in EVERY_CODE
+        for o in run(served, document, {"r": role, "j": code, "d": dated}).data["obligations"]
+    ]
+    assert sorted(every, key=lambda o: o["id"]) == sorted(by_code, key=lambda o: o["id"])
+
+
+def test_an_obligation_under_two_frameworks_shows_the_first_code(run: Any) -> None:
+    store, graph = Store(), NamedNode("https://w3id.org/oos-kg/graph/regulations")
+    obligation = NamedNode(str(OOSD["obligation-shared"]))
+    for code in ("US", "EU"):
+        framework = NamedNode(str(OOSD[f"framework-{code.lower()}"]))
+        store.add(Quad(framework, NamedNode(str(OOS.jurisdictionCode)), Literal(code), graph))
+        store.add(Quad(obligation, NamedNode(str(OOS.underFramework)), framework, graph))
+    store.add(Quad(obligation, RDF_TYPE, NamedNode(str(OOS.Obligation)), graph))
+    counting = CountingStore(store)
+    for given in ("", "(jurisdiction: US)", "(jurisdiction: EU)"):
+        found = run(counting, f"{{ obligations{given} {{ id frameworkCode }} }}")
+        assert found.data["obligations"] == [{"id": str(obligation.value), "frameworkCode": "EU"}]
