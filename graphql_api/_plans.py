@@ -11,9 +11,9 @@ document costs in graphql-core.
 :func:`compiled` turns the selection of a field into one closure per field and type, the first
 time the document runs: a leaf attribute is read and coerced, a list is a comprehension, an
 object a dictionary built in selection order, a resolver called with its arguments (computed
-once per run) and, when it asks for one, a ``ResolveInfo`` built once per field and run. The
-closures live on the document's operation node, so a document cached by
-:class:`graphql_api._documents.PreparedDocuments` compiles once.
+once per run, or once for good when no variable is among them) and, when it asks for one, a
+``ResolveInfo`` built once per field and run. The closures live on the document's operation
+node, so a document cached by :class:`graphql_api._documents.PreparedDocuments` compiles once.
 
 Only the ordinary case is compiled: fields only (no fragments, no directives, each response key
 once), object, list, scalar and enum types, resolvers made direct by
@@ -41,8 +41,12 @@ from graphql import (
     GraphQLOutputType,
     GraphQLResolveInfo,
     GraphQLScalarType,
+    ListValueNode,
+    ObjectValueNode,
     OperationDefinitionNode,
     Undefined,
+    ValueNode,
+    VariableNode,
 )
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path
@@ -228,9 +232,18 @@ def _getter(
         return None
     needs_info: bool = direct
     has_arguments = bool(field.args or node.arguments)
+    constant: list[dict[str, Any]] = []  # the arguments, once, when no variable is among them
+    fixed = has_arguments and not any(_has_variable(a.value) for a in node.arguments or ())
 
     def call(source: Any, run: Run) -> Any:
-        arguments = run.arguments_of(node, field) if has_arguments else {}
+        if not has_arguments:
+            arguments: dict[str, Any] = {}
+        elif constant:
+            arguments = constant[0]
+        else:
+            arguments = run.arguments_of(node, field)
+            if fixed:
+                constant.append(arguments)
         info = run.info_of(node, field, parent) if needs_info else None
         try:
             value = resolve(source, info, **arguments)
@@ -245,6 +258,17 @@ def _getter(
         return value
 
     return call
+
+
+def _has_variable(value: ValueNode) -> bool:
+    """Tell whether an argument's value refers to a variable anywhere inside it."""
+    if isinstance(value, VariableNode):
+        return True
+    if isinstance(value, ListValueNode):
+        return any(_has_variable(item) for item in value.values)
+    if isinstance(value, ObjectValueNode):
+        return any(_has_variable(item.value) for item in value.fields)
+    return False
 
 
 def _constant(value: str) -> Callable[[Any, Run], Any]:

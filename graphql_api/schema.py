@@ -168,7 +168,7 @@ class Query:
         nodes = await load_objects(
             info, "product", page, Product.from_record, selections=wanted, below=True
         )
-        edges = [ProductEdge(node=n, cursor=encode_cursor(start + i)) for i, n in enumerate(nodes)]
+        edges = [ProductEdge(node=n, offset=start + i) for i, n in enumerate(nodes)]
         return _connection(edges, start, len(page), len(iris))
 
     @strawberry.field(

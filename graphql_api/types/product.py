@@ -10,7 +10,7 @@ import strawberry
 from graphql_api._links import Link, Linked, linked, register
 from graphql_api._records import Record
 from graphql_api.context import OosInfo
-from graphql_api.types.common import SOURCES, Organisation, PageInfo, Source
+from graphql_api.types.common import SOURCES, Organisation, PageInfo, Source, encode_cursor
 from graphql_api.types.vocabulary import (
     ApprovalKind,
     JurisdictionCode,
@@ -122,7 +122,12 @@ class Product(Linked):
 @strawberry.type
 class ProductEdge:
     node: Product
-    cursor: str
+    offset: strawberry.Private[int]
+
+    @strawberry.field
+    def cursor(self) -> str:
+        # encoded when selected only: most pages ask for the nodes alone
+        return encode_cursor(self.offset)
 
 
 @strawberry.type(description="A page of products (Relay connection).")
