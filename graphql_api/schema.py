@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterable
 from functools import partial
@@ -9,7 +10,14 @@ from inspect import isawaitable
 from typing import Annotated, Any
 
 import strawberry
-from graphql import DocumentNode, FieldNode, GraphQLError, OperationDefinitionNode, execute
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    GraphQLError,
+    OperationDefinitionNode,
+    SelectionNode,
+    execute,
+)
 from pyoxigraph import Literal
 from strawberry.execution import optimized_is_awaitable
 from strawberry.schema.config import StrawberryConfig
@@ -20,7 +28,9 @@ from strawberry.types.graphql import OperationType
 
 from graphql_api import _regulation_queries as regulation
 from graphql_api._documents import MULTIPLE_OPERATIONS, PreparedDocuments, RequestChecks
+from graphql_api._fields import keys_for
 from graphql_api._lean import LeanExecutor, lean_enums, lean_resolvers
+from graphql_api._records import Record
 from graphql_api._sparql import iri, load_query, placeholders
 from graphql_api.context import OosInfo
 from graphql_api.errors import MASKED_MESSAGE, is_expected
@@ -123,6 +133,59 @@ def _connection(edges: list[ProductEdge], start: int, size: int, total: int) -> 
     )
 
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _listing_order(record: Record) -> tuple[Any, ...] | None:
+    """The key products.rq sorts ``record``'s product on (``ORDER BY`` the least approval
+    date, the least brand name, the IRI; unbound first), or ``None`` when a value is not a
+    plain date or string, whose order only the store's query decides."""
+    dates = []
+    for term in record.terms("approvalDate"):
+        if not isinstance(term, Literal) or term.datatype.value != XSD_DATE:
+            return None
+        try:
+            dates.append(dt.date.fromisoformat(term.value))
+        except ValueError:
+            return None
+    brands = []
+    for term in record.terms("brandName"):
+        if not isinstance(term, Literal) or term.language or term.datatype.value != _XSD_STRING:
+            return None
+        brands.append(term.value)
+    date = min(dates) if dates else None
+    brand = min(brands) if brands else None
+    return (date is not None, date or dt.date.min), (brand is not None, brand or ""), record.iri
+
+
+async def _whole_listing(
+    info: OosInfo, run: Any, values: dict[str, Any], wanted: list[SelectionNode]
+) -> list[Product] | None:
+    """Every product passing the filter bound in ``values``, in products.rq's order, found
+    unordered (products-ids.rq) and sorted on the approval dates and brand names fetched with
+    their records; ``None`` when a value's order is not one Python can tell (the caller then
+    asks the ordered query). The store's grouping and ordering cost more than the listing."""
+    rows = await run.select_named("products-ids", values)
+    iris = [row["s"].value for row in rows]
+    nodes = await load_objects(
+        info,
+        "product",
+        iris,
+        Product.from_record,
+        selections=wanted,
+        extra=("approvalDate", "brandName"),
+        below=True,
+    )
+    keyed = []
+    for node in nodes:
+        key = _listing_order(node.record)
+        if key is None:
+            return None
+        keyed.append((key, node))
+    keyed.sort(key=lambda pair: pair[0])
+    return [node for _, node in keyed]
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="Products (Table 3), filtered and paged (Relay).")
@@ -161,10 +224,17 @@ class Query:
             counted = await run.select_named("products-count", values)
             total = int(counted[0]["count"].value)
             return _connection([], start, max(0, min(size, total - start)), total)
+        wanted = selections_at(info, "edges", "node")
+        whole = first is None and after is None and values["since"] is values["until"] is None
+        if whole and keys_for("product", wanted) != frozenset():  # a record query runs anyway
+            ordered = await _whole_listing(info, run, values, wanted)
+            if ordered is not None:
+                page_nodes = ordered[:size]
+                edges = [ProductEdge(node=n, offset=i) for i, n in enumerate(page_nodes)]
+                return _connection(edges, 0, len(page_nodes), len(ordered))
         rows = await run.select_named("products", values, selected=("order",))
         iris = [row["s"].value for row in rows]
         page = iris[start : start + size]
-        wanted = selections_at(info, "edges", "node")
         nodes = await load_objects(
             info, "product", page, Product.from_record, selections=wanted, below=True
         )
