@@ -175,6 +175,15 @@ class StoreRunner:
         self._gate = gate
         self._inline = selects_in_process(store)
 
+    @property
+    def store(self) -> KgStore:
+        """The store the queries run on."""
+        return self._store
+
+    def data_version(self) -> str | None:
+        """The store's :meth:`~oos_kg.store.base.KgStore.data_version`."""
+        return self._store.data_version()
+
     async def select(self, query: str) -> list[Bindings]:
         """Run ``query`` and return its solutions.
 

@@ -30,6 +30,7 @@ from graphql_api import _regulation_queries as regulation
 from graphql_api._documents import MULTIPLE_OPERATIONS, PreparedDocuments, RequestChecks
 from graphql_api._fields import keys_for
 from graphql_api._lean import LeanExecutor, lean_enums, lean_resolvers
+from graphql_api._names import NAME_INDEXES
 from graphql_api._records import Record
 from graphql_api._sparql import iri, load_query, placeholders
 from graphql_api.context import OosInfo
@@ -81,9 +82,10 @@ _EXACT = {
 async def _best_match(info: OosInfo, query: str, name: str, kind: str) -> str | None:
     """Return the one resource whose name matches best, or ``None``.
 
-    The names equal to ``name`` (any case) are looked for first: when there are some, they are
-    the best matches, and the ranked ``query`` (equal, then starting with, then containing)
-    need not run.
+    The names equal to ``name`` (any case) are looked for first, in the store's name index
+    when there is one (:mod:`graphql_api._names`), else by the exact-name query: when there
+    are some, they are the best matches, and the ranked ``query`` (equal, then starting with,
+    then containing) need not run.
 
     Raises:
         QueryError: when several resources match equally well (the message lists them).
@@ -91,10 +93,11 @@ async def _best_match(info: OosInfo, query: str, name: str, kind: str) -> str | 
     runner = info.context.runner
     given = Literal(name)
     exact = _EXACT[query]
-    rows = await runner.select_named(exact, dict.fromkeys(placeholders(load_query(exact)), given))
-    if rows:
-        tied = [row["s"].value for row in rows]
-    else:
+    tied = await NAME_INDEXES.lookup(runner, exact, name)
+    if tied is None:  # no index for this store: the query
+        values = dict.fromkeys(placeholders(load_query(exact)), given)
+        tied = [row["s"].value for row in await runner.select_named(exact, values)]
+    if not tied:
         rows = await runner.select_named(
             query, dict.fromkeys(placeholders(load_query(query)), given)
         )

@@ -134,6 +134,16 @@ class KgStore(Protocol):
         """
         ...
 
+    def data_version(self) -> str | None:
+        """Return a name for the data as it is now: another name whenever the data changes, so
+        what is derived from the data may be kept under it; ``None`` when the store cannot tell
+        (a remote server, which other clients may change), and nothing may be kept.
+
+        Read it before reading the data a derived value comes from: a change in between then
+        only makes that value be derived again.
+        """
+        ...
+
     def graph_sizes(self) -> dict[str, int]:
         """Return each named graph's IRI and its number of triples.
 

@@ -77,6 +77,10 @@ class _PublishedReader:
                 self._handle = handle
             return handle[1]
 
+    def version_name(self) -> str | None:
+        """The published version's name (``None`` when nothing is published)."""
+        return self._current_name()
+
     def close(self) -> None:
         """Drop the handle (the next query opens the published version again)."""
         with self._lock:
@@ -238,6 +242,11 @@ class EmbeddedStore:
     def loaded_hash(self) -> str | None:
         """Return the sources hash of the published version, if any."""
         return self.layout.read_meta().get("sources_hash")
+
+    def data_version(self) -> str | None:
+        """Return the published version's name: versions are never written once published, and
+        every load or update publishes a new one (``None`` when nothing is published)."""
+        return self._reader.version_name()
 
     def graph_sizes(self) -> dict[str, int]:
         """Return each named graph's IRI and size. Raises: StoreUnavailable."""

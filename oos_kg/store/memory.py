@@ -39,6 +39,7 @@ class MemoryStore:
         self._allowed_hosts = tuple(allowed_hosts)
         self._hash: str | None = None
         self._write_lock = threading.Lock()
+        self._changes = 0  # counted after each change is made: see data_version
 
     def select(self, query: str, *, timeout_s: float | None = None) -> list[Bindings]:  # noqa: ARG002
         """Run a trusted SELECT. Raises: QueryError."""
@@ -99,7 +100,10 @@ class MemoryStore:
     def update(self, update: str, *, timeout_s: float | None = None) -> None:  # noqa: ARG002
         """Check and run an untrusted update, all or nothing. Raises: QueryError."""
         with self._write_lock:
-            run_update(self._store, update, self._allowed_hosts)
+            try:
+                run_update(self._store, update, self._allowed_hosts)
+            finally:  # a failed update changes nothing, but counting it costs nothing either
+                self._changes += 1
 
     def replace_graphs(
         self, graphs: Mapping[str, bytes], *, sources_hash: str | None = None
@@ -123,10 +127,17 @@ class MemoryStore:
                     raise StoreError(f"graph <{iri}> does not parse: {exc}") from None
             self._store = fresh
             self._hash = sources_hash
+            self._changes += 1
 
     def loaded_hash(self) -> str | None:
         """Return the hash given to the last :meth:`replace_graphs`."""
         return self._hash
+
+    def data_version(self) -> str:
+        """Return ``changes-N``, N the number of updates and loads so far (counted once each
+        is done, so a value derived from data read after this name was read is never older
+        than the data the name stands for)."""
+        return f"changes-{self._changes}"
 
     def graph_sizes(self) -> dict[str, int]:
         """Return each named graph's IRI and size."""

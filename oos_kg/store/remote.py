@@ -277,6 +277,10 @@ class RemoteStore:
         """Remote stores keep no hash: ``oos-kg load --remote`` always uploads."""
         return None
 
+    def data_version(self) -> None:
+        """Other clients may change a remote server's data unseen: no name stands for it."""
+        return None
+
     def graph_sizes(self) -> dict[str, int]:
         """Return each named graph's IRI and size. Raises: StoreUnavailable, QueryTimeout."""
         body = self._post(self._query_url, {"query": GRAPH_SIZES_QUERY}, _JSON, self._timeout_s)

@@ -29,9 +29,15 @@ class CountingStore:
 
     selects_in_process = True  # the GraphQL layer calls select() on the loop, in call order
 
+    version: str | None = None
+    """What :meth:`data_version` answers: ``None`` (the default) keeps no name index."""
+
     def __init__(self, store: Store) -> None:
         self.store = store
         self.calls: list[str] = []
+
+    def data_version(self) -> str | None:
+        return self.version
 
     def select(self, query: str, **_: Any) -> list[Bindings]:
         self.calls.append(query)
@@ -262,6 +268,9 @@ class InOrder:
         self.calls.append(query)
         result: list[Bindings] = self.store.select(query, **kwargs)
         return result
+
+    def data_version(self) -> str | None:
+        return self.store.data_version()  # type: ignore[no-any-return]
 
 
 @pytest.fixture(scope="session")

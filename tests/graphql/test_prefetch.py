@@ -154,6 +154,9 @@ class Counting:
         result: list[Bindings] = self.store.select(query, **kwargs)
         return result
 
+    def data_version(self) -> str | None:
+        return self.store.data_version()  # type: ignore[no-any-return]
+
 
 @pytest.fixture(scope="module")
 def plain(settings: Settings) -> OosSchema:

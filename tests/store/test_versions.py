@@ -6,8 +6,12 @@ from __future__ import annotations
 import asyncio
 import json
 
+import pytest
+
+from oos_kg.errors import QueryError
 from oos_kg.namespaces import GRAPH
 from oos_kg.store.embedded import EmbeddedStore
+from oos_kg.store.memory import MemoryStore
 
 TRIPLE = b"<urn:x:s> <urn:x:p> <urn:x:o> .\n"
 JSON = ("application/sparql-results+json",)
@@ -72,3 +76,34 @@ def test_updates_publish_a_new_version_and_keep_only_the_previous_one(
     kept = sorted(p.name for p in embedded.layout.versions.iterdir())
     assert kept == sorted(names[-2:])
     assert embedded.loaded_hash() is not None  # the sources hash survives updates
+
+
+def test_the_data_version_changes_with_every_load_and_update_and_only_then(
+    embedded: EmbeddedStore,
+) -> None:
+    """What is derived from the data (the GraphQL name indexes) is kept under this name."""
+    first = embedded.data_version()
+    assert first is not None and first == embedded.data_version()
+    embedded.select(COUNT_REGULATIONS)  # reading changes nothing
+    assert embedded.data_version() == first
+    embedded.update(f"INSERT DATA {{ GRAPH <{GRAPH.regulations}> {{ <urn:x:s> <urn:x:p> 8 }} }}")
+    second = embedded.data_version()
+    assert second not in (None, first)
+    with pytest.raises(QueryError):
+        embedded.update(f"CREATE GRAPH <{GRAPH.regulations}>")  # fails: the graph exists
+    assert embedded.data_version() == second  # nothing was published
+    other = EmbeddedStore(embedded.layout.root)  # a load by another process
+    other.replace_graphs({str(GRAPH.regulations): TRIPLE})
+    other.close()
+    assert embedded.data_version() not in (None, first, second)
+
+
+def test_the_memory_stores_data_version_changes_with_every_change() -> None:
+    store = MemoryStore()
+    names = [store.data_version()]
+    store.replace_graphs({str(GRAPH.regulations): TRIPLE})
+    names.append(store.data_version())
+    store.update(f"INSERT DATA {{ GRAPH <{GRAPH.regulations}> {{ <urn:x:s> <urn:x:p> 9 }} }}")
+    names.append(store.data_version())
+    assert store.data_version() == names[-1]
+    assert len(set(names)) == 3
