@@ -6,10 +6,8 @@ SPARQL has no case-insensitive index, so that query lowercases and compares ever
 every product (about 0.45 ms on the paper's graph, the most of ``product(name:)``'s time).
 
 An index here holds the same pairs, each name lowercased by the store
-(``queries/*-names.rq``), built on the first lookup of a version of the data and kept under
-that version's name (:meth:`~oos_kg.store.base.KgStore.data_version`): a load or an update
-makes a new version, whose first lookup builds its index again. A store that cannot name its
-versions (a remote server, which other clients may change) gets no index: every lookup runs
+(``queries/*-names.rq``), kept for each version of the data (:mod:`graphql_api._versioned`):
+a store that cannot name its versions (a remote server) gets no index, and every lookup runs
 the query, as before. So does a version with more names than :data:`MAX_NAMES`.
 
 A given name is lowercased by Python when it is all ASCII (where every lowercase mapping
@@ -19,15 +17,17 @@ comparison are lowercased as the query lowercases them.
 
 from __future__ import annotations
 
-import weakref
+from functools import partial
 from typing import TYPE_CHECKING
 
 from pyoxigraph import Literal
 
+from graphql_api._versioned import DERIVED
+
 if TYPE_CHECKING:
     from graphql_api._records import StoreRunner
 
-__all__ = ["MAX_NAMES", "NAME_INDEXES", "NAME_QUERIES", "NameIndexes"]
+__all__ = ["MAX_NAMES", "NAME_QUERIES", "lookup"]
 
 MAX_NAMES = 200_000
 """A version with more names than this (rows of its ``*-names.rq``) is not indexed."""
@@ -43,48 +43,24 @@ Index = dict[str, tuple[str, ...]]
 """Lowercased name -> the IRIs named so, sorted as the exact-name queries' ``ORDER BY ?s``."""
 
 
-class NameIndexes:
-    """The name indexes of each store, kept for its current version of the data only.
+async def lookup(runner: StoreRunner, query: str, name: str) -> list[str] | None:
+    """Return the IRIs the exact-name ``query`` would answer for ``name``, in its order, or
+    ``None`` when there is no index to answer from (the caller runs the query).
 
-    Keyed by the store object (weakly: a closed and dropped store takes its indexes along).
-    Two requests of one new version may both build its index; they build the same thing.
+    Raises:
+        QueryError, QueryTimeout, StoreUnavailable: as the store raises them.
     """
-
-    def __init__(self) -> None:
-        self._kept: weakref.WeakKeyDictionary[object, tuple[str, dict[str, Index | None]]] = (
-            weakref.WeakKeyDictionary()
-        )
-
-    async def lookup(self, runner: StoreRunner, query: str, name: str) -> list[str] | None:
-        """Return the IRIs the exact-name ``query`` would answer for ``name``, in its order,
-        or ``None`` when there is no index to answer from (the caller runs the query).
-
-        Raises:
-            QueryError, QueryTimeout, StoreUnavailable: as the store raises them.
-        """
-        listing = NAME_QUERIES.get(query)
-        version = runner.data_version()
-        if listing is None or version is None:
-            return None
-        index = await self._index(runner, listing, version)
-        if index is None:
-            return None
-        key = name.lower() if name.isascii() else await _store_lowercase(runner, name)
-        return list(index.get(key, ()))
-
-    async def _index(self, runner: StoreRunner, listing: str, version: str) -> Index | None:
-        store = runner.store
-        kept = self._kept.get(store)
-        if kept is None or kept[0] != version:
-            kept = (version, {})
-            self._kept[store] = kept
-        indexes = kept[1]
-        if listing not in indexes:
-            indexes[listing] = await _build(runner, listing)
-        return indexes[listing]
+    listing = NAME_QUERIES.get(query)
+    if listing is None:
+        return None
+    index = await DERIVED.get(runner, listing, partial(_build, listing=listing))
+    if index is None:
+        return None
+    key = name.lower() if name.isascii() else await _store_lowercase(runner, name)
+    return list(index.get(key, ()))
 
 
-async def _build(runner: StoreRunner, listing: str) -> Index | None:
+async def _build(runner: StoreRunner, *, listing: str) -> Index | None:
     """Read ``queries/<listing>.rq`` into an index; ``None`` when it has too many names.
 
     Raises:
@@ -109,7 +85,3 @@ async def _store_lowercase(runner: StoreRunner, name: str) -> str:
     """
     rows = await runner.select_named("lowercase", {"name": Literal(name)})
     return str(rows[0]["key"].value)
-
-
-NAME_INDEXES = NameIndexes()
-"""The process's name indexes (every schema and request shares them: they follow the data)."""

@@ -181,8 +181,10 @@ class StoreRunner:
         return self._store
 
     def data_version(self) -> str | None:
-        """The store's :meth:`~oos_kg.store.base.KgStore.data_version`."""
-        return self._store.data_version()
+        """The store's :meth:`~oos_kg.store.base.KgStore.data_version`; ``None`` for a store
+        written without one (nothing is kept for it)."""
+        named = getattr(self._store, "data_version", None)
+        return named() if named is not None else None
 
     async def select(self, query: str) -> list[Bindings]:
         """Run ``query`` and return its solutions.

@@ -26,13 +26,14 @@ from strawberry.types import ExecutionContext as StrawberryExecutionContext
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from graphql_api import _names
 from graphql_api import _regulation_queries as regulation
 from graphql_api._documents import MULTIPLE_OPERATIONS, PreparedDocuments, RequestChecks
 from graphql_api._fields import keys_for
 from graphql_api._lean import LeanExecutor, lean_enums, lean_resolvers
-from graphql_api._names import NAME_INDEXES
-from graphql_api._records import Record
+from graphql_api._records import Record, StoreRunner
 from graphql_api._sparql import iri, load_query, placeholders
+from graphql_api._versioned import DERIVED
 from graphql_api.context import OosInfo
 from graphql_api.errors import MASKED_MESSAGE, is_expected
 from graphql_api.types.common import (
@@ -93,7 +94,7 @@ async def _best_match(info: OosInfo, query: str, name: str, kind: str) -> str | 
     runner = info.context.runner
     given = Literal(name)
     exact = _EXACT[query]
-    tied = await NAME_INDEXES.lookup(runner, exact, name)
+    tied = await _names.lookup(runner, exact, name)
     if tied is None:  # no index for this store: the query
         values = dict.fromkeys(placeholders(load_query(exact)), given)
         tied = [row["s"].value for row in await runner.select_named(exact, values)]
@@ -159,6 +160,40 @@ def _listing_order(record: Record) -> tuple[Any, ...] | None:
     date = min(dates) if dates else None
     brand = min(brands) if brands else None
     return (date is not None, date or dt.date.min), (brand is not None, brand or ""), record.iri
+
+
+async def _product_places(runner: StoreRunner) -> dict[str, int] | None:
+    """Each product's place in products.rq's order of every product, kept for the version of
+    the data (:mod:`graphql_api._versioned`); ``None`` when the store cannot name its versions.
+
+    Without a date range the sort keys (the least approval date, the least brand name, the
+    IRI) do not depend on the filter, so a filter's products are listed in this order: an
+    index on the sort keys, read once a version rather than on every listing.
+
+    Raises:
+        QueryError, QueryTimeout, StoreUnavailable: as the store raises them.
+    """
+
+    async def build(runner: StoreRunner) -> dict[str, int]:
+        rows = await runner.select_named("products", {}, selected=("order",))
+        return {row["s"].value: place for place, row in enumerate(rows)}
+
+    places: dict[str, int] | None = await DERIVED.get(runner, "product places", build)
+    return places
+
+
+async def _listed_in_place(info: OosInfo, run: Any, values: dict[str, Any]) -> list[str] | None:
+    """The IRIs of the products passing the filter bound in ``values`` (no date range), found
+    unordered (products-ids.rq) and put in their places (:func:`_product_places`); ``None``
+    when there are no places to put them in, or a product has none (the data changed since
+    they were read: the caller asks the ordered query)."""
+    places = await _product_places(info.context.runner)
+    if places is None:
+        return None
+    found = [row["s"].value for row in await run.select_named("products-ids", values)]
+    if not all(iri in places for iri in found):
+        return None
+    return sorted(found, key=places.__getitem__)
 
 
 async def _whole_listing(
@@ -228,7 +263,16 @@ class Query:
             total = int(counted[0]["count"].value)
             return _connection([], start, max(0, min(size, total - start)), total)
         wanted = selections_at(info, "edges", "node")
-        whole = first is None and after is None and values["since"] is values["until"] is None
+        dated = values["since"] is not None or values["until"] is not None
+        placed = None if dated else await _listed_in_place(info, run, values)
+        if placed is not None:
+            page = placed[start : start + size]
+            nodes = await load_objects(
+                info, "product", page, Product.from_record, selections=wanted, below=True
+            )
+            edges = [ProductEdge(node=n, offset=start + i) for i, n in enumerate(nodes)]
+            return _connection(edges, start, len(page), len(placed))
+        whole = first is None and after is None and not dated
         if whole and keys_for("product", wanted) != frozenset():  # a record query runs anyway
             ordered = await _whole_listing(info, run, values, wanted)
             if ordered is not None:

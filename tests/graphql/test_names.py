@@ -12,9 +12,10 @@ import pytest
 from pyoxigraph import Literal, NamedNode, Quad, Store
 
 from graphql_api import _names
-from graphql_api._names import NAME_INDEXES, NAME_QUERIES, NameIndexes
+from graphql_api._names import NAME_QUERIES, lookup
 from graphql_api._records import StoreRunner
 from graphql_api._sparql import bind, load_query, placeholders
+from graphql_api._versioned import VersionedValues
 from oos_kg.namespaces import OOS, OOSD
 from oos_kg.store.memory import MemoryStore
 from oos_kg.store.remote import RemoteStore
@@ -34,9 +35,14 @@ def _exact(store: Any, query: str, name: str) -> list[str]:
     return [row["s"].value for row in store.select(_exact_text(query, name))]
 
 
-def _indexed(store: Any, query: str, name: str, indexes: NameIndexes | None = None) -> Any:
-    runner = StoreRunner(store, 10.0)
-    return asyncio.run((indexes or NAME_INDEXES).lookup(runner, query, name))
+def _indexed(store: Any, query: str, name: str) -> Any:
+    return asyncio.run(lookup(StoreRunner(store, 10.0), query, name))
+
+
+@pytest.fixture()
+def fresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Indexes of the test's own: none built before it."""
+    monkeypatch.setattr(_names, "DERIVED", VersionedValues())
 
 
 def _unicode_graph() -> Store:
@@ -119,13 +125,13 @@ def test_names_not_in_ascii_are_lowercased_by_the_store() -> None:
     assert len(store.calls) == 1  # the exact query above only: the index answered alone
 
 
+@pytest.mark.usefixtures("fresh")
 def test_the_index_is_built_once_for_each_version_of_the_data() -> None:
     product, brand = f"<{OOSD['product-a']}>", f"<{OOS['brandName']}>"
     graph = f"GRAPH <{PRODUCTS_GRAPH.value}>"
     typed = f"{product} <{RDF_TYPE.value}> <{OOS['RegenerativeMedicineProduct']}> .\n"
     store = MemoryStore()
     store.replace_graphs({PRODUCTS_GRAPH.value: (typed + f'{product} {brand} "Alpha" .').encode()})
-    indexes = NameIndexes()
     calls: list[str] = []
 
     class Watched:
@@ -140,15 +146,15 @@ def test_the_index_is_built_once_for_each_version_of_the_data() -> None:
 
     watched = Watched()
     query = "product-by-exact-name"
-    assert _indexed(watched, query, "ALPHA", indexes) == [str(OOSD["product-a"])]
-    assert _indexed(watched, query, "beta", indexes) == []
+    assert _indexed(watched, query, "ALPHA") == [str(OOSD["product-a"])]
+    assert _indexed(watched, query, "beta") == []
     assert len(calls) == 1  # one listing for both lookups
     store.update(
         f'DELETE DATA {{ {graph} {{ {product} {brand} "Alpha" }} }};'
         f'INSERT DATA {{ {graph} {{ {product} {brand} "Beta" }} }}'
     )
-    assert _indexed(watched, query, "alpha", indexes) == []
-    assert _indexed(watched, query, "BETA", indexes) == [str(OOSD["product-a"])]
+    assert _indexed(watched, query, "alpha") == []
+    assert _indexed(watched, query, "BETA") == [str(OOSD["product-a"])]
     assert len(calls) == 2  # the new version was listed once
 
 
@@ -164,14 +170,12 @@ def test_without_a_name_for_the_data_every_lookup_runs_the_query(run: Any) -> No
     assert remote.data_version() is None
 
 
+@pytest.mark.usefixtures("fresh")
 def test_a_version_with_too_many_names_is_not_indexed(
     served: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(_names, "MAX_NAMES", 3)
-    indexes = NameIndexes()
-    assert _indexed(served, "product-by-exact-name", "kymriah", indexes) is None
+    assert _indexed(served, "product-by-exact-name", "kymriah") is None
     monkeypatch.setattr(_names, "MAX_NAMES", 1_000)
-    indexes = NameIndexes()
-    assert _indexed(served, "product-by-exact-name", "kymriah", indexes) == [
-        str(OOSD["product-kymriah"])
-    ]
+    monkeypatch.setattr(_names, "DERIVED", VersionedValues())
+    assert _indexed(served, "product-by-exact-name", "kymriah") == [str(OOSD["product-kymriah"])]

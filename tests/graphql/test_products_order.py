@@ -1,5 +1,6 @@
 """``products`` lists by first approval date (the first within approvedFrom/approvedTo when
-given), then first brand name, then IRI; a product without a date comes first."""
+given), then first brand name, then IRI; a product without a date comes first. So it does
+whether the store can name its versions (the products' places are then kept for each) or not."""
 
 from __future__ import annotations
 
@@ -77,9 +78,13 @@ def _expected(since: str | None, until: str | None, withdrawn: bool | None) -> l
     return [key[2] for key in sorted(keys)]
 
 
-@pytest.fixture(scope="module")
-def ordered() -> CountingStore:
-    return CountingStore(_graph())
+@pytest.fixture(scope="module", params=[None, "v1"], ids=["unversioned", "versioned"])
+def ordered(request: pytest.FixtureRequest) -> CountingStore:
+    """The graph, on a store that cannot name its versions (the listing's queries order it)
+    and on one that can (without a date range, the products' places are read once)."""
+    store = CountingStore(_graph())
+    store.version = request.param
+    return store
 
 
 @pytest.mark.parametrize("since", [None, "2021-01-01", "2019-06-01"])
