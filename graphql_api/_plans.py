@@ -54,7 +54,7 @@ from graphql.pyutils import Path
 if TYPE_CHECKING:
     from graphql.execution import Executor
 
-__all__ = ["Fallback", "Run", "compiled"]
+__all__ = ["Fallback", "Run", "compiled", "has_variable"]
 
 
 class Fallback(Exception):
@@ -233,7 +233,7 @@ def _getter(
     needs_info: bool = direct
     has_arguments = bool(field.args or node.arguments)
     constant: list[dict[str, Any]] = []  # the arguments, once, when no variable is among them
-    fixed = has_arguments and not any(_has_variable(a.value) for a in node.arguments or ())
+    fixed = has_arguments and not any(has_variable(a.value) for a in node.arguments or ())
 
     def call(source: Any, run: Run) -> Any:
         if not has_arguments:
@@ -260,14 +260,14 @@ def _getter(
     return call
 
 
-def _has_variable(value: ValueNode) -> bool:
+def has_variable(value: ValueNode) -> bool:
     """Tell whether an argument's value refers to a variable anywhere inside it."""
     if isinstance(value, VariableNode):
         return True
     if isinstance(value, ListValueNode):
-        return any(_has_variable(item) for item in value.values)
+        return any(has_variable(item) for item in value.values)
     if isinstance(value, ObjectValueNode):
-        return any(_has_variable(item.value) for item in value.fields)
+        return any(has_variable(item.value) for item in value.fields)
     return False
 
 

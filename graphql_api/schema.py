@@ -30,7 +30,7 @@ from graphql_api import _names
 from graphql_api import _regulation_queries as regulation
 from graphql_api._documents import MULTIPLE_OPERATIONS, PreparedDocuments, RequestChecks
 from graphql_api._fields import keys_for
-from graphql_api._lean import LeanExecutor, lean_enums, lean_resolvers
+from graphql_api._lean import LeanExecutor, keep_constant_arguments, lean_enums, lean_resolvers
 from graphql_api._records import Record, StoreRunner
 from graphql_api._sparql import iri, load_query, placeholders
 from graphql_api._versioned import DERIVED
@@ -182,18 +182,27 @@ async def _product_places(runner: StoreRunner) -> dict[str, int] | None:
     return places
 
 
-async def _listed_in_place(info: OosInfo, run: Any, values: dict[str, Any]) -> list[str] | None:
-    """The IRIs of the products passing the filter bound in ``values`` (no date range), found
-    unordered (products-ids.rq) and put in their places (:func:`_product_places`); ``None``
-    when there are no places to put them in, or a product has none (the data changed since
-    they were read: the caller asks the ordered query)."""
-    places = await _product_places(info.context.runner)
-    if places is None:
-        return None
-    found = [row["s"].value for row in await run.select_named("products-ids", values)]
-    if not all(iri in places for iri in found):
-        return None
-    return sorted(found, key=places.__getitem__)
+_BINDING_FILTERS = ("origin", "kind", "provision", "modality", "mah", "text")
+"""The filters whose lines bind ?s by a property of the product (``withdrawn`` does not)."""
+
+
+async def _placed(run: Any, values: dict[str, Any], places: dict[str, int]) -> list[str]:
+    """The IRIs of the products passing the filter bound in ``values`` (no date range), in
+    their places (:func:`_product_places`).
+
+    Without a filter that is every product with a place: no query. Otherwise they are found
+    unordered (products-ids.rq); a filter binding ?s by a property needs no type check there,
+    since what is not a product has no place.
+
+    Raises:
+        QueryError, QueryTimeout, StoreUnavailable: as the store raises them.
+    """
+    if all(value is None for value in values.values()):
+        return list(places)  # in the order they were placed
+    typed = not any(values[name] is not None for name in _BINDING_FILTERS)
+    rows = await run.select_named("products-ids", values, ("typed",) if typed else ())
+    found = {row["s"].value for row in rows}
+    return sorted((iri for iri in found if iri in places), key=places.__getitem__)
 
 
 async def _whole_listing(
@@ -203,7 +212,7 @@ async def _whole_listing(
     unordered (products-ids.rq) and sorted on the approval dates and brand names fetched with
     their records; ``None`` when a value's order is not one Python can tell (the caller then
     asks the ordered query). The store's grouping and ordering cost more than the listing."""
-    rows = await run.select_named("products-ids", values)
+    rows = await run.select_named("products-ids", values, ("typed",))
     iris = [row["s"].value for row in rows]
     nodes = await load_objects(
         info,
@@ -258,20 +267,25 @@ class Query:
             "text": _text(f.text),
         }
         size = limit if first is None else first
-        if not listed:  # totalCount and pageInfo need the number of products only
-            counted = await run.select_named("products-count", values)
-            total = int(counted[0]["count"].value)
-            return _connection([], start, max(0, min(size, total - start)), total)
-        wanted = selections_at(info, "edges", "node")
         dated = values["since"] is not None or values["until"] is not None
-        placed = None if dated else await _listed_in_place(info, run, values)
-        if placed is not None:
+        places = None if dated else await _product_places(info.context.runner)
+        if places is not None:
+            placed = await _placed(run, values, places)
+            if not listed:  # totalCount and pageInfo need the number of products only
+                total = len(placed)
+                return _connection([], start, max(0, min(size, total - start)), total)
+            wanted = selections_at(info, "edges", "node")
             page = placed[start : start + size]
             nodes = await load_objects(
                 info, "product", page, Product.from_record, selections=wanted, below=True
             )
             edges = [ProductEdge(node=n, offset=start + i) for i, n in enumerate(nodes)]
             return _connection(edges, start, len(page), len(placed))
+        if not listed:  # totalCount and pageInfo need the number of products only
+            counted = await run.select_named("products-count", values)
+            total = int(counted[0]["count"].value)
+            return _connection([], start, max(0, min(size, total - start)), total)
+        wanted = selections_at(info, "edges", "node")
         whole = first is None and after is None and not dated
         if whole and keys_for("product", wanted) != frozenset():  # a record query runs anyway
             ordered = await _whole_listing(info, run, values, wanted)
@@ -445,6 +459,7 @@ class OosSchema(strawberry.Schema):
         if lean:
             lean_resolvers(self._schema, self.config.info_class, self.config)
             lean_enums(self._schema)
+            keep_constant_arguments()
 
     def _unnamed_choice(self, query: str | None, operation_name: str | None) -> GraphQLError | None:
         """The error for a valid document of several operations sent without a name.

@@ -273,6 +273,14 @@ class InOrder:
         return self.store.data_version()  # type: ignore[no-any-return]
 
 
+class Unversioned(InOrder):
+    """The store, unable to name its versions: nothing is kept (graphql_api._versioned), and
+    the GraphQL layer reads everything from the store, as from a remote server."""
+
+    def data_version(self) -> None:
+        return None
+
+
 @pytest.fixture(scope="session")
 def served(loaded: Any) -> InOrder:
     """The repository's graph, read as the GraphQL resolvers read it."""
