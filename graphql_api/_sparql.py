@@ -18,7 +18,6 @@ from pyoxigraph import BlankNode, Literal, NamedNode
 from oos_kg.errors import QueryError
 
 __all__ = [
-    "PRESENT",
     "QUERY_DIR",
     "Bound",
     "Term",
@@ -168,10 +167,6 @@ def _record_parts(
     return text[: marker.start()], tuple(branches), text[end:]
 
 
-PRESENT = "present"
-"""The key of the row :func:`record_query` answers for every ``?s`` its filter lines pass."""
-
-
 @cache
 def record_query(
     name: str, keys: frozenset[str] | None = None, wanted: frozenset[str] = frozenset()
@@ -183,9 +178,7 @@ def record_query(
     them all, so the branches of keys nobody asked for are left out of the text instead. The
     result keeps the ``VALUES ?s { }`` placeholder for :func:`bind`. ``None`` keeps them all.
     Lines tagged ``# when ?x`` (filters on ``?s``) stay for the names in ``wanted``, as
-    :func:`specialise` says. The key :data:`PRESENT` adds a branch of no pattern: one row for
-    each ``?s`` the filter lines let through, what tells a filtered record is there without
-    reading anything of it.
+    :func:`specialise` says.
 
     >>> "oos:brandName" in record_query("product", frozenset({"type", "label"}))
     False
@@ -197,8 +190,6 @@ def record_query(
     """
     head, branches, tail = _record_parts(name, wanted)
     chosen = [body for key, body in branches if keys is None or key in keys]
-    if keys is not None and PRESENT in keys:
-        chosen.append(f' BIND(true AS ?value) BIND("{PRESENT}" AS ?key) ')
     if not chosen:
         chosen = [" FILTER(false) "]
     union = " UNION ".join("{" + body + "}" for body in chosen)

@@ -1,6 +1,7 @@
-"""A record the filter lines of its type query may drop (a measurement of one measure or arm)
-is there when it passes them, whatever its selected fields hold: found by the row of no
-pattern its passing gives (``PRESENT``), not by reading its type."""
+"""A record the filter lines of its type query may drop (a measurement of one measure or arm,
+an obligation of one role) is there when it passes them, whatever its selected fields hold.
+When the filter's own key is fetched, that key answers for it and its type is not read: the
+filter ``?x`` of a type query must read what its key ``x`` reads."""
 
 from __future__ import annotations
 
@@ -10,42 +11,49 @@ from typing import Any
 import pytest
 from pyoxigraph import NamedNode
 
-from graphql_api._records import RecordLoaders, StoreRunner
-from graphql_api._sparql import PRESENT, record_query
-from oos_kg.namespaces import OOS
+from graphql_api._records import RecordLoaders, StoreRunner, fetched_keys
+from graphql_api._sparql import load_query
 
-MEASURE = NamedNode(str(OOS["measure-crs-grade-3-4"]))
-ARM = NamedNode(str(OOS["arm-oos"]))
+TYPES = {"measurement": "OutcomeMeasurement", "obligation": "Obligation"}
+PATHS = {"measure": "oos:measure", "arm": "oos:ofArm/oos:armKind", "role": "oos:bearer"}
 
 
-def _every_measurement(store: Any) -> dict[str, set[str]]:
-    """Each measurement's measure and arm kind, as the data says."""
+def _members(store: Any, kind: str) -> list[str]:
     rows = store.select(
-        "PREFIX oos: <https://w3id.org/oos-kg/ontology#> SELECT ?m ?measure ?arm WHERE {"
-        " ?m oos:measure ?measure ; oos:ofArm/oos:armKind ?arm }"
+        f"PREFIX oos: <https://w3id.org/oos-kg/ontology#> SELECT ?s {{ ?s a oos:{TYPES[kind]} }}"
     )
-    return {row["m"].value: {row["measure"].value, row["arm"].value} for row in rows}
+    return sorted(row["s"].value for row in rows)
+
+
+def _values(store: Any, name: str) -> list[NamedNode]:
+    rows = store.select(
+        "PREFIX oos: <https://w3id.org/oos-kg/ontology#>"
+        f" SELECT DISTINCT ?v {{ ?s {PATHS[name]} ?v }} ORDER BY ?v"
+    )
+    return [row["v"] for row in rows]
+
+
+def _found(store: Any, kind: str, iris: list[str], keys: frozenset[str], filters: Any) -> set[str]:
+    loaders = RecordLoaders(StoreRunner(store, 10.0))
+    records = asyncio.run(loaders.records(kind, iris, keys, filters, known=True))
+    return {record.iri for record in records}
 
 
 @pytest.mark.parametrize(
-    "filters", [(("measure", MEASURE),), (("arm", ARM),), (("measure", MEASURE), ("arm", ARM))]
+    ("kind", "name"), [("measurement", "measure"), ("measurement", "arm"), ("obligation", "role")]
 )
-@pytest.mark.parametrize("keys", [frozenset(), frozenset({"ciLevel"}), frozenset({"value"})])
-def test_filtered_records_are_there_whatever_their_fields_hold(
-    served: Any, filters: tuple[tuple[str, NamedNode], ...], keys: frozenset[str]
-) -> None:
-    every = _every_measurement(served)
-    wanted = {m for m, tags in every.items() if all(v.value in tags for _, v in filters)}
-    assert 0 < len(wanted) < len(every)
-    loaders = RecordLoaders(StoreRunner(served, 10.0))
-    found = asyncio.run(loaders.records("measurement", sorted(every), keys, filters, known=True))
-    assert {record.iri for record in found} == wanted
-    if "ciLevel" in keys:  # some have one, some none: both kinds were kept
-        levels = {bool(record.terms("ciLevel")) for record in found}
-        assert levels == {True, False}
-
-
-def test_the_presence_row_reads_nothing() -> None:
-    text = record_query("measurement", frozenset({PRESENT}), frozenset({"measure"}))
-    assert f'BIND("{PRESENT}" AS ?key)' in text and "?s oos:measure ?measure" in text
-    assert "?value ." not in text and "?s a " not in text  # no pattern reads a value
+def test_a_filters_own_key_finds_what_the_type_finds(served: Any, kind: str, name: str) -> None:
+    assert f"# when ?{name}" in load_query(kind)
+    iris = _members(served, kind)
+    values = _values(served, name)
+    assert len(iris) > 10 and len(values) > 1
+    for value in values:
+        filters = ((name, value),)
+        by_type = _found(served, kind, iris, frozenset({"type"}), filters)
+        assert 0 < len(by_type) < len(iris), value
+        assert _found(served, kind, iris, frozenset({name}), filters) == by_type, value
+        assert fetched_keys(frozenset({name}), filters, known=True)[0] == {name}  # no type
+        # selecting what some have and some lack: the type tells they are there
+        for sometimes in ("ciLevel", "deadline", "source"):
+            found = _found(served, kind, iris, frozenset({sometimes}), filters)
+            assert found == by_type, (value, sometimes)
