@@ -21,7 +21,18 @@ from oos_kg.store.base import Bindings
 
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+SKOS_ALT = NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
 XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def data_node(name: str) -> NamedNode:
+    """The data resource ``oosd:name``."""
+    return NamedNode(str(OOSD[name]))
+
+
+def ontology_term(name: str) -> NamedNode:
+    """The ontology term ``oos:name``."""
+    return NamedNode(str(OOS[name]))
 
 
 class CountingStore:

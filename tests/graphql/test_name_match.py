@@ -12,10 +12,15 @@ import pytest
 from pyoxigraph import Literal, NamedNode, Quad, Store
 
 from graphql_api._sparql import bind
-from oos_kg.namespaces import OOS, OOSD
-from tests.graphql.conftest import RDF_TYPE, RDFS_LABEL, CountingStore
-
-SKOS_ALT = NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
+from oos_kg.namespaces import OOSD
+from tests.graphql.conftest import (
+    RDF_TYPE,
+    RDFS_LABEL,
+    SKOS_ALT,
+    CountingStore,
+    data_node,
+    ontology_term,
+)
 
 PREFIXES = """PREFIX oos: <https://w3id.org/oos-kg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -78,12 +83,7 @@ def _japanese_graph() -> Store:
     """Four products and two substances named in English and Japanese (made up, for ranking)."""
     store = Store()
     graph = NamedNode("https://w3id.org/oos-kg/graph/products")
-
-    def node(name: str) -> NamedNode:
-        return NamedNode(str(OOSD[name]))
-
-    def term(name: str) -> NamedNode:
-        return NamedNode(str(OOS[name]))
+    node, term = data_node, ontology_term
 
     triples = [
         (node("product-alpha"), RDF_TYPE, term("RegenerativeMedicineProduct")),

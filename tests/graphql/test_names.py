@@ -19,9 +19,15 @@ from graphql_api._versioned import VersionedValues
 from oos_kg.namespaces import OOS, OOSD
 from oos_kg.store.memory import MemoryStore
 from oos_kg.store.remote import RemoteStore
-from tests.graphql.conftest import RDF_TYPE, RDFS_LABEL, CountingStore
+from tests.graphql.conftest import (
+    RDF_TYPE,
+    RDFS_LABEL,
+    SKOS_ALT,
+    CountingStore,
+    data_node,
+    ontology_term,
+)
 
-SKOS_ALT = NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
 PRODUCTS_GRAPH = NamedNode("https://w3id.org/oos-kg/graph/products")
 
 
@@ -48,12 +54,7 @@ def fresh(monkeypatch: pytest.MonkeyPatch) -> None:
 def _unicode_graph() -> Store:
     """Products and substances named with letters whose lowercase is not theirs in ASCII."""
     store = Store()
-
-    def node(name: str) -> NamedNode:
-        return NamedNode(str(OOSD[name]))
-
-    def term(name: str) -> NamedNode:
-        return NamedNode(str(OOS[name]))
+    node, term = data_node, ontology_term
 
     triples = [
         (node("product-kelvin"), RDF_TYPE, term("RegenerativeMedicineProduct")),
