@@ -55,6 +55,10 @@ _ASPECT_ROW_KEYS = frozenset({"label", "tableRow"})
 """The aspect keys the ``compare-aspects`` query reads: a selection of no others needs no more."""
 
 
+_INLINE_CELL_KEYS = frozenset({"text"})
+"""The cell keys compare.rq reads with the cells themselves (``?text``)."""
+
+
 async def compare_jurisdictions(
     info: OosInfo,
     aspects: Sequence[str] | None,
@@ -96,6 +100,8 @@ async def compare_jurisdictions(
     if not kept or not cell_selections:
         return [ComparisonRow(aspect=aspect, cells=[]) for aspect in kept]
     filtered = bool(aspects)
+    keys = keys_for("cell", cell_selections)
+    inline = keys is not None and keys <= _INLINE_CELL_KEYS  # read with the cells: no cell query
     solutions = await info.context.runner.select_named(
         "compare",
         {
@@ -104,17 +110,29 @@ async def compare_jurisdictions(
             if jurisdictions and not filtered
             else None,
         },
-        selected=("proposed",) if JurisdictionCode.JP_PROPOSED in codes else (),
+        selected=(
+            *(("proposed",) if JurisdictionCode.JP_PROPOSED in codes else ()),
+            *(("text",) if inline and keys else ()),
+        ),
     )
     wanted_aspects = set(chosen)
     cells_of: dict[str, list[tuple[JurisdictionCode, str]]] = defaultdict(list)
+    texts: dict[str, list[Term]] = defaultdict(list)
     for row in solutions:
         code = code_of(row["code"].value)
         if code is not None and code in codes and row["aspect"].value in wanted_aspects:
-            cells_of[row["aspect"].value].append((code, row["cell"].value))
+            cell = row["cell"].value
+            if (code, cell) not in cells_of[row["aspect"].value]:
+                cells_of[row["aspect"].value].append((code, cell))
+            if "text" in row:
+                texts[cell].append(row["text"])
     wanted = sorted({cell for a in kept for _, cell in cells_of[a.id]})
-    keys = keys_for("cell", cell_selections)
-    found_cells = await load_records(info, "cell", wanted, keys)
+    if inline:
+        found_cells = [
+            make_record(cell, {"text": texts[cell]} if texts.get(cell) else {}) for cell in wanted
+        ]
+    else:
+        found_cells = await load_records(info, "cell", wanted, keys)
     cell_records = {r.iri: r for r in found_cells}
     result = []
     every_cell: list[Cell] = []
