@@ -23,7 +23,7 @@ serve: $(STAMP)
 
 ## test: install, then run the whole suite (style, SHACL, reasoning, SPARQL checks, pytest)
 test: $(STAMP)
-	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered --cov-fail-under=70
+	$(BIN)/python -m pytest -n 2 --cov --cov-report=term:skip-covered --cov-fail-under=70
 
 ## browser: install Debian's chromium and chromium-driver for tests/ui (needs root; skipped when present)
 browser:
