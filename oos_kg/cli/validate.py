@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
+from datetime import datetime
 from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -31,11 +32,13 @@ from oos_kg.validation import (
     UnsupportedShape,
     format_for_path,
     load_kg_facts,
+    parse_as_of,
     parse_case,
     parse_untrusted,
     report_to_json,
     report_to_rdf,
     report_to_text,
+    resolve_as_of,
     validate_bytes,
 )
 from oos_kg.validation._parse import _EXTENSIONS
@@ -111,7 +114,11 @@ def _read(path: Path, input_format: str) -> tuple[bytes, str] | OosKgError:
 
 
 def _check_one(
-    validator: CaseValidator | FastValidator, path: Path, input_format: str, framework: str
+    validator: CaseValidator | FastValidator,
+    path: Path,
+    input_format: str,
+    framework: str,
+    as_of: datetime,
 ) -> CaseReport | OosKgError:
     read = _read(path, input_format)
     if isinstance(read, OosKgError):
@@ -119,14 +126,18 @@ def _check_one(
     data, fmt = read
     try:
         if isinstance(validator, FastValidator):
-            return validate_bytes(validator, data, fmt, framework, source=str(path))
-        return validator.validate(parse_case(data, fmt, source=str(path)), framework)
+            return validate_bytes(validator, data, fmt, framework, source=str(path), as_of=as_of)
+        return validator.validate(parse_case(data, fmt, source=str(path)), framework, as_of=as_of)
     except OosKgError as exc:
         return exc
 
 
 def _check_many(
-    validator: FastValidator, paths: list[Path], input_format: str, framework: str
+    validator: FastValidator,
+    paths: list[Path],
+    input_format: str,
+    framework: str,
+    as_of: datetime,
 ) -> list[CaseReport | OosKgError]:
     """Parse ``paths`` and validate them together on the fast path (checks run once per
     chunk of cases); one outcome per path, in order."""
@@ -141,7 +152,7 @@ def _check_many(
             parsed.append(parse_untrusted(data, fmt, source=str(path), fresh_blank_nodes=True))
         except OosKgError as exc:
             parsed.append(exc)
-    return validator.validate_many(parsed, framework, fresh_blank_nodes=True)
+    return validator.validate_many(parsed, framework, fresh_blank_nodes=True, as_of=as_of)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,14 +168,14 @@ _WORKER: dict[tuple[str, ...], FastValidator] = {}
 
 
 def _chunk_worker(
-    paths: list[Path], input_format: str, framework: str, facts: list[Path]
+    paths: list[Path], input_format: str, framework: str, facts: list[Path], as_of: datetime
 ) -> list[CaseReport | _Failure]:
     key = tuple(str(p) for p in facts)
     validator = _WORKER.get(key)
     if validator is None:  # once per worker process
         validator = _WORKER[key] = FastValidator(_facts_with(facts))
     out: list[CaseReport | _Failure] = []
-    for outcome in _check_many(validator, paths, input_format, framework):
+    for outcome in _check_many(validator, paths, input_format, framework, as_of):
         if isinstance(outcome, OosKgError):
             out.append(_Failure(outcome.code, str(outcome), outcome.exit_code))
         else:
@@ -189,6 +200,7 @@ def _run_parallel(
     facts: list[Path],
     jobs: int,
     advance: Callable[[int], None],
+    as_of: datetime,
 ) -> list[CaseReport | OosKgError]:
     # Forked workers start with this process's validator, shapes already compiled.
     _WORKER[tuple(str(p) for p in facts)] = validator
@@ -197,7 +209,7 @@ def _run_parallel(
     results: list[list[CaseReport | OosKgError]] = [[] for _ in chunks]
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = {
-            pool.submit(_chunk_worker, chunk, input_format, framework, facts): i
+            pool.submit(_chunk_worker, chunk, input_format, framework, facts, as_of): i
             for i, chunk in enumerate(chunks)
         }
         for future in as_completed(futures):
@@ -265,6 +277,14 @@ def validate(
     jobs: Annotated[
         int, typer.Option("--jobs", "-j", min=0, help="worker processes for many files (0: cores)")
     ] = 0,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="judge deadlines at this ISO 8601 date-time with offset (default: now)",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Validate OOS provision case graphs; exit 0 when all conform, 1 on violations, 2 on bad input.
 
@@ -276,6 +296,7 @@ def validate(
         err.print("error: the SHACL report graph needs --engine pyshacl", markup=False)
         raise typer.Exit(2)
     try:
+        when = parse_as_of(as_of) if as_of is not None else resolve_as_of(None)
         validator = _validator(facts or [], framework.value, engine, output)
     except OosKgError as exc:
         err.print(f"error: {exc}", markup=False, highlight=False)
@@ -304,17 +325,18 @@ def validate(
                 facts or [],
                 workers,
                 lambda n: progress.advance(task, n),
+                when,
             )
         elif isinstance(validator, FastValidator):
             found = []
             for start in range(0, len(files), _GROUP):
                 group = files[start : start + _GROUP]
-                found += _check_many(validator, group, input_format.value, framework.value)
+                found += _check_many(validator, group, input_format.value, framework.value, when)
                 progress.advance(task, len(group))
         else:
             found = []
             for path in files:
-                found.append(_check_one(validator, path, input_format.value, framework.value))
+                found.append(_check_one(validator, path, input_format.value, framework.value, when))
                 progress.advance(task)
     outcomes = list(zip(files, found, strict=True))
     _print(outcomes, output, lang.value, quiet)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -22,9 +23,11 @@ from oos_kg.validation import (
     format_for_media_type,
     get_framework,
     load_kg_facts,
+    parse_as_of,
     parse_case,
     report_to_json,
     report_to_rdf,
+    resolve_as_of,
     validate_bytes,
 )
 from oos_kg.validation._facts import afacts_from_store
@@ -120,16 +123,17 @@ def _run(
     input_format: str,
     framework: str,
     media: str,
+    as_of: datetime,
 ) -> CaseReport:
     """Validate on the fast path for a JSON answer, with pyshacl for a report graph (or when
     the framework's shapes do not compile); both give the same results (tested). Runs in a
     worker thread and never touches the store."""
     if media == "application/json":
         try:
-            return validate_bytes(fast, body, input_format, framework)
+            return validate_bytes(fast, body, input_format, framework, as_of=as_of)
         except UnsupportedShape:
             logger.warning("fast path unavailable for %s; using pyshacl", framework)
-    return slow.validate(parse_case(body, input_format, source="body"), framework)
+    return slow.validate(parse_case(body, input_format, source="body"), framework, as_of=as_of)
 
 
 @router.post(
@@ -137,7 +141,7 @@ def _run(
     summary="Validate an OOS provision case graph against a framework's clauses",
     responses={
         200: {"content": {"text/turtle": {}, "application/ld+json": {}}},
-        400: {"description": "bad RDF, refused construct or unknown framework"},
+        400: {"description": "bad RDF, refused construct, unknown framework or bad as_of"},
         406: {"description": "no acceptable response format"},
         413: {"description": "body or graph over the size limit"},
         415: {"description": "unsupported Content-Type"},
@@ -148,6 +152,13 @@ async def validate_case(
     settings: Annotated[Settings, Depends(route_settings)],
     framework: Annotated[str, Query(description=f"one of: {', '.join(FRAMEWORKS)}")],
     lang: Annotated[Literal["en", "ja"], Query(description="language of messages")] = "en",
+    as_of: Annotated[
+        str | None,
+        Query(
+            description="judge deadlines at this ISO 8601 date-time with a UTC offset"
+            " (default: now)"
+        ),
+    ] = None,
 ) -> Response:
     """Validate the body (Turtle, N-Triples, RDF/XML or JSON-LD by Content-Type).
 
@@ -159,11 +170,12 @@ async def validate_case(
     """
     try:
         code = get_framework(framework).code
+        when = parse_as_of(as_of) if as_of is not None else resolve_as_of(None)
         media = _negotiate(request.headers.get("accept"))
         input_format = format_for_media_type(request.headers.get("content-type"))
         body = await _read_body(request, settings.validate_body_limit)
         slow, fast = await validators(request)
-        report = await run_in_threadpool(_run, slow, fast, body, input_format, code, media)
+        report = await run_in_threadpool(_run, slow, fast, body, input_format, code, media, when)
     except OosKgError as exc:
         return JSONResponse(exc.to_json(), status_code=exc.status)
     if media == "application/json":

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from oos_kg.validation._facts import (
     ClauseInfo,
+    FrameworkInfo,
     KgFacts,
+    ObligationInfo,
     facts_from_graph,
     facts_from_store,
     load_kg_facts,
@@ -16,6 +18,7 @@ from oos_kg.validation._fast import (
     validate_bytes,
 )
 from oos_kg.validation._frameworks import FRAMEWORKS, Framework, get_framework
+from oos_kg.validation._obligations import ObligationStatus, parse_as_of, resolve_as_of
 from oos_kg.validation._parse import (
     INPUT_FORMATS,
     MAX_CASE_TRIPLES,
@@ -25,6 +28,7 @@ from oos_kg.validation._parse import (
 )
 from oos_kg.validation._render import (
     REPORT_MEDIA_TYPES,
+    framework_note,
     report_to_json,
     report_to_rdf,
     report_to_text,
@@ -33,31 +37,37 @@ from oos_kg.validation._rules import Rule, load_shapes, rules_of
 from oos_kg.validation._validator import CaseReport, CaseResult, CaseValidator
 
 __all__ = [
-    "FRAMEWORKS",
-    "INPUT_FORMATS",
-    "MAX_CASE_TRIPLES",
-    "REPORT_MEDIA_TYPES",
     "CaseReport",
     "CaseResult",
     "CaseValidator",
     "ClauseInfo",
+    "FRAMEWORKS",
     "FastValidator",
     "Framework",
+    "FrameworkInfo",
+    "INPUT_FORMATS",
     "KgFacts",
+    "MAX_CASE_TRIPLES",
+    "ObligationInfo",
+    "ObligationStatus",
+    "REPORT_MEDIA_TYPES",
     "Rule",
     "UnsupportedShape",
-    "format_for_media_type",
-    "format_for_path",
-    "get_framework",
     "facts_from_graph",
     "facts_from_store",
+    "format_for_media_type",
+    "format_for_path",
+    "framework_note",
+    "get_framework",
     "load_kg_facts",
     "load_shapes",
+    "parse_as_of",
     "parse_case",
     "parse_untrusted",
     "report_to_json",
     "report_to_rdf",
     "report_to_text",
+    "resolve_as_of",
     "rules_of",
     "validate_bytes",
 ]

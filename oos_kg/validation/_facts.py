@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -22,7 +22,9 @@ from oos_kg.store.base import KgStore
 
 __all__ = [
     "ClauseInfo",
+    "FrameworkInfo",
     "KgFacts",
+    "ObligationInfo",
     "afacts_from_store",
     "facts_from_graph",
     "facts_from_store",
@@ -54,11 +56,55 @@ class ClauseInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class ObligationInfo:
+    """What the graph says about an obligation, for the obligation statuses of a report.
+
+    Attributes:
+        iri: the obligation IRI. label: its English label. clause: the clause stating it.
+        bearer: the role bearing it.
+    """
+
+    iri: str
+    label: str | None = None
+    clause: str | None = None
+    bearer: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FrameworkInfo:
+    """What the graph says about a regulatory framework: its label and whether it is in force.
+
+    Attributes:
+        iri: the framework IRI. label: its English label.
+        in_force: True or False when the graph says so, None when it is silent.
+        in_force_from: the date it came (or comes) into force, as written, when given.
+    """
+
+    iri: str
+    label: str | None = None
+    in_force: bool | None = None
+    in_force_from: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class KgFacts:
-    """Facts merged into every case graph, and clause descriptions for reports."""
+    """Facts merged into every case graph, and what reports say of clauses, obligations and
+    frameworks."""
 
     graph: Graph
     clauses: dict[str, ClauseInfo]
+    obligations: dict[str, ObligationInfo] = field(default_factory=dict)
+    frameworks: dict[str, FrameworkInfo] = field(default_factory=dict)
+
+    def framework(self, iri: str | None) -> FrameworkInfo | None:
+        """Return what is known of framework ``iri`` (None when it is not given).
+
+        Raises:
+            Nothing.
+        """
+        if iri is None:
+            return None
+        return self.frameworks.get(iri) or FrameworkInfo(iri=iri)
 
     def clause(self, iri: str | None) -> ClauseInfo | None:
         """Return what is known of clause ``iri`` (just the IRI when the graph lacks it)."""
@@ -89,8 +135,21 @@ def _to_rdflib(term: object) -> Node | None:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
+_QUERY_NAMES = ("facts.rq", "clauses.rq", "obligations.rq", "frameworks.rq")
+
+_Rows = Iterable[Mapping[str, object]]
+
+
+def _string(row: Mapping[str, object], key: str) -> str | None:
+    value = _to_rdflib(row.get(key))
+    return str(value) if value is not None else None
+
+
 def _build(
-    fact_rows: Iterable[Mapping[str, object]], clause_rows: Iterable[Mapping[str, object]]
+    fact_rows: _Rows,
+    clause_rows: _Rows,
+    obligation_rows: _Rows = (),
+    framework_rows: _Rows = (),
 ) -> KgFacts:
     graph = Graph(bind_namespaces="none")
     for row in fact_rows:
@@ -113,7 +172,27 @@ def _build(
             instrument=text["instrument"],
             text=_short(text["text"] or text["description"]),
         )
-    return KgFacts(graph=graph, clauses=clauses)
+    obligations = {
+        key: ObligationInfo(
+            key, _string(row, "label"), _string(row, "clause"), _string(row, "bearer")
+        )
+        for row in obligation_rows
+        if (key := _string(row, "obligation"))
+    }
+    frameworks: dict[str, FrameworkInfo] = {}
+    for row in framework_rows:
+        framework = _string(row, "framework")
+        if not framework:
+            continue
+        flag = _to_rdflib(row.get("inForce"))
+        in_force = flag.toPython() if isinstance(flag, Literal) else None
+        frameworks[framework] = FrameworkInfo(
+            framework,
+            _string(row, "label"),
+            in_force if isinstance(in_force, bool) else None,
+            _string(row, "inForceFrom"),
+        )
+    return KgFacts(graph=graph, clauses=clauses, obligations=obligations, frameworks=frameworks)
 
 
 def facts_from_graph(kg: Graph) -> KgFacts:
@@ -122,7 +201,7 @@ def facts_from_graph(kg: Graph) -> KgFacts:
     Raises:
         Exception: whatever rdflib raises on a broken graph (not expected for our files).
     """
-    return _build(_rows(kg, "facts.rq"), _rows(kg, "clauses.rq"))
+    return _build(*(_rows(kg, name) for name in _QUERY_NAMES))
 
 
 def _rows(kg: Graph, name: str) -> list[dict[str, object]]:
@@ -139,7 +218,7 @@ def facts_from_store(store: KgStore) -> KgFacts:
     Raises:
         QueryError, QueryTimeout, StoreUnavailable: as the store raises them.
     """
-    return _build(store.select(_query("facts.rq")), store.select(_query("clauses.rq")))
+    return _build(*(store.select(_query(name)) for name in _QUERY_NAMES))
 
 
 def _json_term(value: Mapping[str, str]) -> Node:
@@ -169,10 +248,10 @@ async def afacts_from_store(store: KgStore) -> KgFacts:
         QueryError, QueryTimeout, StoreUnavailable: as the store raises them.
     """
     rows = []
-    for name in ("facts.rq", "clauses.rq"):
+    for name in _QUERY_NAMES:
         _, body = await store.aquery_serialized(_query(name), ["application/sparql-results+json"])
         rows.append(_json_rows(body))
-    return _build(rows[0], rows[1])
+    return _build(*rows)
 
 
 def _ox_rows(store: pyoxigraph.Store, name: str) -> list[dict[str, object]]:
@@ -199,4 +278,4 @@ def load_kg_facts(root: Path | None = None) -> KgFacts:
         path = data / name
         if path.is_file():
             store.load(path=str(path), format=pyoxigraph.RdfFormat.TURTLE)
-    return _build(_ox_rows(store, "facts.rq"), _ox_rows(store, "clauses.rq"))
+    return _build(*(_ox_rows(store, name) for name in _QUERY_NAMES))

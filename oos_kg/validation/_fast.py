@@ -21,6 +21,7 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -33,9 +34,10 @@ from oos_kg.errors import InputError, OosKgError, PayloadTooLarge, RdfSyntaxErro
 from oos_kg.validation._anchor import is_anchored
 from oos_kg.validation._facts import KgFacts
 from oos_kg.validation._frameworks import get_framework
+from oos_kg.validation._obligations import VALIDATION_CONTEXT, as_of_triple, resolve_as_of
 from oos_kg.validation._parse import MAX_CASE_TRIPLES
 from oos_kg.validation._rules import Rule, load_shapes, rules_of
-from oos_kg.validation._validator import NO_CASE_MESSAGE, CaseReport, CaseResult
+from oos_kg.validation._validator import NO_CASE_MESSAGE, CaseReport, CaseResult, make_report
 
 __all__ = ["FastValidator", "UnsupportedShape", "compile_framework", "parse_untrusted"]
 
@@ -385,6 +387,7 @@ def parse_turtle_fast(
 
 
 _OX_RDF_TYPE = ox.NamedNode(str(RDF.type))
+_OX_CONTEXT = ox.NamedNode(str(VALIDATION_CONTEXT))
 _OX_CASE_CLASS = ox.NamedNode("https://w3id.org/oos-kg/ontology#OosProvisionCase")
 _DEFAULT = ox.DefaultGraph()
 _DATASET: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [_DEFAULT, _FACTS_GRAPH]
@@ -474,19 +477,25 @@ class FastValidator:
             self._compiled[code] = compile_framework(code, self._root)
         return self._compiled[code]
 
-    def _store(self, quads: list[ox.Quad]) -> ox.Store:
-        """A new store with the facts in their graph and ``quads`` in the default graph.
+    def _store(self, quads: list[ox.Quad], as_of: datetime) -> ox.Store:
+        """A new store with the facts and the time of judgement in their graph and ``quads``
+        in the default graph.
 
         A new one each time: an in-memory Oxigraph store keeps removed quads around, and one
         reused for thousands of cases got several times slower (measured).
         """
         store = ox.Store()
         store.extend(self._fact_quads)
+        s, p, o = (_to_ox(term) for term in as_of_triple(as_of))
+        store.add(ox.Quad(s, p, o, _FACTS_GRAPH))  # type: ignore[arg-type]
         store.extend(quads)
         return store
 
-    def validate(self, case: Graph | Iterable[ox.Quad], framework: str) -> CaseReport:
-        """Validate one case (an rdflib graph or Oxigraph quads) against ``framework``.
+    def validate(
+        self, case: Graph | Iterable[ox.Quad], framework: str, *, as_of: datetime | None = None
+    ) -> CaseReport:
+        """Validate one case (an rdflib graph or Oxigraph quads) against ``framework`` as of
+        a time (now when None).
 
         The report has no SHACL report graph; use :class:`CaseValidator` for that.
 
@@ -496,10 +505,11 @@ class FastValidator:
                 must not pass as a conforming case).
         """
         compiled = self.compiled(framework)
+        when = resolve_as_of(as_of)
         prepared = self._prepare(0, case, compiled, rename=False)  # alone: ids cannot clash
         if isinstance(prepared, InputError):
             raise prepared
-        return self._report(compiled, self._rows_alone(prepared, compiled.query))
+        return self._report(compiled, self._rows_alone(prepared, compiled.query, when), when)
 
     def validate_many(
         self,
@@ -508,6 +518,7 @@ class FastValidator:
         *,
         fresh_blank_nodes: bool = False,
         chunk_size: int = CHUNK_SIZE,
+        as_of: datetime | None = None,
     ) -> list[CaseReport | OosKgError]:
         """Validate many cases, each exactly as :meth:`validate` would, in chunks.
 
@@ -532,6 +543,7 @@ class FastValidator:
             UnsupportedShape, InputError: as :meth:`compiled`.
         """
         compiled = self.compiled(framework)
+        when = resolve_as_of(as_of)
         outcomes: list[CaseReport | OosKgError | None] = []
         open_chunks: list[_Chunk] = []
         for index, case in enumerate(cases):
@@ -554,20 +566,20 @@ class FastValidator:
                 outcomes[index] = prepared
                 continue
             if prepared.alone or compiled.chunk_query is None or len(prepared.quads) > _BIG:
-                self._run([prepared], compiled, outcomes)
+                self._run([prepared], compiled, outcomes, when)
                 continue
             chunk = next((c for c in open_chunks if c.fits(prepared)), None)
             if chunk is None:
                 if len(open_chunks) >= _OPEN_CHUNKS:
-                    self._run(open_chunks.pop(0).cases, compiled, outcomes)
+                    self._run(open_chunks.pop(0).cases, compiled, outcomes, when)
                 chunk = _Chunk([], set(), set())
                 open_chunks.append(chunk)
             chunk.add(prepared)
             if len(chunk.cases) >= chunk_size or chunk.quads >= chunk_size * _TYPICAL:
                 open_chunks.remove(chunk)
-                self._run(chunk.cases, compiled, outcomes)
+                self._run(chunk.cases, compiled, outcomes, when)
         for chunk in open_chunks:
-            self._run(chunk.cases, compiled, outcomes)
+            self._run(chunk.cases, compiled, outcomes, when)
         assert all(outcome is not None for outcome in outcomes)
         return outcomes  # type: ignore[return-value]
 
@@ -611,7 +623,7 @@ class FastValidator:
         has_case = False
         for quad in quads:
             subject = quad.subject
-            if subject in facts:
+            if subject in facts or subject == _OX_CONTEXT:
                 continue
             if quad.graph_name != _DEFAULT:
                 quad = ox.Quad(subject, quad.predicate, quad.object)
@@ -629,29 +641,30 @@ class FastValidator:
         nodes |= owned
         return _Prepared(index, kept, owned, nodes, not owned.isdisjoint(self._fact_nodes))
 
-    def _rows_alone(self, case: _Prepared, query: str) -> list[_Row]:
+    def _rows_alone(self, case: _Prepared, query: str, as_of: datetime) -> list[_Row]:
         """Run ``query`` on one case with the facts."""
-        return _rows(self._store(case.quads).query(query, default_graph=_DATASET))
+        return _rows(self._store(case.quads, as_of).query(query, default_graph=_DATASET))
 
     def _run(
         self,
         chunk: list[_Prepared],
         compiled: _Compiled,
         outcomes: list[CaseReport | OosKgError | None],
+        as_of: datetime,
     ) -> None:
         """Validate the cases of one chunk and put their reports in ``outcomes``."""
         if len(chunk) == 1 or compiled.chunk_query is None:
             for case in chunk:
                 outcomes[case.index] = self._report(
-                    compiled, self._rows_alone(case, compiled.query)
+                    compiled, self._rows_alone(case, compiled.query, as_of), as_of
                 )
             return
         found: list[list[_Row]] = [[] for _ in chunk]
         if compiled.case_query is not None:
             for k, case in enumerate(chunk):
-                found[k] = self._rows_alone(case, compiled.case_query)
+                found[k] = self._rows_alone(case, compiled.case_query, as_of)
         owner: dict[object, int] = {n: k for k, case in enumerate(chunk) for n in case.owned}
-        store = self._store([quad for case in chunk for quad in case.quads])
+        store = self._store([quad for case in chunk for quad in case.quads], as_of)
         rows = _rows(store.query(compiled.chunk_query, default_graph=_DATASET))
         for row in rows:
             at = owner.get(row[1])
@@ -659,14 +672,14 @@ class FastValidator:
                 logger.info("focus node %s owned by no case of a chunk", row[1])
                 for case in chunk:
                     outcomes[case.index] = self._report(
-                        compiled, self._rows_alone(case, compiled.query)
+                        compiled, self._rows_alone(case, compiled.query, as_of), as_of
                     )
                 return
             found[at].append(row)
         for k, case in enumerate(chunk):
-            outcomes[case.index] = self._report(compiled, found[k])
+            outcomes[case.index] = self._report(compiled, found[k], as_of)
 
-    def _report(self, compiled: _Compiled, rows: Iterable[_Row]) -> CaseReport:
+    def _report(self, compiled: _Compiled, rows: Iterable[_Row], as_of: datetime) -> CaseReport:
         seen = set()
         results = []
         for shape_term, this, path_term, value in rows:
@@ -692,8 +705,7 @@ class FastValidator:
                     clause=self.facts.clause(rule.clause) if rule else None,
                 )
             )
-        results.sort(key=lambda r: (r.focus_node, r.rule_id, r.value or ""))
-        return CaseReport(compiled.framework, not results, tuple(results), _EMPTY)
+        return make_report(compiled.framework, results, _EMPTY, self.facts, compiled.rules, as_of)
 
 
 def _rows(solutions: object) -> list[_Row]:
@@ -702,7 +714,13 @@ def _rows(solutions: object) -> list[_Row]:
 
 
 def validate_bytes(
-    fast: FastValidator, data: bytes, input_format: str, framework: str, *, source: str = "body"
+    fast: FastValidator,
+    data: bytes,
+    input_format: str,
+    framework: str,
+    *,
+    source: str = "body",
+    as_of: datetime | None = None,
 ) -> CaseReport:
     """Parse untrusted bytes and validate them on the fast path.
 
@@ -713,7 +731,7 @@ def validate_bytes(
         RdfSyntaxError, PayloadTooLarge, UnsupportedMediaType: bad input.
         UnsupportedShape: the framework's shapes do not compile (use pyshacl).
     """
-    return fast.validate(parse_untrusted(data, input_format, source=source), framework)
+    return fast.validate(parse_untrusted(data, input_format, source=source), framework, as_of=as_of)
 
 
 def parse_untrusted(

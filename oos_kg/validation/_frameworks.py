@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from oos_kg.errors import InputError
+from oos_kg.namespaces import OOSD
 
 __all__ = ["FRAMEWORKS", "Framework", "get_framework"]
 
@@ -17,28 +18,43 @@ class Framework:
         code: the value of ``--framework`` and ``?framework=``.
         label: a human name.
         shape_files: file names under ``shapes/cases/`` (``common.ttl`` always first).
+        iri: the ``oos:RegulatoryFramework`` in ``data/regulations.ttl`` (None for PIC/S
+            Annex 2A, which the graph presents within the EU framework, not as its own).
     """
 
     code: str
     label: str
     shape_files: tuple[str, ...]
+    iri: str | None = None
 
 
 FRAMEWORKS: dict[str, Framework] = {
     f.code: f
     for f in (
-        Framework("us", "US expanded access", ("common.ttl", "us-expanded-access.ttl")),
+        Framework(
+            "us",
+            "US expanded access",
+            ("common.ttl", "us-expanded-access.ttl"),
+            str(OOSD["framework-us-expanded-access"]),
+        ),
         Framework(
             "eu",
             "EU exceptional release of OOS ATMPs",
             ("common.ttl", "eu-exceptional-release.ttl"),
+            str(OOSD["framework-eu-exceptional-release"]),
         ),
         Framework("pics", "PIC/S GMP Annex 2A 6.11-6.13", ("common.ttl", "pics-annex2a.ttl")),
         Framework(
-            "jp", "Japan, current clinical-trial route", ("common.ttl", "jp-clinical-trial.ttl")
+            "jp",
+            "Japan, current clinical-trial route",
+            ("common.ttl", "jp-clinical-trial.ttl"),
+            str(OOSD["framework-jp-clinical-trial"]),
         ),
         Framework(
-            "jp-proposed", "Japan, proposed framework (Table 6)", ("common.ttl", "jp-proposed.ttl")
+            "jp-proposed",
+            "Japan, proposed framework (Table 6)",
+            ("common.ttl", "jp-proposed.ttl"),
+            str(OOSD["framework-jp-proposed"]),
         ),
     )
 }

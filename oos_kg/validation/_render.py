@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from oos_kg.validation._facts import FrameworkInfo
+from oos_kg.validation._obligations import ObligationStatus
 from oos_kg.validation._validator import CaseReport, CaseResult
 
-__all__ = ["REPORT_MEDIA_TYPES", "report_to_json", "report_to_rdf", "report_to_text"]
+__all__ = [
+    "REPORT_MEDIA_TYPES",
+    "framework_note",
+    "report_to_json",
+    "report_to_rdf",
+    "report_to_text",
+]
 
 REPORT_MEDIA_TYPES = {"text/turtle": "turtle", "application/ld+json": "json-ld"}
 """Media types the SHACL report graph can be serialised in, and rdflib's format names."""
@@ -25,16 +33,73 @@ def _clause_json(result: CaseResult) -> dict[str, str | None] | None:
     }
 
 
+_NOT_IN_FORCE = {
+    "en": "this framework is not in force; the case is checked against it as proposed",
+    "ja": "この枠組みは施行されていない。事例は提案された内容に照らして検査している",
+}
+_STATUS = {
+    "en": {"pending": "pending", "fulfilled": "fulfilled", "overdue": "overdue"},
+    "ja": {"pending": "履行待ち", "fulfilled": "履行済み", "overdue": "期限超過"},
+}
+_WORDS = {
+    "en": {"as_of": "as of", "due": "due", "obligations": "obligations"},
+    "ja": {"as_of": "基準日時", "due": "期限", "obligations": "義務"},
+}
+
+
+def _lang(lang: str) -> str:
+    return lang if lang in _WORDS else "en"
+
+
+def framework_note(info: FrameworkInfo | None, lang: str = "en") -> str | None:
+    """Return what a summary says of the framework's force: a note when the graph says it
+    is not in force, else None (nothing is said when the graph is silent).
+
+    Raises:
+        Nothing.
+    """
+    if info is None or info.in_force is not False:
+        return None
+    return _NOT_IN_FORCE[_lang(lang)]
+
+
+def _framework_json(info: FrameworkInfo | None, lang: str) -> dict[str, Any] | None:
+    if info is None:
+        return None
+    return {
+        "iri": info.iri,
+        "label": info.label,
+        "inForce": info.in_force,
+        "inForceFrom": info.in_force_from,
+        "note": framework_note(info, lang),
+    }
+
+
+def _obligation_json(status: ObligationStatus) -> dict[str, Any]:
+    return {
+        "obligation": status.obligation,
+        "label": status.label,
+        "clause": status.clause,
+        "bearer": status.bearer,
+        "status": status.status,
+        "due": status.due.isoformat() if status.due else None,
+    }
+
+
 def report_to_json(report: CaseReport, lang: str = "en") -> dict[str, Any]:
-    """Return the JSON summary: ``conforms`` and, per result, rule, severity, focus node,
-    path, value, message (in ``lang``) and clause.
+    """Return the JSON summary: ``conforms``, the time judged at (``asOf``), the framework
+    (and whether it is in force, when the graph says), each obligation's status and due time,
+    and per result: rule, severity, focus node, path, value, message (in ``lang``), clause.
 
     Raises:
         Nothing.
     """
     return {
         "framework": report.framework,
+        "frameworkInfo": _framework_json(report.framework_info, lang),
+        "asOf": report.as_of.isoformat() if report.as_of else None,
         "conforms": report.conforms,
+        "obligations": [_obligation_json(o) for o in report.obligations],
         "results": [
             {
                 "rule": r.rule_id,
@@ -68,15 +133,26 @@ def _clause_line(result: CaseResult) -> str:
 
 
 def report_to_text(report: CaseReport, source: str, lang: str = "en") -> str:
-    """Return one block per result (focus node, message in ``lang``, clause), or one line
-    saying the case conforms.
+    """Return the verdict, the time judged at, a note when the framework is not in force,
+    each obligation's status, and one block per result (focus node, message in ``lang``,
+    clause).
 
     Raises:
         Nothing.
     """
-    if report.conforms:
-        return f"{source}: conforms ({report.framework})"
-    lines = [f"{source}: {len(report.results)} result(s) ({report.framework})"]
+    verdict = "conforms" if report.conforms else "does not conform"
+    words = _WORDS[_lang(lang)]
+    lines = [f"{source}: {verdict} ({report.framework}), {len(report.results)} result(s)"]
+    if report.as_of is not None:
+        lines.append(f"  {words['as_of']}: {report.as_of.isoformat()}")
+    note = framework_note(report.framework_info, lang)
+    if note:
+        lines.append(f"  note: {note}")
+    if report.obligations:
+        lines.append(f"  {words['obligations']}:")
+    for o in report.obligations:
+        due = f" ({words['due']} {o.due.isoformat()})" if o.due else ""
+        lines.append(f"    {_STATUS[_lang(lang)][o.status]}{due}: {o.label} <{o.obligation}>")
     for r in report.results:
         lines.append(f"  {r.severity}: {r.rule_id}")
         lines.append(f"    focus:   {r.focus_node}")

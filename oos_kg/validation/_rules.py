@@ -29,6 +29,7 @@ class Rule:
         severity: ``Violation``, ``Warning`` or ``Info``.
         clause: the clause IRI of ``oos:enforces``, when given.
         path: the shape's ``sh:path`` as text (IRIs joined by ``/`` for a sequence), if any.
+        obligation: the obligation IRI of ``oos:checksObligation``, when given.
     """
 
     shape: str
@@ -38,6 +39,7 @@ class Rule:
     severity: str
     clause: str | None
     path: str | None = None
+    obligation: str | None = None
 
     def name(self, lang: str) -> str:
         """Return the name in ``lang``, else English, else the rule id."""
@@ -96,6 +98,7 @@ def rules_of(code: str, root: Path | None = None) -> dict[str, Rule]:
                 continue
             severity = graph.value(shape, SH.severity)
             clause = graph.value(shape, OOS.enforces)
+            obligation = graph.value(shape, OOS.checksObligation)
             path = graph.value(shape, SH.path)
             if isinstance(path, BNode) and graph.value(path, RDF.first) is not None:
                 path_text: str | None = "/".join(str(step) for step in Collection(graph, path))
@@ -109,5 +112,6 @@ def rules_of(code: str, root: Path | None = None) -> dict[str, Rule]:
                 severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
                 clause=str(clause) if clause is not None else None,
                 path=path_text,
+                obligation=str(obligation) if obligation is not None else None,
             )
     return rules

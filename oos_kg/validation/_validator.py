@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -18,11 +19,19 @@ from rdflib.query import Result
 from rdflib.term import Identifier, Node
 
 from oos_kg.errors import InputError
-from oos_kg.validation._facts import ClauseInfo, KgFacts, load_kg_facts
+from oos_kg.validation._facts import ClauseInfo, FrameworkInfo, KgFacts, load_kg_facts
 from oos_kg.validation._frameworks import get_framework
+from oos_kg.validation._obligations import (
+    VALIDATION_CONTEXT,
+    Fired,
+    ObligationStatus,
+    as_of_triple,
+    resolve_as_of,
+    statuses,
+)
 from oos_kg.validation._rules import Rule, load_shapes, rules_of
 
-__all__ = ["CaseReport", "CaseResult", "CaseValidator"]
+__all__ = ["CaseReport", "CaseResult", "CaseValidator", "make_report"]
 
 logger = logging.getLogger(__name__)
 
@@ -66,16 +75,66 @@ class CaseResult:
 
 @dataclass(frozen=True, slots=True)
 class CaseReport:
-    """The outcome of validating one case graph against one framework."""
+    """The outcome of validating one case graph against one framework at one time.
+
+    Attributes:
+        framework: the framework code.
+        conforms: no result of severity ``Violation`` (Warnings and Infos, such as a
+            pending deadline, do not make a case non-conforming).
+        results: every result, sorted by focus node, rule id and value.
+        report_graph: the SHACL validation report graph, as SHACL defines it (its
+            ``sh:conforms`` is false on any result); empty when the engine made none.
+        obligations: the status of each obligation the framework's shapes check.
+        as_of: the time the case was judged at.
+        framework_info: what the graph says of the framework (in force or not), if anything.
+    """
 
     framework: str
     conforms: bool
     results: tuple[CaseResult, ...]
     report_graph: Graph = field(repr=False, compare=False)
+    obligations: tuple[ObligationStatus, ...] = ()
+    as_of: datetime | None = None
+    framework_info: FrameworkInfo | None = None
 
     def fired(self) -> set[str]:
         """Return the ids of the rules that produced at least one result."""
         return {r.rule_id for r in self.results}
+
+
+def make_report(
+    code: str,
+    results: list[CaseResult],
+    report_graph: Graph,
+    facts: KgFacts,
+    rules: dict[str, Rule],
+    as_of: datetime,
+) -> CaseReport:
+    """Sort ``results`` and add the obligation statuses and framework facts to a report.
+
+    Raises:
+        Nothing.
+    """
+    results.sort(key=lambda r: (r.focus_node, r.rule_id, r.value or ""))
+    checked = [rule.obligation for rule in rules.values() if rule.obligation]
+    fired = [
+        Fired(r.rule.obligation, r.severity, r.value)
+        for r in results
+        if r.rule is not None and r.rule.obligation
+    ]
+    describe = {
+        iri: (info.label or iri, info.clause, info.bearer or "")
+        for iri, info in facts.obligations.items()
+    }
+    return CaseReport(
+        framework=code,
+        conforms=not any(r.severity == "Violation" for r in results),
+        results=tuple(results),
+        report_graph=report_graph,
+        obligations=statuses(checked, fired, describe),
+        as_of=as_of,
+        framework_info=facts.framework(get_framework(code).iri),
+    )
 
 
 @lru_cache(maxsize=256)
@@ -144,30 +203,36 @@ class CaseValidator:
         """
         return cls(load_kg_facts(root), root=root)
 
-    def validate(self, case: Graph, framework: str) -> CaseReport:
-        """Validate one parsed case graph against ``framework``.
+    def validate(self, case: Graph, framework: str, *, as_of: datetime | None = None) -> CaseReport:
+        """Validate one parsed case graph against ``framework`` as of a time.
 
         Args:
             case: the case graph (parsed by :func:`parse_case`; not modified).
             framework: a framework code such as ``eu``.
+            as_of: the time the case is judged at (with a UTC offset); now when None. An
+                obligation not yet due then is pending, not overdue.
 
         Returns:
-            The report, results sorted by focus node, rule id and value.
+            The report, results sorted by focus node, rule id and value, with the status of
+            each obligation the framework's shapes check.
 
         Raises:
-            InputError: for an unknown framework, or a graph with no ``oos:OosProvisionCase``
-                (an empty or unrelated document must not pass as a conforming case).
+            InputError: for an unknown framework, an ``as_of`` without a UTC offset, or a
+                graph with no ``oos:OosProvisionCase`` (an empty or unrelated document must
+                not pass as a conforming case).
         """
         code = get_framework(framework).code
+        when = resolve_as_of(as_of)
         if (None, RDF.type, _CASE_CLASS) not in case:
             raise InputError(NO_CASE_MESSAGE)
         shapes = load_shapes(code, self._root)
         data = _PreparedQueryGraph(bind_namespaces="none")
         for triple in case:
-            if triple[0] not in self._fact_subjects:
+            if triple[0] not in self._fact_subjects and triple[0] != VALIDATION_CONTEXT:
                 data.add(triple)
         for triple in self.facts.graph:
             data.add(triple)
+        data.add(as_of_triple(when))
         conforms, report, _ = pyshacl.validate(
             data,
             shacl_graph=shapes,
@@ -185,10 +250,10 @@ class CaseValidator:
         )
         if not isinstance(report, Graph):
             raise RuntimeError(f"pyshacl failed: {_}")
-        results = self._results(report, rules_of(code, self._root))
-        return CaseReport(code, bool(conforms), results, report)
+        rules = rules_of(code, self._root)
+        return make_report(code, self._results(report, rules), report, self.facts, rules, when)
 
-    def _results(self, report: Graph, rules: dict[str, Rule]) -> tuple[CaseResult, ...]:
+    def _results(self, report: Graph, rules: dict[str, Rule]) -> list[CaseResult]:
         results = []
         for node in report.subjects(RDF.type, SH.ValidationResult):
             shape = report.value(node, SH.sourceShape)
@@ -208,5 +273,4 @@ class CaseValidator:
                     clause=self.facts.clause(rule.clause) if rule else None,
                 )
             )
-        results.sort(key=lambda r: (r.focus_node, r.rule_id, r.value or ""))
-        return tuple(results)
+        return results

@@ -32,7 +32,8 @@ IDS = [str(p.relative_to(EXAMPLES)) for p in EXAMPLE_FILES]
 
 def results_of(report: CaseReport) -> tuple[bool, list[tuple[str, str, str, str, str]]]:
     return report.conforms, sorted(
-        (r.shape, r.focus_node, r.path or "", r.value or "", r.severity) for r in report.results
+        (r.shape, r.focus_node, r.path or "", (r.value or "").replace("+00:00", "Z"), r.severity)
+        for r in report.results
     )
 
 

@@ -30,7 +30,7 @@ def test_json_summary_by_default(client: Client) -> None:
 
 def test_japanese_messages(client: Client) -> None:
     response = client.post("/validate?framework=eu&lang=ja", content=EU_48H, headers=TURTLE)
-    assert "48時間以内" in response.json()["results"][0]["message"]
+    assert "供給後48時間" in response.json()["results"][0]["message"]
 
 
 def test_report_graph_for_turtle_and_jsonld(client: Client) -> None:

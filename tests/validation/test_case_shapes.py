@@ -47,9 +47,19 @@ def test_every_rule_is_complete(code: str) -> None:
         assert set(rule.messages) == {"en", "ja"}, shape
         assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", rule.messages["ja"]), shape
         assert not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", rule.messages["en"]), shape
-        assert graph.value(URIRef(shape), SH.severity) in (SH.Violation, SH.Warning), shape
+        assert graph.value(URIRef(shape), SH.severity) in (SH.Violation, SH.Warning, SH.Info)
         assert rule.clause, f"{shape} enforces no clause"
         assert len(list(graph.objects(URIRef(shape), OOS.enforces))) == 1, shape
+
+
+@pytest.mark.parametrize("code", list(FRAMEWORKS))
+def test_a_checked_obligation_has_an_overdue_and_a_pending_shape(code: str) -> None:
+    by_obligation: dict[str, set[str]] = {}
+    for rule in rules_of(code).values():
+        if rule.obligation:
+            by_obligation.setdefault(rule.obligation, set()).add(rule.severity)
+    for obligation, severities in by_obligation.items():
+        assert severities == {"Violation", "Info"}, obligation
 
 
 def test_every_enforced_clause_is_a_clause_of_the_graph(kg: Store) -> None:
