@@ -127,12 +127,13 @@ def create_app(settings: Settings, store: KgStore | None = None) -> FastAPI:
         default=settings.query_body_limit,
     )
 
-    from oos_kg.routes import health, sparql
+    from oos_kg.routes import health, resources, sparql
     from oos_kg.routes import validate as validate_routes
 
     app.include_router(health.router)
     app.include_router(sparql.router)
     app.include_router(graphql)
     app.include_router(validate_routes.router)
+    app.include_router(resources.create_router())
     mount_static(app)  # YASGUI and GraphiQL assets for the browser pages
     return app

@@ -1,14 +1,20 @@
-"""Serialise the named graphs of the knowledge graph (pyoxigraph writers: fast and exact)."""
+"""Serialise the named graphs of the knowledge graph (pyoxigraph writers: fast and exact).
+
+:func:`serialize_quads` is the one writer: ``oos-kg export`` (from the Turtle files), the
+release set of ``oos-kg export --release`` and the server's ``/download/`` all go through it.
+"""
 
 from __future__ import annotations
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, serialize
+from collections.abc import Iterable, Mapping
+
+from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, serialize
 from rdflib import Graph
 
 from oos_kg.namespaces import GRAPH, OOS, OOSD, OOSSH, SRC
 from oos_kg.store._convert import to_oxigraph_term
 
-__all__ = ["FORMATS", "serialize_graphs"]
+__all__ = ["FORMATS", "serialize_graphs", "serialize_quads"]
 
 FORMATS = {
     "nquads": RdfFormat.N_QUADS,
@@ -31,8 +37,8 @@ _PREFIXES = {
 }
 
 
-def serialize_graphs(graphs: dict[str, Graph], fmt: str) -> bytes:
-    """Serialise named graphs; Turtle, having no graphs, gets their union.
+def serialize_quads(graphs: Mapping[str, Iterable[Triple]], fmt: str) -> bytes:
+    """Serialise named graphs, sorted; Turtle, having no graphs, gets their union.
 
     Args:
         graphs: graph name (``products``...) to its triples.
@@ -46,24 +52,46 @@ def serialize_graphs(graphs: dict[str, Graph], fmt: str) -> bytes:
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
-    union = fmt == "turtle"
-    quads = []
-    for name, graph in graphs.items():
-        graph_name = DefaultGraph() if union else NamedNode(str(GRAPH[name]))
-        for s, p, o in graph:
-            quads.append(
-                Quad(
+    if fmt == "turtle":
+        union = sorted({t for triples in graphs.values() for t in triples}, key=str)
+        return serialize(union, format=RdfFormat.TURTLE, prefixes=_PREFIXES) or b""
+    quads = sorted(
+        {
+            Quad(t.subject, t.predicate, t.object, NamedNode(str(GRAPH[name])))
+            for name, triples in graphs.items()
+            for t in triples
+        },
+        key=str,
+    )
+    if fmt == "trig":
+        return serialize(quads, format=RdfFormat.TRIG, prefixes=_PREFIXES) or b""
+    return serialize(quads, format=FORMATS[fmt]) or b""
+
+
+def serialize_graphs(graphs: dict[str, Graph], fmt: str) -> bytes:
+    """Serialise rdflib graphs with :func:`serialize_quads`.
+
+    Args:
+        graphs: graph name (``products``...) to its triples.
+        fmt: one of :data:`FORMATS`.
+
+    Returns:
+        UTF-8 bytes.
+
+    Raises:
+        ValueError: for an unknown format.
+    """
+    return serialize_quads(
+        {
+            name: [
+                Triple(
                     to_oxigraph_term(s),  # type: ignore[arg-type]
                     to_oxigraph_term(p),  # type: ignore[arg-type]
                     to_oxigraph_term(o),
-                    graph_name,
                 )
-            )
-    if union:
-        triples = [q.triple for q in sorted(set(quads), key=str)]
-        out = serialize(triples, format=RdfFormat.TURTLE, prefixes=_PREFIXES)
-    elif fmt == "trig":
-        out = serialize(quads, format=RdfFormat.TRIG, prefixes=_PREFIXES)
-    else:
-        out = serialize(quads, format=FORMATS[fmt])
-    return out or b""
+                for s, p, o in graph
+            ]
+            for name, graph in graphs.items()
+        },
+        fmt,
+    )

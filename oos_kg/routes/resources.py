@@ -1,0 +1,214 @@
+"""Linked Data: every IRI under the base resolves here, by content negotiation.
+
+``/id/...``, ``/source/...``, ``/shapes/...`` and ``/graph/...`` answer a resource's bounded
+description in Turtle, JSON-LD, N-Triples or RDF/XML, or a page for people (a product's page
+is ``/products/{slug}``: 303 See Other). ``/ontology`` answers the whole ontology (its terms
+are hash IRIs) or its documentation; ``/ontology/{version}`` the version its ``owl:versionIRI``
+names. ``/.well-known/void`` describes the dataset (VoID, DCAT); ``/download/`` lists the
+files of the release and serves them.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from pyoxigraph import NamedNode, Triple
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+
+from oos_kg.linked_data import (
+    FORMATS,
+    HTML,
+    KG_GRAPHS,
+    Format,
+    Link,
+    OntologyDoc,
+    PerVersion,
+    Release,
+    adescribe,
+    build_release,
+    choose_format,
+    iri_of_path,
+    link_header,
+    ontology_doc,
+    ontology_rows,
+    read_kg_graphs,
+    resource_page,
+    serialize_triples,
+    subset_statements,
+)
+from oos_kg.linked_data.release import CHECKSUMS, VOID_FILE
+from oos_kg.namespaces import BASE, GRAPH
+from oos_kg.pages import page_language, render_page
+from oos_kg.routes.deps import StoreDep
+from oos_kg.store.base import Bindings, KgStore
+
+__all__ = ["create_router"]
+
+_PRODUCT = "/id/product-"
+_ONTOLOGY_GRAPH = NamedNode(str(GRAPH["ontology"]))
+
+
+def _ontology_triples(store: KgStore) -> list[Triple]:
+    return sorted(read_kg_graphs(store, (_ONTOLOGY_GRAPH,))["ontology"], key=str)
+
+
+def _version_iris(doc: OntologyDoc) -> set[str]:
+    return {v.iri for v in doc.header.get("versionIRI", []) if isinstance(v, Link)}
+
+
+def _headers(path: str, fmt: Format) -> dict[str, str]:
+    return {"Vary": "Accept", "Link": link_header(path, fmt)}
+
+
+def _rdf(triples: list[Triple], fmt: Format, path: str, status: int = 200) -> Response:
+    return Response(
+        serialize_triples(triples, fmt),
+        status_code=status,
+        media_type=fmt.content_type,
+        headers=_headers(path, fmt),
+    )
+
+
+def _not_found(request: Request, fmt: Format, path: str) -> Response:
+    """404 in the format asked: an empty graph for RDF, a page for HTML."""
+    if fmt is HTML:
+        return render_page(
+            request,
+            "ld/not_found.html",
+            {"iri": BASE + path},
+            title="Not found",
+            status_code=404,
+            headers=_headers(path, fmt),
+        )
+    return _rdf([], fmt, path, status=404)
+
+
+def _format(request: Request) -> Format:
+    return choose_format(request.query_params.get("format"), request.headers.get("accept"))
+
+
+def create_router() -> APIRouter:
+    """Build the router; it keeps the release and the ontology per version of the data.
+
+    Raises:
+        Nothing.
+    """
+    router = APIRouter(tags=["linked data"])
+    releases: PerVersion[Release] = PerVersion(build_release)
+    ontologies: PerVersion[list[Triple]] = PerVersion(_ontology_triples)
+    documented: PerVersion[list[Bindings]] = PerVersion(ontology_rows)
+
+    async def resource(request: Request, store: KgStore, path: str) -> Response:
+        fmt = _format(request)
+        iri = iri_of_path(path)
+        if iri is None:
+            return _not_found(request, fmt, path)
+        if fmt is HTML and path.startswith(_PRODUCT) and len(path) > len(_PRODUCT):
+            target = "/products/" + path[len(_PRODUCT) :]
+            if "lang" in request.query_params:
+                target += "?lang=" + page_language(request)
+            return RedirectResponse(target, status_code=303, headers=_headers(path, fmt))
+        description = await adescribe(store, iri)
+        if iri in KG_GRAPHS:
+            sizes = await run_in_threadpool(store.graph_sizes)
+            description = description.with_statements(
+                subset_statements(iri, sizes.get(iri.value, 0))
+            )
+        if not description.found:
+            return _not_found(request, fmt, path)
+        if fmt is not HTML:
+            return _rdf(description.triples(), fmt, path)
+        page = resource_page(description, page_language(request))
+        return render_page(
+            request,
+            "ld/resource.html",
+            {"page": page, "formats": [f for f in FORMATS if f is not HTML], "path": path},
+            title=page.heading,
+            headers=_headers(path, fmt),
+        )
+
+    @router.get("/id/{local:path}", summary="A thing of the data")
+    async def thing(request: Request, store: StoreDep, local: str) -> Response:
+        return await resource(request, store, "/id/" + local)
+
+    @router.get("/source/{local:path}", summary="A source location (table, section...)")
+    async def source(request: Request, store: StoreDep, local: str) -> Response:
+        return await resource(request, store, "/source/" + local)
+
+    @router.get("/shapes/{local:path}", summary="A SHACL shape")
+    async def shape(request: Request, store: StoreDep, local: str) -> Response:
+        return await resource(request, store, "/shapes/" + local)
+
+    @router.get("/graph/{local:path}", summary="A named graph")
+    async def graph(request: Request, store: StoreDep, local: str) -> Response:
+        return await resource(request, store, "/graph/" + local)
+
+    async def ontology_answer(request: Request, store: KgStore, path: str) -> Response:
+        fmt = _format(request)
+        if fmt is HTML:
+            rows = await run_in_threadpool(documented.get, store)
+            doc = ontology_doc(rows, page_language(request))
+            if doc is None or (path != "/ontology" and BASE + path not in _version_iris(doc)):
+                return _not_found(request, fmt, path)
+            title = doc.titles.get(page_language(request)) or doc.titles.get("en") or "Ontology"
+            return render_page(
+                request,
+                "ld/ontology.html",
+                {"doc": doc, "formats": [f for f in FORMATS if f is not HTML], "path": path},
+                title=title,
+                headers=_headers(path, fmt),
+            )
+        triples = await run_in_threadpool(ontologies.get, store)
+        versions = {
+            t.object.value
+            for t in triples
+            if t.predicate.value == "http://www.w3.org/2002/07/owl#versionIRI"
+        }
+        if not triples or (path != "/ontology" and BASE + path not in versions):
+            return _not_found(request, fmt, path)
+        return _rdf(triples, fmt, path)
+
+    @router.get("/ontology", summary="The ontology (its terms are hash IRIs below it)")
+    async def ontology(request: Request, store: StoreDep) -> Response:
+        return await ontology_answer(request, store, "/ontology")
+
+    @router.get("/ontology/{version}", summary="A version of the ontology (owl:versionIRI)")
+    async def ontology_version(request: Request, store: StoreDep, version: str) -> Response:
+        return await ontology_answer(request, store, "/ontology/" + version)
+
+    @router.get("/.well-known/void", summary="The dataset described: VoID and DCAT")
+    async def void(request: Request, store: StoreDep) -> Response:
+        fmt = _format(request)
+        if fmt is HTML:
+            return RedirectResponse("/download/", status_code=303, headers={"Vary": "Accept"})
+        release = await run_in_threadpool(releases.get, store)
+        return _rdf(list(release.void), fmt, "/.well-known/void")
+
+    @router.get("/download/", summary="The download files, their sizes and SHA-256 sums")
+    async def downloads(request: Request, store: StoreDep) -> Response:
+        release = await run_in_threadpool(releases.get, store)
+        return render_page(
+            request,
+            "ld/downloads.html",
+            {"downloads": release.downloads, "checksums": CHECKSUMS, "void": VOID_FILE},
+            title="ダウンロード" if page_language(request) == "ja" else "Downloads",
+        )
+
+    @router.get("/download/{name}", summary="One download file")
+    async def download(store: StoreDep, name: str) -> Response:
+        release = await run_in_threadpool(releases.get, store)
+        if name == CHECKSUMS:
+            return Response(release.checksums(), media_type="text/plain; charset=utf-8")
+        if name == VOID_FILE:
+            return Response(release.void_turtle(), media_type="text/turtle; charset=utf-8")
+        found = release.file(name)
+        if found is None:
+            raise HTTPException(404, f"no download called {name[:80]!r}; the list is at /download/")
+        return Response(
+            found.data,
+            media_type=found.media_type,
+            headers={"ETag": f'"{found.sha256}"'},
+        )
+
+    return router
