@@ -21,7 +21,7 @@ from oos_kg.linked_data.describe import (
 from oos_kg.linked_data.downloads import Download, build_downloads, read_kg_graphs
 from oos_kg.linked_data.negotiation import FORMATS, HTML, Format, choose_format, link_header
 from oos_kg.linked_data.ontology_doc import OntologyDoc, ontology_doc, ontology_rows
-from oos_kg.linked_data.release import Release, build_release, write_release
+from oos_kg.linked_data.release import Release, build_release, current_release, write_release
 from oos_kg.linked_data.resource_page import resource_page
 from oos_kg.linked_data.void import dataset_jsonld, subset_statements, void_triples
 
@@ -41,6 +41,7 @@ __all__ = [
     "build_downloads",
     "build_release",
     "choose_format",
+    "current_release",
     "dataset_jsonld",
     "describe",
     "iri_of_path",

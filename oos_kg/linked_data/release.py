@@ -7,11 +7,14 @@ The server keeps one release per version of the store's data;
 
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
 from pyoxigraph import RdfFormat, Triple, serialize
 
+from oos_kg.linked_data._cache import PerVersion
 from oos_kg.linked_data.describe import PREFIXES
 from oos_kg.linked_data.downloads import (
     Download,
@@ -23,7 +26,7 @@ from oos_kg.linked_data.downloads import (
 from oos_kg.linked_data.void import void_triples
 from oos_kg.store.base import KgStore
 
-__all__ = ["CHECKSUMS", "VOID_FILE", "Release", "build_release", "write_release"]
+__all__ = ["CHECKSUMS", "VOID_FILE", "Release", "build_release", "current_release", "write_release"]
 
 CHECKSUMS = "SHA256SUMS"
 VOID_FILE = "void.ttl"
@@ -81,3 +84,20 @@ def write_release(release: Release, directory: Path) -> list[Path]:
         path.write_bytes(data)
         written.append(path)
     return written
+
+
+_RELEASES: weakref.WeakKeyDictionary[KgStore, PerVersion[Release]] = weakref.WeakKeyDictionary()
+_RELEASES_LOCK = threading.Lock()
+
+
+def current_release(store: KgStore) -> Release:
+    """Return the release of ``store``'s data as it is now, kept per store and data version.
+
+    ``/download/``, ``/.well-known/void`` and the SPARQL service description share it.
+
+    Raises:
+        QueryTimeout, StoreUnavailable: from the store.
+    """
+    with _RELEASES_LOCK:
+        kept = _RELEASES.setdefault(store, PerVersion(build_release))
+    return kept.get(store)

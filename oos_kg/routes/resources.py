@@ -24,10 +24,9 @@ from oos_kg.linked_data import (
     Link,
     OntologyDoc,
     PerVersion,
-    Release,
     adescribe,
-    build_release,
     choose_format,
+    current_release,
     iri_of_path,
     link_header,
     ontology_doc,
@@ -39,9 +38,9 @@ from oos_kg.linked_data import (
 )
 from oos_kg.linked_data.release import CHECKSUMS, VOID_FILE
 from oos_kg.namespaces import BASE, GRAPH
-from oos_kg.pages import page_language, render_page
+from oos_kg.pages import LANGUAGES, page_language, render_page
 from oos_kg.routes.deps import StoreDep
-from oos_kg.store.base import Bindings, KgStore
+from oos_kg.store.base import KgStore
 
 __all__ = ["create_router"]
 
@@ -81,7 +80,11 @@ def _not_found(request: Request, fmt: Format, path: str) -> Response:
             status_code=404,
             headers=_headers(path, fmt),
         )
-    return _rdf([], fmt, path, status=404)
+    response = _rdf([], fmt, path, status=404)
+    if fmt.name in ("ttl", "nt"):  # both read "#" as a comment: say why the graph is empty
+        response.body = f"# <{BASE}{path}> is not described here\n".encode()
+        response.headers["Content-Length"] = str(len(response.body))
+    return response
 
 
 def _format(request: Request) -> Format:
@@ -95,9 +98,12 @@ def create_router() -> APIRouter:
         Nothing.
     """
     router = APIRouter(tags=["linked data"])
-    releases: PerVersion[Release] = PerVersion(build_release)
     ontologies: PerVersion[list[Triple]] = PerVersion(_ontology_triples)
-    documented: PerVersion[list[Bindings]] = PerVersion(ontology_rows)
+    documented: PerVersion[dict[str, OntologyDoc | None]] = PerVersion(
+        lambda store: {
+            lang: ontology_doc(rows, lang) for rows in [ontology_rows(store)] for lang in LANGUAGES
+        }
+    )
 
     async def resource(request: Request, store: KgStore, path: str) -> Response:
         fmt = _format(request)
@@ -147,8 +153,8 @@ def create_router() -> APIRouter:
     async def ontology_answer(request: Request, store: KgStore, path: str) -> Response:
         fmt = _format(request)
         if fmt is HTML:
-            rows = await run_in_threadpool(documented.get, store)
-            doc = ontology_doc(rows, page_language(request))
+            docs = await run_in_threadpool(documented.get, store)
+            doc = docs[page_language(request)]
             if doc is None or (path != "/ontology" and BASE + path not in _version_iris(doc)):
                 return _not_found(request, fmt, path)
             title = doc.titles.get(page_language(request)) or doc.titles.get("en") or "Ontology"
@@ -182,12 +188,12 @@ def create_router() -> APIRouter:
         fmt = _format(request)
         if fmt is HTML:
             return RedirectResponse("/download/", status_code=303, headers={"Vary": "Accept"})
-        release = await run_in_threadpool(releases.get, store)
+        release = await run_in_threadpool(current_release, store)
         return _rdf(list(release.void), fmt, "/.well-known/void")
 
     @router.get("/download/", summary="The download files, their sizes and SHA-256 sums")
     async def downloads(request: Request, store: StoreDep) -> Response:
-        release = await run_in_threadpool(releases.get, store)
+        release = await run_in_threadpool(current_release, store)
         return render_page(
             request,
             "ld/downloads.html",
@@ -197,7 +203,7 @@ def create_router() -> APIRouter:
 
     @router.get("/download/{name}", summary="One download file")
     async def download(store: StoreDep, name: str) -> Response:
-        release = await run_in_threadpool(releases.get, store)
+        release = await run_in_threadpool(current_release, store)
         if name == CHECKSUMS:
             return Response(release.checksums(), media_type="text/plain; charset=utf-8")
         if name == VOID_FILE:

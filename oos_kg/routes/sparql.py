@@ -15,6 +15,8 @@ from starlette.exceptions import HTTPException
 from starlette.types import Receive, Scope, Send
 
 from oos_kg.errors import InputError
+from oos_kg.linked_data.release import current_release
+from oos_kg.linked_data.void import DATASET
 from oos_kg.routes.deps import SettingsDep, StoreDep
 from oos_kg.settings import Settings
 from oos_kg.sparql.negotiation import acceptable_types, content_type, prefers_html
@@ -100,8 +102,10 @@ async def _answer_query(request: Request) -> Response:
         if prefers_html(accept):
             return _query_page(request)
         sizes = await run_in_threadpool(store.graph_sizes)
+        release = await run_in_threadpool(current_release, store)
         endpoint = str(request.url.replace(query=None, fragment=None))
-        return Response(service_description(endpoint, sizes), media_type="text/turtle")
+        body = service_description(endpoint, sizes, release.void, DATASET.value)
+        return Response(body, media_type="text/turtle")
     media, result = await store.aquery_serialized(
         with_base(parsed.query, scope),
         acceptable_types(accept),

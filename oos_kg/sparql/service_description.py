@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
@@ -12,6 +12,8 @@ __all__ = ["service_description"]
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+DCT = "http://purl.org/dc/terms/"
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _FORMATS = {
     "application/sparql-results+json": "http://www.w3.org/ns/formats/SPARQL_Results_JSON",
@@ -29,12 +31,19 @@ def _sd(local: str) -> NamedNode:
     return NamedNode(SD + local)
 
 
-def service_description(endpoint: str, graph_sizes: Mapping[str, int]) -> bytes:
+def service_description(
+    endpoint: str,
+    graph_sizes: Mapping[str, int],
+    dataset: Sequence[Triple] = (),
+    dataset_iri: str | None = None,
+) -> bytes:
     """Return the service description in Turtle.
 
     Args:
         endpoint: the absolute URL of the query endpoint.
         graph_sizes: named graph IRI -> number of triples.
+        dataset: the VoID/DCAT description of the dataset the service serves, added as it is.
+        dataset_iri: the described dataset, linked from the service (``void:inDataset``).
 
     Returns:
         Turtle bytes.
@@ -56,6 +65,9 @@ def service_description(endpoint: str, graph_sizes: Mapping[str, int]) -> bytes:
         Triple(default, RDF_TYPE, _sd("Graph")),
         Triple(default, NamedNode(VOID + "triples"), Literal(sum(graph_sizes.values()))),
     ]
+    if dataset_iri is not None:
+        triples.append(Triple(service, NamedNode(VOID + "inDataset"), NamedNode(dataset_iri)))
+    triples += dataset
     for media in (*RESULTS_TYPES, *GRAPH_TYPES):
         triples.append(Triple(service, _sd("resultFormat"), NamedNode(_FORMATS[media])))
     for iri, size in sorted(graph_sizes.items()):
@@ -68,4 +80,11 @@ def service_description(endpoint: str, graph_sizes: Mapping[str, int]) -> bytes:
             Triple(graph, RDF_TYPE, _sd("Graph")),
             Triple(graph, NamedNode(VOID + "triples"), Literal(size)),
         ]
-    return serialize(triples, format=RdfFormat.TURTLE, prefixes={"sd": SD, "void": VOID}) or b""
+    return (
+        serialize(
+            triples,
+            format=RdfFormat.TURTLE,
+            prefixes={"sd": SD, "void": VOID, "dcat": DCAT, "dcterms": DCT},
+        )
+        or b""
+    )
