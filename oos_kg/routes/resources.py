@@ -110,11 +110,6 @@ def create_router() -> APIRouter:
         iri = iri_of_path(path)
         if iri is None:
             return _not_found(request, fmt, path)
-        if fmt is HTML and path.startswith(_PRODUCT) and len(path) > len(_PRODUCT):
-            target = "/products/" + path[len(_PRODUCT) :]
-            if "lang" in request.query_params:
-                target += "?lang=" + page_language(request)
-            return RedirectResponse(target, status_code=303, headers=_headers(path, fmt))
         description = await adescribe(store, iri)
         if iri in KG_GRAPHS:
             sizes = await run_in_threadpool(store.graph_sizes)
@@ -123,6 +118,11 @@ def create_router() -> APIRouter:
             )
         if not description.found:
             return _not_found(request, fmt, path)
+        if fmt is HTML and path.startswith(_PRODUCT) and len(path) > len(_PRODUCT):
+            target = "/products/" + path[len(_PRODUCT) :]
+            if "lang" in request.query_params:
+                target += "?lang=" + page_language(request)
+            return RedirectResponse(target, status_code=303, headers=_headers(path, fmt))
         if fmt is not HTML:
             return _rdf(description.triples(), fmt, path)
         page = resource_page(description, page_language(request))

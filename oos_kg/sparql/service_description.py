@@ -34,7 +34,7 @@ def _sd(local: str) -> NamedNode:
 def service_description(
     endpoint: str,
     graph_sizes: Mapping[str, int],
-    dataset: Sequence[Triple] = (),
+    description: Sequence[Triple] = (),
     dataset_iri: str | None = None,
 ) -> bytes:
     """Return the service description in Turtle.
@@ -42,7 +42,7 @@ def service_description(
     Args:
         endpoint: the absolute URL of the query endpoint.
         graph_sizes: named graph IRI -> number of triples.
-        dataset: the VoID/DCAT description of the dataset the service serves, added as it is.
+        description: the VoID/DCAT description of the dataset the service serves, added as it is.
         dataset_iri: the described dataset, linked from the service (``void:inDataset``).
 
     Returns:
@@ -67,7 +67,7 @@ def service_description(
     ]
     if dataset_iri is not None:
         triples.append(Triple(service, NamedNode(VOID + "inDataset"), NamedNode(dataset_iri)))
-    triples += dataset
+    triples += description
     for media in (*RESULTS_TYPES, *GRAPH_TYPES):
         triples.append(Triple(service, _sd("resultFormat"), NamedNode(_FORMATS[media])))
     for iri, size in sorted(graph_sizes.items()):
