@@ -25,10 +25,10 @@ serve: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --cov --cov-report=term:skip-covered --cov-fail-under=70
 
-## browser: install Debian's chromium and chromium-driver for tests/ui (needs root; skipped when present)
+## browser: install Debian's chromium, chromium-driver and fonts-noto-cjk for tests/ui (needs root; skipped when present)
 browser:
-	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then echo "chromium: present"; \
-	else apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; fi
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && fc-list | grep -q "Noto Sans CJK"; then echo "chromium: present"; \
+	else apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver fonts-noto-cjk; fi
 
 ## check: parse, validate and reason over the graph and print its counts
 check: $(STAMP)

@@ -85,10 +85,10 @@ def resource_page(description: Description, lang: str) -> ResourcePage:
             bucket = names.setdefault(s.object.language or "", [])
             if s.object.value not in bucket:
                 bucket.append(s.object.value)
+        nested = blanks.get(s.object, []) if isinstance(s.object, BlankNode) else []
         inner = tuple(
             (labels.link(b.predicate.value, lang), v)
-            for b in blanks.get(s.object, [])
-            if isinstance(s.object, BlankNode)
+            for b in nested
             for v in [_value(b.object, labels, lang)]
             if v is not None
         )

@@ -114,7 +114,7 @@ def subset_statements(graph: NamedNode, size: int) -> list[Statement]:
     """
     name = graph.value[len(str(GRAPH)) :]
     dump = NamedNode(f"{BASE}{DOWNLOAD_PATH}graph-{name}.ttl")
-    triples = [
+    triples: list[tuple[NamedNode, NamedNode | Literal]] = [
         (_TYPE, _n(_VOID, "Dataset")),
         (_TYPE, _n(_DCAT, "Dataset")),
         (_n(_DCT, "title"), _en(f"oos-kg graph/{name}")),

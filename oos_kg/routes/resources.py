@@ -41,10 +41,13 @@ from oos_kg.namespaces import BASE, GRAPH
 from oos_kg.pages import LANGUAGES, page_language, render_page
 from oos_kg.routes.deps import StoreDep
 from oos_kg.store.base import KgStore
+from oos_kg.ui import PAGE_HEADERS
 
 __all__ = ["create_router"]
 
 _PRODUCT = "/id/product-"
+_RENDERED_KEPT = 16
+"""Documentation pages kept per version of the data (one per query string asked)."""
 _ONTOLOGY_GRAPH = NamedNode(str(GRAPH["ontology"]))
 
 
@@ -99,6 +102,10 @@ def create_router() -> APIRouter:
     """
     router = APIRouter(tags=["linked data"])
     ontologies: PerVersion[list[Triple]] = PerVersion(_ontology_triples)
+    graph_sizes: PerVersion[dict[str, int]] = PerVersion(lambda store: store.graph_sizes())
+    # the documentation page as sent, by query string (?lang=, ?format=): it is large, and the
+    # same for every request of a version of the data
+    rendered: PerVersion[dict[str, bytes]] = PerVersion(lambda _: {})
     documented: PerVersion[dict[str, OntologyDoc | None]] = PerVersion(
         lambda store: {
             lang: ontology_doc(rows, lang) for rows in [ontology_rows(store)] for lang in LANGUAGES
@@ -112,7 +119,7 @@ def create_router() -> APIRouter:
             return _not_found(request, fmt, path)
         description = await adescribe(store, iri)
         if iri in KG_GRAPHS:
-            sizes = await run_in_threadpool(store.graph_sizes)
+            sizes = await run_in_threadpool(graph_sizes.get, store)
             description = description.with_statements(
                 subset_statements(iri, sizes.get(iri.value, 0))
             )
@@ -153,23 +160,32 @@ def create_router() -> APIRouter:
     async def ontology_answer(request: Request, store: KgStore, path: str) -> Response:
         fmt = _format(request)
         if fmt is HTML:
+            pages = await run_in_threadpool(rendered.get, store)
+            key = path + "?" + request.url.query
+            if key in pages:
+                headers = {**PAGE_HEADERS, **_headers(path, fmt)}
+                return Response(pages[key], media_type=fmt.content_type, headers=headers)
             docs = await run_in_threadpool(documented.get, store)
             doc = docs[page_language(request)]
             if doc is None or (path != "/ontology" and BASE + path not in _version_iris(doc)):
                 return _not_found(request, fmt, path)
             title = doc.titles.get(page_language(request)) or doc.titles.get("en") or "Ontology"
-            return render_page(
+            response = render_page(
                 request,
                 "ld/ontology.html",
                 {"doc": doc, "formats": [f for f in FORMATS if f is not HTML], "path": path},
                 title=title,
                 headers=_headers(path, fmt),
             )
+            if len(pages) < _RENDERED_KEPT:
+                pages[key] = bytes(response.body)
+            return response
         triples = await run_in_threadpool(ontologies.get, store)
         versions = {
             t.object.value
             for t in triples
             if t.predicate.value == "http://www.w3.org/2002/07/owl#versionIRI"
+            and isinstance(t.object, NamedNode)
         }
         if not triples or (path != "/ontology" and BASE + path not in versions):
             return _not_found(request, fmt, path)
