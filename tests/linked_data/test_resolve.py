@@ -208,3 +208,9 @@ def test_a_case_graph_is_never_described(paper_store: KgStore) -> None:
         assert "case data" not in {s.object.value for s in found.statements}
     finally:
         paper_store.update(f"DROP SILENT GRAPH <{BASE}/cases/test-case>")
+
+
+def test_a_path_that_is_no_iri_is_404_not_an_error(client: Client) -> None:
+    for path in ("/id/a%3Eb", "/id/a%20b", "/shapes/%7B%7D", "/graph/" + "x" * 5000):
+        response = client.get(path, headers={"Accept": "text/turtle"})
+        assert response.status_code == 404, path
