@@ -26,9 +26,21 @@ from oos_kg.linked_data.downloads import (
 from oos_kg.linked_data.void import void_triples
 from oos_kg.store.base import KgStore
 
-__all__ = ["CHECKSUMS", "VOID_FILE", "Release", "build_release", "current_release", "write_release"]
+__all__ = [
+    "CHECKSUMS",
+    "UNVERSIONED_RELEASE_S",
+    "VOID_FILE",
+    "Release",
+    "build_release",
+    "current_release",
+    "write_release",
+]
 
 CHECKSUMS = "SHA256SUMS"
+UNVERSIONED_RELEASE_S = 60.0
+"""How long a release built from a remote store serves: it reads every graph and writes
+3 MB, so requests (``/download/``, ``/.well-known/void``, ``/sparql``'s description) must not
+each start one; the files may lag the server's data by this much."""
 VOID_FILE = "void.ttl"
 
 
@@ -99,5 +111,7 @@ def current_release(store: KgStore) -> Release:
         QueryTimeout, StoreUnavailable: from the store.
     """
     with _RELEASES_LOCK:
-        kept = _RELEASES.setdefault(store, PerVersion(build_release))
+        kept = _RELEASES.setdefault(
+            store, PerVersion(build_release, unversioned_ttl_s=UNVERSIONED_RELEASE_S)
+        )
     return kept.get(store)

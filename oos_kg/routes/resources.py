@@ -46,6 +46,8 @@ from oos_kg.ui import PAGE_HEADERS
 __all__ = ["create_router"]
 
 _PRODUCT = "/id/product-"
+_METHODS = ["GET", "HEAD"]
+"""HEAD too: crawlers and ``curl -I`` check an IRI resolves without its body."""
 _RENDERED_KEPT = 16
 """Documentation pages kept per version of the data (one per query string asked)."""
 _ONTOLOGY_GRAPH = NamedNode(str(GRAPH["ontology"]))
@@ -141,19 +143,21 @@ def create_router() -> APIRouter:
             headers=_headers(path, fmt),
         )
 
-    @router.get("/id/{local:path}", summary="A thing of the data")
+    @router.api_route("/id/{local:path}", methods=_METHODS, summary="A thing of the data")
     async def thing(request: Request, store: StoreDep, local: str) -> Response:
         return await resource(request, store, "/id/" + local)
 
-    @router.get("/source/{local:path}", summary="A source location (table, section...)")
+    @router.api_route(
+        "/source/{local:path}", methods=_METHODS, summary="A source location (table, section...)"
+    )
     async def source(request: Request, store: StoreDep, local: str) -> Response:
         return await resource(request, store, "/source/" + local)
 
-    @router.get("/shapes/{local:path}", summary="A SHACL shape")
+    @router.api_route("/shapes/{local:path}", methods=_METHODS, summary="A SHACL shape")
     async def shape(request: Request, store: StoreDep, local: str) -> Response:
         return await resource(request, store, "/shapes/" + local)
 
-    @router.get("/graph/{local:path}", summary="A named graph")
+    @router.api_route("/graph/{local:path}", methods=_METHODS, summary="A named graph")
     async def graph(request: Request, store: StoreDep, local: str) -> Response:
         return await resource(request, store, "/graph/" + local)
 
@@ -191,15 +195,23 @@ def create_router() -> APIRouter:
             return _not_found(request, fmt, path)
         return _rdf(triples, fmt, path)
 
-    @router.get("/ontology", summary="The ontology (its terms are hash IRIs below it)")
+    @router.api_route(
+        "/ontology", methods=_METHODS, summary="The ontology (its terms are hash IRIs below it)"
+    )
     async def ontology(request: Request, store: StoreDep) -> Response:
         return await ontology_answer(request, store, "/ontology")
 
-    @router.get("/ontology/{version}", summary="A version of the ontology (owl:versionIRI)")
+    @router.api_route(
+        "/ontology/{version}",
+        methods=_METHODS,
+        summary="A version of the ontology (owl:versionIRI)",
+    )
     async def ontology_version(request: Request, store: StoreDep, version: str) -> Response:
         return await ontology_answer(request, store, "/ontology/" + version)
 
-    @router.get("/.well-known/void", summary="The dataset described: VoID and DCAT")
+    @router.api_route(
+        "/.well-known/void", methods=_METHODS, summary="The dataset described: VoID and DCAT"
+    )
     async def void(request: Request, store: StoreDep) -> Response:
         fmt = _format(request)
         if fmt is HTML:
@@ -207,7 +219,9 @@ def create_router() -> APIRouter:
         release = await run_in_threadpool(current_release, store)
         return _rdf(list(release.void), fmt, "/.well-known/void")
 
-    @router.get("/download/", summary="The download files, their sizes and SHA-256 sums")
+    @router.api_route(
+        "/download/", methods=_METHODS, summary="The download files, their sizes and SHA-256 sums"
+    )
     async def downloads(request: Request, store: StoreDep) -> Response:
         release = await run_in_threadpool(current_release, store)
         return render_page(
@@ -217,7 +231,7 @@ def create_router() -> APIRouter:
             title="ダウンロード" if page_language(request) == "ja" else "Downloads",
         )
 
-    @router.get("/download/{name}", summary="One download file")
+    @router.api_route("/download/{name}", methods=_METHODS, summary="One download file")
     async def download(store: StoreDep, name: str) -> Response:
         release = await run_in_threadpool(current_release, store)
         if name == CHECKSUMS:
