@@ -10,6 +10,8 @@ files of the release and serves them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from pyoxigraph import NamedNode, Triple
@@ -53,8 +55,24 @@ _RENDERED_KEPT = 16
 _ONTOLOGY_GRAPH = NamedNode(str(GRAPH["ontology"]))
 
 
-def _ontology_triples(store: KgStore) -> list[Triple]:
-    return sorted(read_kg_graphs(store, (_ONTOLOGY_GRAPH,))["ontology"], key=str)
+@dataclass(frozen=True, slots=True)
+class _Ontology:
+    """The ontology graph, its version IRIs, and its files as written so far (by format)."""
+
+    triples: list[Triple]
+    versions: frozenset[str]
+    written: dict[str, bytes] = field(default_factory=dict)
+
+
+def _ontology(store: KgStore) -> _Ontology:
+    triples = sorted(read_kg_graphs(store, (_ONTOLOGY_GRAPH,))["ontology"], key=str)
+    versions = frozenset(
+        t.object.value
+        for t in triples
+        if t.predicate.value == "http://www.w3.org/2002/07/owl#versionIRI"
+        and isinstance(t.object, NamedNode)
+    )
+    return _Ontology(triples, versions)
 
 
 def _version_iris(doc: OntologyDoc) -> set[str]:
@@ -103,7 +121,7 @@ def create_router() -> APIRouter:
         Nothing.
     """
     router = APIRouter(tags=["linked data"])
-    ontologies: PerVersion[list[Triple]] = PerVersion(_ontology_triples)
+    ontologies: PerVersion[_Ontology] = PerVersion(_ontology)
     graph_sizes: PerVersion[dict[str, int]] = PerVersion(lambda store: store.graph_sizes())
     # the documentation page as sent, by query string (?lang=, ?format=): it is large, and the
     # same for every request of a version of the data
@@ -184,16 +202,14 @@ def create_router() -> APIRouter:
             if len(pages) < _RENDERED_KEPT:
                 pages[key] = bytes(response.body)
             return response
-        triples = await run_in_threadpool(ontologies.get, store)
-        versions = {
-            t.object.value
-            for t in triples
-            if t.predicate.value == "http://www.w3.org/2002/07/owl#versionIRI"
-            and isinstance(t.object, NamedNode)
-        }
-        if not triples or (path != "/ontology" and BASE + path not in versions):
+        kept = await run_in_threadpool(ontologies.get, store)
+        if not kept.triples or (path != "/ontology" and BASE + path not in kept.versions):
             return _not_found(request, fmt, path)
-        return _rdf(triples, fmt, path)
+        if fmt.name not in kept.written:
+            kept.written[fmt.name] = serialize_triples(kept.triples, fmt)
+        return Response(
+            kept.written[fmt.name], media_type=fmt.content_type, headers=_headers(path, fmt)
+        )
 
     @router.api_route(
         "/ontology", methods=_METHODS, summary="The ontology (its terms are hash IRIs below it)"
