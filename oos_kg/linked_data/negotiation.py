@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import quote
 
 from pyoxigraph import RdfFormat
 
 from oos_kg.errors import NotAcceptable
 
-__all__ = ["FORMATS", "HTML", "Format", "choose_format", "link_header"]
+__all__ = ["FORMATS", "HTML", "Format", "choose_format", "link_header", "quote_path"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,14 +126,24 @@ def choose_format(format_name: str | None, accept: str | None) -> Format:
     return _from_accept(accept or "*/*")
 
 
+def quote_path(path: str) -> str:
+    """Percent-encode what may not stand in a URL (a header, a Turtle comment) as it is.
+
+    >>> quote_path("/id/a b\x1f")
+    '/id/a%20b%1F'
+    """
+    return quote(path, safe="/-._~!$&'()*+,;=:@")
+
+
 def link_header(path: str, chosen: Format) -> str:
     """Return a ``Link`` header naming the other representations of the resource at ``path``.
 
     >>> link_header("/id/x", FORMATS[0]).split(", ")[0]
     '</id/x?format=jsonld>; rel="alternate"; type="application/ld+json"'
     """
+    quoted = quote_path(path)
     return ", ".join(
-        f'<{path}?format={f.name}>; rel="alternate"; type="{f.media_type}"'
+        f'<{quoted}?format={f.name}>; rel="alternate"; type="{f.media_type}"'
         for f in FORMATS
         if f is not chosen
     )

@@ -38,6 +38,7 @@ from oos_kg.linked_data import (
     serialize_triples,
     subset_statements,
 )
+from oos_kg.linked_data.negotiation import quote_path
 from oos_kg.linked_data.release import CHECKSUMS, VOID_FILE
 from oos_kg.namespaces import BASE, GRAPH
 from oos_kg.pages import LANGUAGES, page_language, render_page
@@ -105,7 +106,7 @@ def _not_found(request: Request, fmt: Format, path: str) -> Response:
         )
     response = _rdf([], fmt, path, status=404)
     if fmt.name in ("ttl", "nt"):  # both read "#" as a comment: say why the graph is empty
-        response.body = f"# <{BASE}{path}> is not described here\n".encode()
+        response.body = f"# <{BASE}{quote_path(path)}> is not described here\n".encode()
         response.headers["Content-Length"] = str(len(response.body))
     return response
 

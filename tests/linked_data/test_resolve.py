@@ -211,6 +211,13 @@ def test_a_case_graph_is_never_described(paper_store: KgStore) -> None:
 
 
 def test_a_path_that_is_no_iri_is_404_not_an_error(client: Client) -> None:
-    for path in ("/id/a%3Eb", "/id/a%20b", "/shapes/%7B%7D", "/graph/" + "x" * 5000):
+    for path in ("/id/a%3Eb", "/id/a%20b", "/id/%1F", "/shapes/%7B%7D", "/graph/" + "x" * 5000):
         response = client.get(path, headers={"Accept": "text/turtle"})
         assert response.status_code == 404, path
+        assert all(0x20 <= ord(c) < 0x7F for c in response.headers["link"]), path
+
+
+def test_a_404_in_turtle_stays_turtle_whatever_the_path(client: Client) -> None:
+    response = client.get("/id/x%3E%20.%0D%3Ca%3E", headers={"Accept": "text/turtle"})
+    assert response.status_code == 404
+    assert len(parse(response.content, "ttl")) == 0
