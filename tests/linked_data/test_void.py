@@ -137,3 +137,14 @@ def test_export_refuses_release_with_output(tmp_path: Path) -> None:
         cli, ["export", "--release", str(tmp_path), "--output", str(tmp_path / "x")]
     )
     assert result.exit_code == 2
+
+
+def test_the_description_answers_each_rdf_format_and_sends_browsers_to_the_listing(
+    client: Client,
+) -> None:
+    for media, fmt in (("application/ld+json", "json-ld"), ("application/rdf+xml", "xml")):
+        response = client.get("/.well-known/void", headers={"Accept": media})
+        assert response.headers["content-type"].startswith(media)
+        assert (None, VOID.triples, None) in rdflib.Graph().parse(data=response.content, format=fmt)
+    page = client.get("/.well-known/void", headers={"Accept": "text/html"})
+    assert page.status_code == 303 and page.headers["location"] == "/download/"
