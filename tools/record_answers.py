@@ -1,15 +1,18 @@
 """Record the answers of docs/questions.md from actual runs (run after the data changes).
 
-    .venv/bin/python tools/record_answers.py [--check]
+    .venv/bin/python tools/record_answers.py [--check] [--golden]
 
 Loads the repository's graph into a memory store as ``oos-kg load`` would, runs each question's
 GraphQL and SPARQL, and writes the answer table when both agree; a question whose two answers
-differ is reported and left as it is (exit 1). ``--check`` writes nothing.
+differ is reported and left as it is (exit 1). ``--check`` writes nothing. ``--golden`` also
+writes the GraphQL answer of every golden case (``tests/graphql/golden_cases.py``) to
+``tests/graphql/golden/<case>.json``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 from pathlib import Path
 
@@ -27,6 +30,7 @@ from oos_kg.loading import load_store
 from oos_kg.resources import graph_sources
 from oos_kg.settings import Settings
 from oos_kg.store.memory import MemoryStore
+from tests.graphql.golden_cases import GOLDEN, answer_json, golden_cases
 
 ROOT = Path(__file__).resolve().parent.parent
 BANK = ROOT / "docs" / "questions.md"
@@ -55,6 +59,16 @@ def main(argv: list[str]) -> int:
             failed = True
             continue
         answers[question.slug] = (columns, list(by_sparql.elements()))
+    if "--golden" in argv:
+        GOLDEN.mkdir(exist_ok=True)
+        for name, (document, variables) in golden_cases().items():
+            context = GraphQLContext(store, settings)
+            result = asyncio.run(
+                schema.execute(document, variable_values=variables, context_value=context)
+            )
+            kept = {"query": document, "variables": variables, **answer_json(result)}
+            text = json.dumps(kept, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+            (GOLDEN / f"{name}.json").write_text(text, encoding="utf-8")
     if "--check" not in argv:
         BANK.write_text(with_answers(BANK.read_text(encoding="utf-8"), answers), encoding="utf-8")
     return 1 if failed else 0
