@@ -58,7 +58,7 @@ FRAMEWORK = (
     "mah: obligations(role: MAH) { id } "
     f"eligibility {{ {CRITERION} }} {SOURCE}"
 )
-JURISDICTION = f'id code label ja: label(lang: "ja") frameworks {{ id code label }}'
+JURISDICTION = 'id code label ja: label(lang: "ja") frameworks { id code label }'
 CELL = (
     "id jurisdiction text obligations { id action role { code } clause { number } } "
     f"criteria {{ {CRITERION} }} {SOURCE}"
@@ -138,7 +138,8 @@ ROOT_CALLS: list[tuple[str, str, list[tuple[str, str, Any]], str]] = [
         "products-filter-withdrawn",
         "products",
         [("filter", "ProductFilter", {"withdrawn": True})],
-        "totalCount pageInfo { hasNextPage endCursor } edges { node { brandName approval { withdrawnOn } } }",
+        "totalCount pageInfo { hasNextPage endCursor } "
+        "edges { node { brandName approval { withdrawnOn } } }",
     ),
     (
         "products-count",
