@@ -1,0 +1,96 @@
+"""Types shared by both sides of the graph: sources, organisations, roles, paging, labels."""
+
+from __future__ import annotations
+
+import base64
+
+import strawberry
+
+from graphql_api.next.context import OosInfo
+from graphql_api.next.graph import ME, Graph, found, read
+from graphql_api.next.types.vocabulary import RoleCode
+from oos_kg.errors import QueryError
+
+__all__ = [
+    "LABEL",
+    "Organisation",
+    "PageInfo",
+    "Party",
+    "Role",
+    "Source",
+    "decode_cursor",
+    "encode_cursor",
+    "labelled",
+]
+
+
+def labelled(root: Graph, info: OosInfo, lang: str = "en") -> str | None:
+    """The label in a language (en, ja); null if none."""
+    return found(root, info)  # type: ignore[no-any-return]
+
+
+LABEL = "The label in a language (en, ja); null if none."
+
+
+@strawberry.type(description="Where a fact comes from: a table, section, figure or reference.")
+class Source(Graph):
+    id: strawberry.ID = read(ME)
+    label: str | None = read("rdfs:label", lang="en", fallback=True)
+    reference_number: int | None = read(
+        "oos:referenceNumber", "The paper's reference number, for a reference."
+    )
+    citation: str | None = read("dcterms:bibliographicCitation")
+
+
+@strawberry.type(description="An organisation: a marketing authorisation holder or a sponsor.")
+class Organisation(Graph):
+    id: strawberry.ID = read(ME)
+    name: str | None = read("rdfs:label")
+
+
+@strawberry.type(description="A named party: a role or an organisation.")
+class Party(Graph):
+    id: strawberry.ID = read(ME)
+    label: str | None = read("rdfs:label", LABEL, resolver=labelled, lang="arg")
+    role: RoleCode | None = read(ME, "The role this party is, if it is a role.")
+
+
+@strawberry.type(description="A role that bears, reviews or receives obligations.")
+class Role(Graph):
+    id: strawberry.ID = read(ME)
+    code: RoleCode | None = read(ME)
+    label: str | None = read("rdfs:label", LABEL, resolver=labelled, lang="arg")
+
+
+@strawberry.type(description="Relay page information.")
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+def encode_cursor(offset: int) -> str:
+    """Return the opaque cursor of the item at ``offset``.
+
+    >>> decode_cursor(encode_cursor(7))
+    7
+    """
+    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> int:
+    """Return the offset a cursor stands for.
+
+    Raises:
+        QueryError: when the cursor was not made by :func:`encode_cursor`.
+    """
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+        prefix, _, number = text.partition(":")
+        offset = int(number)
+    except (ValueError, UnicodeError):
+        raise QueryError(f"not a cursor: {cursor!r}") from None
+    if prefix != "offset" or offset < 0:
+        raise QueryError(f"not a cursor: {cursor!r}")
+    return offset
