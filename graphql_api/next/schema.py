@@ -5,14 +5,15 @@ from __future__ import annotations
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 
-from graphql_api.next.roots import ProductQueries
+from graphql_api.next.product_queries import ProductQueries
+from graphql_api.next.regulation_queries import RegulationQueries
 from oos_kg.settings import Settings
 
 __all__ = ["Query", "build_schema"]
 
 
 @strawberry.type
-class Query(ProductQueries):
+class Query(ProductQueries, RegulationQueries):
     pass
 
 

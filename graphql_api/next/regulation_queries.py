@@ -1,0 +1,284 @@
+"""The regulation side of ``Query``: jurisdictions, frameworks, Table 2, obligations, the
+framework diff, Table 5, Fig. 1 and search. Each finds its roots with its own query and reads
+the rest of its selection in one compiled query per kind of object it returns."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Annotated
+
+import strawberry
+from pyoxigraph import Literal, NamedNode
+
+from graphql_api.next.context import OosInfo
+from graphql_api.next.graph import fetch, selection_below
+from graphql_api.next.product_queries import concept, roots_of
+from graphql_api.next.types.common import Role
+from graphql_api.next.types.regulation import (
+    Cell,
+    ComparisonAspect,
+    Framework,
+    Jurisdiction,
+    Obligation,
+)
+from graphql_api.next.types.tables import (
+    ComparisonRow,
+    ProvisionStep,
+    RoleDiff,
+    SearchHit,
+    StreamliningItem,
+)
+from graphql_api.next.types.vocabulary import JurisdictionCode, RoleCode, StreamliningTiming
+from oos_kg.errors import QueryError
+
+__all__ = ["FrameworkDiff", "RegulationQueries"]
+
+TABLE_2 = (JurisdictionCode.US, JurisdictionCode.EU, JurisdictionCode.JP)
+
+
+def _iris(rows: list[dict[str, object]]) -> list[str]:
+    return list(dict.fromkeys(row["s"].value for row in rows))  # type: ignore[attr-defined]
+
+
+async def compare(
+    info: OosInfo, aspects: Sequence[str] | None, jurisdictions: Sequence[JurisdictionCode] | None
+) -> list[ComparisonRow]:
+    """One row per Table 2 aspect (those whose id is one of ``aspects`` or whose label contains
+    one, any case), a cell per requested code in the order asked for."""
+    codes = list(jurisdictions or TABLE_2)
+    labels: dict[str, list[str]] = {}
+    for row in await roots_of(info, "compare-aspects", {}):
+        found = labels.setdefault(row["s"].value, [])
+        if "label" in row:
+            found.append(row["label"].value.lower())
+    chosen = [
+        s
+        for s, names in labels.items()
+        if not aspects
+        or any(w == s or any(w.lower() in name for name in names) for w in aspects)
+    ]
+    kept = await fetch(info, ComparisonAspect, chosen, selection_below(info, "aspect"))
+    wanted_cells = selection_below(info, "cells")
+    if not kept or not any(f.name == "cells" for f in info.selected_fields[0].selections):
+        return [ComparisonRow(aspect=aspect, cells=[]) for aspect in kept]
+    rows = await info.context.select(
+        _compare_text(chosen if aspects else None, None if aspects else jurisdictions, codes)
+    )
+    cells_of: dict[str, list[tuple[JurisdictionCode, str]]] = defaultdict(list)
+    for row in rows:
+        code = JurisdictionCode(row["code"].value) if row["code"].value in _CODES else None
+        pair = (code, row["cell"].value)
+        if code in codes and row["aspect"].value in labels and pair not in cells_of[row["aspect"].value]:
+            cells_of[row["aspect"].value].append(pair)  # type: ignore[arg-type]
+    order = [sorted(cells_of[s], key=lambda p: (codes.index(p[0]), p[1])) for s in chosen]
+    pairs = [pair for pairs in order for pair in pairs]
+    cells = await fetch(info, Cell, [cell for _, cell in pairs], wanted_cells)
+    for cell, (code, _) in zip(cells, pairs, strict=True):
+        cell.jurisdiction = code
+    result, at = [], 0
+    for aspect, size in zip(kept, map(len, order), strict=True):
+        result.append(ComparisonRow(aspect=aspect, cells=cells[at : at + size]))
+        at += size
+    return result
+
+
+_CODES = {code.value for code in JurisdictionCode}
+
+
+def _compare_text(
+    aspects: list[str] | None, codes: Sequence[JurisdictionCode] | None, wanted: list[JurisdictionCode]
+) -> str:
+    from graphql_api.next.sparql import query_text
+
+    return query_text(
+        "compare",
+        {
+            "aspect": [NamedNode(s) for s in aspects] if aspects else None,
+            "code": [Literal(c.value) for c in dict.fromkeys(codes)] if codes else None,
+        },
+        ("proposed",) if JurisdictionCode.JP_PROPOSED in wanted else (),
+    )
+
+
+@strawberry.type(description="What changes from one framework to another, by role and by aspect.")
+class FrameworkDiff:
+    from_framework: Framework | None
+    to_framework: Framework | None
+    roles: list[RoleDiff]
+    codes: strawberry.Private[tuple[JurisdictionCode, JurisdictionCode]]
+
+    @strawberry.field(description="Table 2 (and Table 6) for the two frameworks, aspect by aspect.")
+    async def aspects(self, info: OosInfo) -> list[ComparisonRow]:
+        return await compare(info, None, list(self.codes))
+
+
+async def _frameworks(
+    info: OosInfo, codes: Sequence[JurisdictionCode] | None, *below: str
+) -> dict[str, Framework]:
+    """The frameworks of ``codes`` (all when ``None``) by code, in code order, with the fields
+    selected under the current field (or under its ``below`` fields)."""
+    rows = await roots_of(
+        info, "frameworks", {"code": [Literal(c.value) for c in codes] if codes else None}
+    )
+    fields = [f for name in below for f in selection_below(info, name)]
+    found = await fetch(info, Framework, _iris(rows), fields if below else selection_below(info))
+    return {row["code"].value: framework for row, framework in zip(rows, found, strict=True)}
+
+
+@strawberry.type
+class RegulationQueries:
+    @strawberry.field(description="Every jurisdiction, by code.")
+    async def jurisdictions(self, info: OosInfo) -> list[Jurisdiction]:
+        rows = await roots_of(info, "jurisdictions", {})
+        return await fetch(info, Jurisdiction, _iris(rows), selection_below(info))
+
+    @strawberry.field(description="Frameworks for OOS provision, optionally of some codes.")
+    async def frameworks(
+        self, info: OosInfo, codes: list[JurisdictionCode] | None = None
+    ) -> list[Framework]:
+        return list((await _frameworks(info, codes)).values())
+
+    @strawberry.field(description="One framework by code; null when none.")
+    async def framework(self, info: OosInfo, code: JurisdictionCode) -> Framework | None:
+        return (await _frameworks(info, [code])).get(code.value)
+
+    @strawberry.field(
+        description="Table 2 side by side: one row per aspect (all, or those whose label contains "
+        "one of `aspects`), a cell per jurisdiction (US, EU, JP by default; JP_PROPOSED gives "
+        "the Table 6 proposition on the aspect)."
+    )
+    async def compare_jurisdictions(
+        self,
+        info: OosInfo,
+        aspects: list[str] | None = None,
+        jurisdictions: list[JurisdictionCode] | None = None,
+    ) -> list[ComparisonRow]:
+        return await compare(info, aspects, jurisdictions)
+
+    @strawberry.field(description="Obligations, optionally of one role and one framework code.")
+    async def obligations(
+        self,
+        info: OosInfo,
+        role: RoleCode | None = None,
+        jurisdiction: JurisdictionCode | None = None,
+        with_deadline: bool | None = None,
+    ) -> list[Obligation]:
+        text = query_text_for_obligations(role, jurisdiction, with_deadline)
+        rows = await info.context.select(text)
+        return await fetch(info, Obligation, _iris(rows), selection_below(info))
+
+    @strawberry.field(
+        description="What changes from one framework to another (default JP to JP_PROPOSED): "
+        "each role's obligations under both, and Table 2 for the two."
+    )
+    async def framework_diff(
+        self,
+        info: OosInfo,
+        from_: Annotated[JurisdictionCode, strawberry.argument(name="from")] = JurisdictionCode.JP,
+        to: JurisdictionCode = JurisdictionCode.JP_PROPOSED,
+        role: RoleCode | None = None,
+    ) -> FrameworkDiff:
+        if from_ is to:
+            raise QueryError("from and to must be different frameworks")
+        rows = await roots_of(
+            info,
+            "framework-diff",
+            {"code": [Literal(from_.value), Literal(to.value)], "role": concept(role)},
+        )
+        side_of: dict[str, str] = {}
+        bearers: dict[str, set[str]] = defaultdict(set)
+        for row in rows:
+            side_of[row["s"].value] = "from" if row["code"].value == from_.value else "to"
+            bearers[row["s"].value].add(row["role"].value)
+        fields = [
+            *selection_below(info, "roles", "fromObligations"),
+            *selection_below(info, "roles", "toObligations"),
+        ]
+        iris = sorted(side_of)
+        obligations = await fetch(info, Obligation, iris, fields)
+        by_role: dict[str, dict[str, list[Obligation]]] = defaultdict(lambda: defaultdict(list))
+        for s, obligation in zip(iris, obligations, strict=True):
+            for bearer in sorted(bearers[s]):
+                by_role[bearer][side_of[s]].append(obligation)
+        bearing = sorted(by_role)
+        roles = await fetch(info, Role, bearing, selection_below(info, "roles", "role"))
+        frameworks: dict[str, Framework] = {}
+        if selection_below(info, "fromFramework") or selection_below(info, "toFramework"):
+            frameworks = await _frameworks(info, [from_, to], "fromFramework", "toFramework")
+        return FrameworkDiff(
+            from_framework=frameworks.get(from_.value),
+            to_framework=frameworks.get(to.value),
+            roles=[
+                RoleDiff(role=r, from_obligations=by_role[s]["from"], to_obligations=by_role[s]["to"])
+                for s, r in zip(bearing, roles, strict=True)
+            ],
+            codes=(from_, to),
+        )
+
+    @strawberry.field(description="Table 5 items, optionally of one party, timing and verdict.")
+    async def streamlining(
+        self,
+        info: OosInfo,
+        party: RoleCode | None = None,
+        timing: StreamliningTiming | None = None,
+        can_be_streamlined: bool | None = None,
+    ) -> list[StreamliningItem]:
+        rows = await roots_of(
+            info,
+            "streamlining",
+            {
+                "party": concept(party),
+                "timing": concept(timing),
+                "can": Literal(can_be_streamlined) if can_be_streamlined is not None else None,
+            },
+        )
+        return await fetch(info, StreamliningItem, _iris(rows), selection_below(info))
+
+    @strawberry.field(description="The OOS provision flow of Fig. 1, step by step.")
+    async def provision_flow(self, info: OosInfo) -> list[ProvisionStep]:
+        rows = await roots_of(info, "flow", {})
+        return await fetch(info, ProvisionStep, _iris(rows), selection_below(info))
+
+    @strawberry.field(
+        description="Resources whose labels, descriptions or texts contain `text` (any case), "
+        "in language `lang` (en, ja; any when omitted)."
+    )
+    async def search(
+        self, info: OosInfo, text: str, lang: str | None = None, first: int = 20
+    ) -> list[SearchHit]:
+        limit = info.context.settings.graphql_max_page_size
+        if not 0 <= first <= limit:
+            raise QueryError(f"first must be between 0 and {limit}, got {first}")
+        if not text.strip():
+            raise QueryError("search text must not be blank")
+        from graphql_api.next.sparql import query_text
+
+        rows = await info.context.select(
+            query_text(
+                "search",
+                {"text": Literal(text), "lang": Literal(lang) if lang else None},
+                [f.name for f in selection_below(info)],
+            )
+        )
+        return [
+            SearchHit(
+                id=strawberry.ID(row["s"].value),
+                kinds=sorted({k for k in row["kinds"].value.split(" ") if k}) if "kinds" in row else [],
+                label=row["label"].value if "label" in row else None,
+                matched=row["matched"].value if "matched" in row else None,
+            )
+            for row in rows[:first]
+        ]
+
+
+def query_text_for_obligations(
+    role: RoleCode | None, jurisdiction: JurisdictionCode | None, with_deadline: bool | None
+) -> str:
+    from graphql_api.next.sparql import query_text
+
+    return query_text(
+        "obligations",
+        {"role": concept(role), "code": Literal(jurisdiction.value) if jurisdiction else None},
+        () if with_deadline is None else ("dated",) if with_deadline else ("undated",),
+    )
