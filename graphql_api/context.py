@@ -1,38 +1,33 @@
-"""The typed context every resolver receives: settings, the store runner and the loaders."""
+"""The typed context every resolver receives: the settings and the store it reads."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import TypeAlias
 
 from strawberry.fastapi import BaseContext
 from strawberry.types import Info
 
-from graphql_api._records import RecordLoaders, StoreRunner
 from oos_kg.settings import Settings
-from oos_kg.store.base import KgStore
+from oos_kg.store.base import Bindings, KgStore
 
 __all__ = ["GraphQLContext", "OosInfo"]
 
 
 class GraphQLContext(BaseContext):
-    """Per-request state: nothing in it outlives the request, so loaders never serve stale data."""
+    """Per-request state: the store, the settings, and the count of store queries made."""
 
-    def __init__(
-        self,
-        store: KgStore,
-        settings: Settings,
-        gate: asyncio.Semaphore | None = None,
-        *,
-        prefetch: bool = True,
-    ) -> None:
+    def __init__(self, store: KgStore, settings: Settings) -> None:
         super().__init__()
+        self.store = store
         self.settings = settings
-        self.runner = StoreRunner(store, settings.query_timeout_s, gate)
-        self.loaders = RecordLoaders(self.runner)
-        self.prefetch = prefetch
-        """Whether root resolvers fetch the link fields below them ahead
-        (:func:`graphql_api._links.prefetch`); off, every link field loads on its own."""
+
+    async def select(self, query: str) -> list[Bindings]:
+        """Run one of the API's own SELECT queries on the store, within the time limit.
+
+        Raises:
+            QueryError, QueryTimeout, StoreUnavailable: as the store raises them.
+        """
+        return await self.store.aselect(query, timeout_s=self.settings.query_timeout_s)
 
 
 OosInfo: TypeAlias = Info[GraphQLContext, None]

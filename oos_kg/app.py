@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from graphql_api.router import create_graphql_router
 from oos_kg import __version__
 from oos_kg._limits import BodyLimitMiddleware
 from oos_kg.errors import OosKgError
@@ -111,10 +112,7 @@ def create_app(settings: Settings, store: KgStore | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = the_store
     _install_error_handlers(app)
-    from graphql_api.router import GraphQLFastPath, create_graphql_router
-
-    graphql = create_graphql_router(settings, limit_body=False)  # middleware below
-    app.add_middleware(GraphQLFastPath, router=graphql)  # inside the body limit below
+    graphql = create_graphql_router(settings)  # its bodies bounded by the middleware below
     app.add_middleware(SparqlFastPath)  # added first: inside the body limit below
     app.add_middleware(
         BodyLimitMiddleware,

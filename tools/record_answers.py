@@ -16,7 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-from graphql_api._questions import (
+from tests.graphql.questions import (
     as_table,
     flatten,
     parse_questions,

@@ -22,7 +22,7 @@ from pathlib import Path
 from bench._client import Measurement, Request, combine, measure
 from bench._servers import free_port, run_server
 from bench.report import Row, write_results
-from graphql_api._questions import Question, as_table, flatten, parse_questions
+from tests.graphql.questions import Question, as_table, flatten, parse_questions
 from oos_kg.store._results import parse_select
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,7 +61,7 @@ def _fetch(base_url: str, request: Request) -> bytes:
 
 
 def _answers_match(base_url: str, question: Question, graphql: Request, sparql: Request) -> bool:
-    from graphql_api._questions import solutions_table
+    from tests.graphql.questions import solutions_table
 
     recorded = as_table(
         [dict(zip(question.columns, row, strict=True)) for row in question.rows], question.columns

@@ -36,7 +36,7 @@ from typing import Any
 from bench._client import Request, measure
 from bench._servers import free_port, run_server
 from bench.graphql.__main__ import BANK, ROOT, _requests
-from graphql_api._questions import Question, parse_questions
+from tests.graphql.questions import Question, parse_questions
 
 GRAPHQL_HEADERS = {"content-type": "application/json", "accept": "application/json"}
 

@@ -1,4 +1,4 @@
-"""Strawberry types, one module per thing; each builds its objects from a :class:`Record`."""
+"""The GraphQL types, each field declaring how it is read from the graph."""
 
 from __future__ import annotations
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from enum import Enum
 from typing import TypeVar
 
@@ -21,6 +23,7 @@ __all__ = [
     "RoleCode",
     "StreamliningTiming",
     "from_iri",
+    "in_hours",
 ]
 
 E = TypeVar("E", bound=Enum)
@@ -123,3 +126,29 @@ class JurisdictionCode(Enum):
     EU = "EU"
     JP = "JP"
     JP_PROPOSED = "JP_PROPOSED"
+
+
+_DURATION = re.compile(
+    r"(?P<sign>-?)P(?:(?P<Y>\d+)Y)?(?:(?P<M>\d+)M)?(?:(?P<D>\d+)D)?"
+    r"(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+(?:\.\d+)?)S)?)?"
+)
+
+
+def in_hours(duration: str) -> str:
+    """Write a day-time ``xsd:duration`` in hours, as deadlines are stated.
+
+    Stores may hand back a duration in canonical form ("P2D" for "PT48H"); deadlines read better
+    in hours, and the two are the same value. Durations with years or months stay as they are.
+
+    >>> in_hours("P2D"), in_hours("PT48H"), in_hours("P1DT30M"), in_hours("P1M"), in_hours("x")
+    ('PT48H', 'PT48H', 'PT24H30M', 'P1M', 'x')
+    """
+    match = _DURATION.fullmatch(duration)
+    if not match or match["Y"] or match["M"]:
+        return duration
+    hours = int(match["D"] or 0) * 24 + int(match["h"] or 0)
+    minutes, seconds = int(match["m"] or 0), Decimal(match["s"] or 0)
+    text = f"{hours}H" if hours else ""
+    text += f"{minutes}M" if minutes else ""
+    text += f"{format(seconds.normalize(), 'f')}S" if seconds else ""
+    return f"{match['sign']}PT{text or '0S'}"

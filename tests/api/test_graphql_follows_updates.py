@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from store_support import ADMIN_TOKEN, Client
 
-from graphql_api._records import named_text
+from graphql_api.sparql import query_text
 from oos_kg.namespaces import GRAPH, OOS, OOSD
 
 PRODUCT = f"{OOSD}product-test-follows"
@@ -31,7 +31,7 @@ def _ordered(client: Client) -> list[str]:
     """Every product in products.rq's order, asked of /sparql."""
     response = client.post(
         "/sparql",
-        content=named_text("products", {}, ("order",)),
+        content=query_text("products", {}),
         headers={
             "content-type": "application/sparql-query",
             "accept": "application/sparql-results+json",

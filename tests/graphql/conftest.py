@@ -68,6 +68,10 @@ class CountingStore:
         body = result.serialize(format=QueryResultsFormat.JSON)  # type: ignore[union-attr]
         return media_types[0], body or b""
 
+    async def aselect(self, query: str, **kwargs: Any) -> list[Bindings]:
+        """:meth:`select`, answered at once (no thread), so the calls come in request order."""
+        return self.select(query, **kwargs)
+
     def ask(self, query: str, **_: Any) -> bool:
         self.calls.append(query)
         return bool(self.store.query(query, use_default_graph_as_union=True))
@@ -279,6 +283,10 @@ class InOrder:
         self.calls.append(query)
         result: list[Bindings] = self.store.select(query, **kwargs)
         return result
+
+    async def aselect(self, query: str, **kwargs: Any) -> list[Bindings]:
+        """:meth:`select`, answered at once (no thread)."""
+        return self.select(query, **kwargs)
 
     def data_version(self) -> str | None:
         return self.store.data_version()  # type: ignore[no-any-return]

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from graphql_api._questions import parse_questions
+from tests.graphql.questions import parse_questions
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).resolve().parent / "golden"

@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-from graphql_api._sparql import load_query, query_names, record_query
 
 NESTED = """
 query Page($first: Int!, $after: String) {
@@ -34,8 +33,8 @@ def test_a_page_costs_a_fixed_number_of_store_calls(counting: Any, run: Any, fir
     node = edges[0]["node"]
     assert node["substance"]["name"] and node["oosTrials"] and node["studies"]
     assert node["studies"][0]["measurements"] and node["expandedAccessPrograms"]
-    # at most one query per selection set (type and level), never one per object
-    assert len(counting.calls) <= NESTED.count("{") - 1
+    # the products query and one compiled query for everything below the page
+    assert len(counting.calls) == 2
 
 
 def test_page_size_does_not_change_the_number_of_store_calls(counting: Any, run: Any) -> None:
@@ -75,35 +74,6 @@ def test_on_the_real_graph_one_product_costs_what_twenty_cost(
     twenty = run(counting_loaded, NESTED, {"first": 20})
     assert len(twenty.data["products"]["edges"]) == 20
     assert len(counting_loaded.calls) == calls_for_one
-
-
-def test_no_query_file_makes_the_store_parse_it_again() -> None:
-    # The store's guard re-parses (slowly, with rdflib) any query whose text holds one of these
-    # words, to look for SERVICE, LOAD or FROM; the GraphQL queries are ours and need no such look.
-    from graphql_api._sparql import load_query, query_names
-
-    names = query_names()
-    assert names
-    for name in names:
-        text = load_query(name).lower()
-        assert not [w for w in ("service", "load", "from") if w in text], name
-
-
-@pytest.mark.parametrize("name", [n for n in query_names() if "VALUES ?key" in load_query(n)])
-def test_a_type_query_cut_to_some_keys_answers_as_the_whole_one(name: str, loaded: Any) -> None:
-    # each level fetches only the UNION branches of the keys its fields read
-    whole = loaded.select(record_query(name).replace("VALUES ?s { }", ""))  # every ?s
-    assert whole, name
-    by_key: dict[str, set[tuple[str, str, str]]] = {}
-    for row in whole:
-        by_key.setdefault(row["key"].value, set()).add(
-            (row["s"].value, row["key"].value, str(row["value"]))
-        )
-    for key, expected in by_key.items():
-        cut = record_query(name, frozenset({key}))
-        assert cut.count(" UNION ") < record_query(name).count(" UNION "), key
-        rows = loaded.select(cut.replace("VALUES ?s { }", ""))
-        assert {(r["s"].value, r["key"].value, str(r["value"])) for r in rows} == expected, key
 
 
 @pytest.mark.parametrize("arm", [None, "OOS", "COMMERCIAL"])
@@ -149,7 +119,7 @@ def test_a_product_by_an_unknown_iri_is_null(counting: Any, run: Any) -> None:
     }
 
 
-def test_aliased_product_roots_share_one_query_and_keep_their_answers(
+def test_aliased_product_roots_cost_a_fixed_number_of_queries_each_and_keep_their_answers(
     counting: Any, run: Any
 ) -> None:
     fields = {
@@ -169,7 +139,7 @@ def test_aliased_product_roots_share_one_query_and_keep_their_answers(
     together = run(counting, f"{{ {document} }}")
     assert together.errors is None
     assert together.data == alone
-    assert len(counting.calls) == 1
+    assert len(counting.calls) == len(fields)
     # each alias kept its own filter and page
     assert 0 < alone["auto"]["totalCount"] < alone["all"]["totalCount"]
     assert len(alone["allo"]["edges"]) == 2 < alone["allo"]["totalCount"]

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad, Store
 
-from graphql_api._sparql import bind
+from graphql_api.sparql import bind
 from oos_kg.namespaces import OOSD
 from tests.graphql.conftest import (
     RDF_TYPE,

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from graphql_api._questions import (
+from tests.graphql.questions import (
     Question,
     as_table,
     flatten,

@@ -173,7 +173,7 @@ def test_the_expansion_count_is_linear_and_ignores_cycles() -> None:
     """In process: the count the fragment-bomb refusal rests on."""
     from graphql import parse
 
-    from graphql_api._expansion import expanded_fields
+    from graphql_api.limits import expanded_fields
 
     parts = ["fragment F0 on Query { a b { c } }"]
     parts += [f"fragment F{n} on Query {{ ...F{n - 1} ...F{n - 1} }}" for n in range(1, 61)]

@@ -7,10 +7,10 @@ import datetime as dt
 
 import strawberry
 
-from graphql_api.next.context import OosInfo
-from graphql_api.next.graph import ME, Graph, found, read
-from graphql_api.next.types.common import LABEL, Organisation, Source, labelled
-from graphql_api.next.types.vocabulary import (
+from graphql_api.context import OosInfo
+from graphql_api.graph import ME, Graph, found, read
+from graphql_api.types.common import LABEL, Organisation, Source, labelled
+from graphql_api.types.vocabulary import (
     ApprovalKind,
     ArmKind,
     JurisdictionCode,
@@ -160,7 +160,9 @@ class Product(Graph):
     origin_note: str | None = read("oos:originNote")
     modality: Modality | None = read("oos:modality")
     oos_provision: OosProvision | None = read("oos:oosProvisionStatus")
-    approval: Approval | None = read("oos:approval")
+    approval: Approval | None = read(
+        "oos:approval", having="oos:approvalDate|oos:approvalKind|oos:withdrawnOn"
+    )
     mah: Organisation | None = read("oos:marketingAuthorisationHolder")
     label: str | None = read(
         "rdfs:label",

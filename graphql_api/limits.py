@@ -4,8 +4,8 @@ Each fragment below spreads the one before it twice, so thirty short lines stand
 fields. graphql-core executes that in linear time, but strawberry's ``QueryDepthLimiter``
 and ``MaxAliasesLimiter`` walk every spread anew: such a document kept a worker busy for
 hours. :func:`expanded_fields` counts the expanded fields once per fragment (memoised, linear
-in the document); :mod:`graphql_api._documents` refuses a document over the limit before
-those rules run.
+in the document); :class:`DocumentChecks` refuses a document over the limit before those
+rules run.
 
     fragment F0 on Query { __typename }
     fragment F1 on Query { ...F0 ...F0 }
@@ -15,6 +15,8 @@ those rules run.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from graphql import (
     DocumentNode,
     FieldNode,
@@ -22,10 +24,12 @@ from graphql import (
     FragmentSpreadNode,
     InlineFragmentNode,
     OperationDefinitionNode,
+    GraphQLError,
     SelectionSetNode,
 )
+from strawberry.extensions import SchemaExtension
 
-__all__ = ["MAX_EXPANDED_FIELDS", "expanded_fields"]
+__all__ = ["MAX_EXPANDED_FIELDS", "DocumentChecks", "expanded_fields"]
 
 MAX_EXPANDED_FIELDS = 10_000
 """Fields a document may stand for once its fragments are spread; hand-written queries,
@@ -66,3 +70,28 @@ def expanded_fields(document: DocumentNode) -> int:
 
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     return max((count(op.selection_set) for op in operations), default=0)
+
+
+class DocumentChecks(SchemaExtension):
+    """Refuse, before validation, a document that expands to over ``max_fields`` fields or is
+    nested too deeply to count (the validation rules would walk it for hours)."""
+
+    def __init__(self, max_fields: int = MAX_EXPANDED_FIELDS) -> None:
+        self.max_fields = max_fields
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if document is not None:
+            try:
+                fields = expanded_fields(document)
+            except RecursionError:
+                context.pre_execution_errors = [GraphQLError("the document is nested too deeply")]
+            else:
+                if fields > self.max_fields:
+                    message = (
+                        f"the document expands to {fields} fields through its fragments;"
+                        f" the limit is {self.max_fields}"
+                    )
+                    context.pre_execution_errors = [GraphQLError(message)]
+        yield

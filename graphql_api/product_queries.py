@@ -1,5 +1,5 @@
 """The product side of ``Query``: each root field finds its roots with its own query, then
-reads the rest of its selection in one compiled query (:func:`graphql_api.next.graph.fetch`)."""
+reads the rest of its selection in one compiled query (:func:`graphql_api.graph.fetch`)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from typing import Any
 import strawberry
 from pyoxigraph import Literal, NamedNode
 
-from graphql_api.next.context import OosInfo
-from graphql_api.next.graph import fetch, selection_below
-from graphql_api.next.sparql import Bound, iri, query_text
-from graphql_api.next.types.common import PageInfo, decode_cursor, encode_cursor
-from graphql_api.next.types.products import Product, Study, Substance
-from graphql_api.next.types.vocabulary import (
+from graphql_api.context import OosInfo
+from graphql_api.graph import fetch, selection_below
+from graphql_api.sparql import Bound, iri, query_text
+from graphql_api.types.common import PageInfo, decode_cursor, encode_cursor
+from graphql_api.types.products import Product, Study, Substance
+from graphql_api.types.vocabulary import (
     ApprovalKind,
     Measure,
     Modality,

@@ -21,7 +21,7 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode
 
-from graphql_api._records import in_hours
+from graphql_api.types.vocabulary import in_hours
 from oos_kg.store.base import Bindings
 
 __all__ = [

@@ -19,7 +19,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode
 
 from oos_kg.errors import QueryError
 
-__all__ = ["Bound", "iri", "query_text"]
+__all__ = ["Bound", "bind", "iri", "query_text"]
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
 
@@ -47,14 +47,22 @@ def query_text(name: str, values: Mapping[str, Bound], asked: Iterable[str] = ()
     """``queries/<name>.rq`` with the lines of the bound ``values`` and the ``asked`` names
     kept, each kept placeholder filled.
 
-    >>> print(query_text("frameworks", {"code": None}).splitlines()[-3].strip())
+    >>> print(query_text("frameworks", {"code": None}).splitlines()[-4].strip())
     VALUES ?code { UNDEF }
 
     Raises:
         FileNotFoundError: when there is no such query (a programming error).
     """
     given = {k for k, v in values.items() if v is not None}
-    text = _specialised(name, frozenset(given.union(asked)))
+    return bind(_specialised(name, frozenset(given.union(asked))), values)
+
+
+def bind(text: str, values: Mapping[str, Bound]) -> str:
+    """``text`` with the placeholder of each of ``values`` filled (others left empty).
+
+    >>> bind("SELECT * { VALUES ?t { } }", {"t": Literal('say "hi"')})
+    'SELECT * { VALUES ?t { "say \\\\"hi\\\\"" } }'
+    """
 
     def fill(match: re.Match[str]) -> str:
         if match.group(1) not in values:

@@ -46,7 +46,8 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 @dataclass(frozen=True, slots=True)
 class Read:
     """How one field is read: ``path`` from the object (SPARQL property path, ``^`` for an
-    inverse link), ``kind`` the rdf:type a linked object must have, ``where`` the arguments
+    inverse link), ``kind`` the rdf:type a linked object must have, ``having`` a path it
+    must have a value for, ``where`` the arguments
     that keep linked objects whose path (the value) reaches the argument's concept, ``lang``
     the language picked (``"arg"``: the field's ``lang`` argument), ``fallback`` any value when
     none has that language, ``convert`` applied to the text, ``order`` the path whose least
@@ -54,6 +55,7 @@ class Read:
 
     path: str
     kind: str | None = None
+    having: str | None = None
     where: tuple[tuple[str, str], ...] = ()
     lang: str | None = None
     fallback: bool = False
@@ -280,6 +282,8 @@ def compile_plan(root: Node) -> tuple[str, tuple[Branch, ...]]:
             steps = [f"{here} {child.read.path} {o} ."]
             if child.read.kind:
                 steps.append(f"{o} a {child.read.kind} .")
+            if child.read.having:
+                steps.append(f"FILTER EXISTS {{ {o} {child.read.having} [] }}")
             steps.extend(f"{o} {path} <{concept}> ." for path, concept in child.filters)
             if child.read.order:
                 steps.append(f"OPTIONAL {{ {o} {child.read.order} ?k{len(branches)} }}")
@@ -353,7 +357,11 @@ async def fetch(
         return []
     text, branches = compile_plan(plan(cls, selections))
     roots = {iri: _Found(iri) for iri in iris}
-    rows = await info.context.select(text.replace(_ROOTS, " ".join(f"<{i}>" for i in roots)))
+    node = branches[0].node
+    if node.links or any(s.read.path != ME for s in node.scalars):  # else the IRIs are all
+        rows = await info.context.select(text.replace(_ROOTS, " ".join(f"<{i}>" for i in roots)))
+    else:
+        rows = []
     for row in rows:
         b = int(row["b"].value)
         found = roots[row["o0"].value]

@@ -11,25 +11,25 @@ from typing import Annotated
 import strawberry
 from pyoxigraph import Literal, NamedNode
 
-from graphql_api.next.context import OosInfo
-from graphql_api.next.graph import fetch, selection_below
-from graphql_api.next.product_queries import concept, roots_of
-from graphql_api.next.types.common import Role
-from graphql_api.next.types.regulation import (
+from graphql_api.context import OosInfo
+from graphql_api.graph import fetch, selection_below
+from graphql_api.product_queries import concept, roots_of
+from graphql_api.types.common import Role
+from graphql_api.types.regulation import (
     Cell,
     ComparisonAspect,
     Framework,
     Jurisdiction,
     Obligation,
 )
-from graphql_api.next.types.tables import (
+from graphql_api.types.tables import (
     ComparisonRow,
     ProvisionStep,
     RoleDiff,
     SearchHit,
     StreamliningItem,
 )
-from graphql_api.next.types.vocabulary import JurisdictionCode, RoleCode, StreamliningTiming
+from graphql_api.types.vocabulary import JurisdictionCode, RoleCode, StreamliningTiming
 from oos_kg.errors import QueryError
 
 __all__ = ["FrameworkDiff", "RegulationQueries"]
@@ -89,7 +89,7 @@ _CODES = {code.value for code in JurisdictionCode}
 def _compare_text(
     aspects: list[str] | None, codes: Sequence[JurisdictionCode] | None, wanted: list[JurisdictionCode]
 ) -> str:
-    from graphql_api.next.sparql import query_text
+    from graphql_api.sparql import query_text
 
     return query_text(
         "compare",
@@ -252,7 +252,7 @@ class RegulationQueries:
             raise QueryError(f"first must be between 0 and {limit}, got {first}")
         if not text.strip():
             raise QueryError("search text must not be blank")
-        from graphql_api.next.sparql import query_text
+        from graphql_api.sparql import query_text
 
         rows = await info.context.select(
             query_text(
@@ -275,7 +275,7 @@ class RegulationQueries:
 def query_text_for_obligations(
     role: RoleCode | None, jurisdiction: JurisdictionCode | None, with_deadline: bool | None
 ) -> str:
-    from graphql_api.next.sparql import query_text
+    from graphql_api.sparql import query_text
 
     return query_text(
         "obligations",

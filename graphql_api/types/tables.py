@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import strawberry
 
-from graphql_api.next.graph import ME, Graph, read
-from graphql_api.next.types.common import Role
-from graphql_api.next.types.regulation import Cell, ComparisonAspect, Obligation
-from graphql_api.next.types.vocabulary import RoleCode, StreamliningTiming
+from graphql_api.graph import ME, Graph, read
+from graphql_api.types.common import Role
+from graphql_api.types.regulation import Cell, ComparisonAspect, Obligation
+from graphql_api.types.vocabulary import RoleCode, StreamliningTiming
 
 __all__ = [
     "ComparisonRow",
