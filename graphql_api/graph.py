@@ -12,7 +12,7 @@ scalar fields as OPTIONAL columns. The rows become the typed objects.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import Enum
@@ -26,7 +26,6 @@ from strawberry.types.base import StrawberryList, StrawberryOptional, has_object
 from strawberry.types.enum import StrawberryEnumDefinition
 from strawberry.types.lazy_type import LazyType
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
-
 
 __all__ = ["ME", "Graph", "Read", "fetch", "found", "read", "selection_below"]
 
@@ -276,7 +275,9 @@ def compile_plan(root: Node) -> tuple[str, tuple[Branch, ...]]:
             for i, s in enumerate(node.scalars)
             if s.read.path != ME
         ]
-        texts.append(" ".join([f"VALUES ?o0 {{ {_ROOTS} }}", *patterns, f"BIND({b} AS ?b)", *columns]))
+        texts.append(
+            " ".join([f"VALUES ?o0 {{ {_ROOTS} }}", *patterns, f"BIND({b} AS ?b)", *columns])
+        )
         for child in node.links:
             o = f"?o{len(branches)}"
             steps = [f"{here} {child.read.path} {o} ."]
@@ -323,7 +324,9 @@ def _pick(scalar: Scalar, terms: set[Term]) -> Any:
     if scalar.many:
         return sorted({term.value for term in ordered})
     if scalar.language is not None:
-        tagged = [t for t in ordered if isinstance(t, Literal) and t.language == scalar.language]
+        tagged: list[Term] = [
+            t for t in ordered if isinstance(t, Literal) and t.language == scalar.language
+        ]
         if tagged or not scalar.read.fallback:
             ordered = tagged
     return _convert(scalar.target, scalar.read, ordered[0].value) if ordered else None
@@ -401,7 +404,9 @@ def _make(found: _Found, b: int, branches: Sequence[Branch]) -> Any:
         else:
             value = _pick(scalar, found.values.get(i, set()))
         (answers if scalar.by_key else attributes)[scalar.attribute] = value
-    steps = [step for step, branch in enumerate(branches) if branch.chain[:-1] == (*branches[b].chain,)]
+    steps = [
+        step for step, branch in enumerate(branches) if branch.chain[:-1] == (*branches[b].chain,)
+    ]
     for step in steps:
         link = branches[step].link
         assert link is not None

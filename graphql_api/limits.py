@@ -22,9 +22,9 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLError,
     InlineFragmentNode,
     OperationDefinitionNode,
-    GraphQLError,
     SelectionSetNode,
 )
 from strawberry.extensions import SchemaExtension

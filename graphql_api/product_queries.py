@@ -22,6 +22,7 @@ from graphql_api.types.vocabulary import (
     Origin,
 )
 from oos_kg.errors import QueryError
+from oos_kg.store.base import Bindings
 
 __all__ = ["ProductConnection", "ProductEdge", "ProductFilter", "ProductQueries"]
 
@@ -71,7 +72,7 @@ def _text(value: str | None) -> Literal | None:
     return Literal(value) if value else None
 
 
-async def roots_of(info: OosInfo, name: str, values: dict[str, Bound]) -> list[Any]:
+async def roots_of(info: OosInfo, name: str, values: dict[str, Bound]) -> list[Bindings]:
     """The solutions of the root query ``name`` with ``values`` bound."""
     return await info.context.select(query_text(name, values))
 
@@ -91,7 +92,7 @@ async def best_match(info: OosInfo, query: str, name: str, kind: str) -> str | N
     tied = [row["s"].value for row in rows if row["rank"].value == best]
     if len(tied) > 1:
         raise QueryError(f"{kind} name {name!r} is ambiguous: {', '.join(tied)}")
-    return tied[0]
+    return str(tied[0])
 
 
 @strawberry.type

@@ -31,14 +31,15 @@ from graphql_api.types.tables import (
 )
 from graphql_api.types.vocabulary import JurisdictionCode, RoleCode, StreamliningTiming
 from oos_kg.errors import QueryError
+from oos_kg.store.base import Bindings
 
 __all__ = ["FrameworkDiff", "RegulationQueries"]
 
 TABLE_2 = (JurisdictionCode.US, JurisdictionCode.EU, JurisdictionCode.JP)
 
 
-def _iris(rows: list[dict[str, object]]) -> list[str]:
-    return list(dict.fromkeys(row["s"].value for row in rows))  # type: ignore[attr-defined]
+def _iris(rows: list[Bindings]) -> list[str]:
+    return list(dict.fromkeys(row["s"].value for row in rows))
 
 
 async def compare(
@@ -55,12 +56,11 @@ async def compare(
     chosen = [
         s
         for s, names in labels.items()
-        if not aspects
-        or any(w == s or any(w.lower() in name for name in names) for w in aspects)
+        if not aspects or any(w == s or any(w.lower() in name for name in names) for w in aspects)
     ]
     kept = await fetch(info, ComparisonAspect, chosen, selection_below(info, "aspect"))
     wanted_cells = selection_below(info, "cells")
-    if not kept or not any(f.name == "cells" for f in info.selected_fields[0].selections):
+    if not kept or not wanted_cells:
         return [ComparisonRow(aspect=aspect, cells=[]) for aspect in kept]
     rows = await info.context.select(
         _compare_text(chosen if aspects else None, None if aspects else jurisdictions, codes)
@@ -69,7 +69,11 @@ async def compare(
     for row in rows:
         code = JurisdictionCode(row["code"].value) if row["code"].value in _CODES else None
         pair = (code, row["cell"].value)
-        if code in codes and row["aspect"].value in labels and pair not in cells_of[row["aspect"].value]:
+        if (
+            code in codes
+            and row["aspect"].value in labels
+            and pair not in cells_of[row["aspect"].value]
+        ):
             cells_of[row["aspect"].value].append(pair)  # type: ignore[arg-type]
     order = [sorted(cells_of[s], key=lambda p: (codes.index(p[0]), p[1])) for s in chosen]
     pairs = [pair for pairs in order for pair in pairs]
@@ -87,7 +91,9 @@ _CODES = {code.value for code in JurisdictionCode}
 
 
 def _compare_text(
-    aspects: list[str] | None, codes: Sequence[JurisdictionCode] | None, wanted: list[JurisdictionCode]
+    aspects: list[str] | None,
+    codes: Sequence[JurisdictionCode] | None,
+    wanted: list[JurisdictionCode],
 ) -> str:
     from graphql_api.sparql import query_text
 
@@ -210,7 +216,9 @@ class RegulationQueries:
             from_framework=frameworks.get(from_.value),
             to_framework=frameworks.get(to.value),
             roles=[
-                RoleDiff(role=r, from_obligations=by_role[s]["from"], to_obligations=by_role[s]["to"])
+                RoleDiff(
+                    role=r, from_obligations=by_role[s]["from"], to_obligations=by_role[s]["to"]
+                )
                 for s, r in zip(bearing, roles, strict=True)
             ],
             codes=(from_, to),
@@ -264,7 +272,9 @@ class RegulationQueries:
         return [
             SearchHit(
                 id=strawberry.ID(row["s"].value),
-                kinds=sorted({k for k in row["kinds"].value.split(" ") if k}) if "kinds" in row else [],
+                kinds=sorted({k for k in row["kinds"].value.split(" ") if k})
+                if "kinds" in row
+                else [],
                 label=row["label"].value if "label" in row else None,
                 matched=row["matched"].value if "matched" in row else None,
             )

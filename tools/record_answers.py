@@ -16,6 +16,13 @@ import json
 import sys
 from pathlib import Path
 
+from graphql_api.context import GraphQLContext
+from graphql_api.schema import build_schema
+from oos_kg.loading import load_store
+from oos_kg.resources import graph_sources
+from oos_kg.settings import Settings
+from oos_kg.store.memory import MemoryStore
+from tests.graphql.golden_cases import GOLDEN, answer_json, golden_cases
 from tests.graphql.questions import (
     as_table,
     flatten,
@@ -24,13 +31,6 @@ from tests.graphql.questions import (
     solutions_table,
     with_answers,
 )
-from graphql_api.context import GraphQLContext
-from graphql_api.schema import build_schema
-from oos_kg.loading import load_store
-from oos_kg.resources import graph_sources
-from oos_kg.settings import Settings
-from oos_kg.store.memory import MemoryStore
-from tests.graphql.golden_cases import GOLDEN, answer_json, golden_cases
 
 ROOT = Path(__file__).resolve().parent.parent
 BANK = ROOT / "docs" / "questions.md"

@@ -22,8 +22,8 @@ from pathlib import Path
 from bench._client import Measurement, Request, combine, measure
 from bench._servers import free_port, run_server
 from bench.report import Row, write_results
-from tests.graphql.questions import Question, as_table, flatten, parse_questions
 from oos_kg.store._results import parse_select
+from tests.graphql.questions import Question, as_table, flatten, parse_questions
 
 ROOT = Path(__file__).resolve().parents[2]
 BANK = ROOT / "docs" / "questions.md"

@@ -34,7 +34,9 @@ class Clause(Graph):
     table_row: int | None = read("oos:tableRow", "Row of Table 6, for a proposition.")
     label: str | None = read("rdfs:label", LABEL, resolver=labelled, lang="arg")
     instrument: LegalInstrument | None = read("oos:inInstrument", "The instrument it belongs to.")
-    parent: Clause | None = read("oos:partOf", "The clause it is part of, if any.", kind="oos:Clause")
+    parent: Clause | None = read(
+        "oos:partOf", "The clause it is part of, if any.", kind="oos:Clause"
+    )
     children: list[Clause] = read("^oos:partOf", "Its sub-clauses.", kind="oos:Clause")
     obligations: list[Obligation] = read(
         "^oos:statedBy", "The obligations it states.", kind="oos:Obligation"
@@ -81,7 +83,8 @@ class EligibilityCriterion(Graph):
 
 
 def _obligations(root: Graph, info: OosInfo, role: RoleCode | None = None) -> list[Obligation]:
-    return found(root, info)  # type: ignore[no-any-return]
+    del role  # the compiler read it from the selection
+    return found(root, info)
 
 
 @strawberry.type(description="A regulatory framework under which OOS batches reach patients.")

@@ -71,4 +71,3 @@ class SearchHit:
     kinds: list[str] = strawberry.field(description="Its classes in the ontology (local names).")
     label: str | None
     matched: str | None = strawberry.field(description="The text that matched.")
-

@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-
 NESTED = """
 query Page($first: Int!, $after: String) {
   products(first: $first, after: $after) {
