@@ -15,9 +15,11 @@ rules run.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator
 
 from graphql import (
+    ASTValidationRule,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -29,7 +31,7 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-__all__ = ["MAX_EXPANDED_FIELDS", "DocumentChecks", "expanded_fields"]
+__all__ = ["MAX_EXPANDED_FIELDS", "DocumentCache", "DocumentChecks", "expanded_fields"]
 
 MAX_EXPANDED_FIELDS = 10_000
 """Fields a document may stand for once its fragments are spread; hand-written queries,
@@ -73,25 +75,79 @@ def expanded_fields(document: DocumentNode) -> int:
 
 
 class DocumentChecks(SchemaExtension):
-    """Refuse, before validation, a document that expands to over ``max_fields`` fields or is
-    nested too deeply to count (the validation rules would walk it for hours)."""
+    """Parse and check each document text once (an LRU of ``documents``, shared by the
+    requests): a known text gets its parsed document and its errors back, and strawberry
+    neither parses nor validates it again. A new text is parsed with the token limit, refused
+    before validation when it expands to over ``max_fields`` fields or is nested too deeply to
+    count (the validation rules would walk it for hours), otherwise validated by strawberry
+    with the depth and alias limits added to its rules; the outcome is kept.
 
-    def __init__(self, max_fields: int = MAX_EXPANDED_FIELDS) -> None:
+    Args:
+        documents: the cache, text -> (document, errors), kept by the schema.
+        max_fields: the most fields a document may expand to through its fragments.
+    """
+
+    def __init__(self, documents: DocumentCache, max_fields: int = MAX_EXPANDED_FIELDS) -> None:
+        self.documents = documents
         self.max_fields = max_fields
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        context.parse_options["max_tokens"] = self.documents.max_tokens
+        known = self.documents.get(context.query) if context.query else None
+        if known is not None and context.graphql_document is None:
+            context.graphql_document = known[0]
+        yield
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-        document = context.graphql_document
-        if document is not None:
-            try:
-                fields = expanded_fields(document)
-            except RecursionError:
-                context.pre_execution_errors = [GraphQLError("the document is nested too deeply")]
-            else:
-                if fields > self.max_fields:
-                    message = (
-                        f"the document expands to {fields} fields through its fragments;"
-                        f" the limit is {self.max_fields}"
-                    )
-                    context.pre_execution_errors = [GraphQLError(message)]
+        text, document = context.query, context.graphql_document
+        known = self.documents.get(text) if text else None
+        if known is not None and known[0] is document:
+            context.pre_execution_errors = list(known[1])
+        elif document is not None:
+            context.pre_execution_errors = self._expansion_errors(document)
+            context.validation_rules = (*context.validation_rules, *self.documents.rules)
         yield
+        if text and document is not None and known is None:
+            self.documents.put(text, document, context.pre_execution_errors or [])
+
+    def _expansion_errors(self, document: DocumentNode) -> list[GraphQLError] | None:
+        try:
+            fields = expanded_fields(document)
+        except RecursionError:
+            return [GraphQLError("the document is nested too deeply")]
+        if fields > self.max_fields:
+            message = (
+                f"the document expands to {fields} fields through its fragments;"
+                f" the limit is {self.max_fields}"
+            )
+            return [GraphQLError(message)]
+        return None  # strawberry validates it
+
+
+class DocumentCache:
+    """The last ``size`` document texts with their parsed document and errors, and the limits
+    they are checked against: ``max_tokens`` when parsed, the validation ``rules`` (depth and
+    aliases) when validated."""
+
+    def __init__(
+        self, max_tokens: int, rules: tuple[type[ASTValidationRule], ...], size: int = 256
+    ) -> None:
+        self.max_tokens, self.rules, self.size = max_tokens, rules, size
+        self.entries: OrderedDict[str, tuple[DocumentNode, tuple[GraphQLError, ...]]] = (
+            OrderedDict()
+        )
+
+    def get(self, text: str) -> tuple[DocumentNode, tuple[GraphQLError, ...]] | None:
+        """The document and errors kept for ``text``, or ``None``."""
+        found = self.entries.get(text)
+        if found is not None:
+            self.entries.move_to_end(text)
+        return found
+
+    def put(self, text: str, document: DocumentNode, errors: list[GraphQLError]) -> None:
+        """Keep ``text``'s document and errors, forgetting the oldest text over the size."""
+        self.entries[text] = (document, tuple(errors))
+        if len(self.entries) > self.size:
+            self.entries.popitem(last=False)

@@ -14,6 +14,7 @@ from pyoxigraph import Literal, NamedNode
 from graphql_api.context import OosInfo
 from graphql_api.graph import fetch, selection_below
 from graphql_api.product_queries import concept, roots_of
+from graphql_api.sparql import query_text
 from graphql_api.types.common import Role
 from graphql_api.types.regulation import (
     Cell,
@@ -95,8 +96,6 @@ def _compare_text(
     codes: Sequence[JurisdictionCode] | None,
     wanted: list[JurisdictionCode],
 ) -> str:
-    from graphql_api.sparql import query_text
-
     return query_text(
         "compare",
         {
@@ -170,8 +169,16 @@ class RegulationQueries:
         jurisdiction: JurisdictionCode | None = None,
         with_deadline: bool | None = None,
     ) -> list[Obligation]:
-        text = query_text_for_obligations(role, jurisdiction, with_deadline)
-        rows = await info.context.select(text)
+        rows = await info.context.select(
+            query_text(
+                "obligations",
+                {
+                    "role": concept(role),
+                    "code": Literal(jurisdiction.value) if jurisdiction else None,
+                },
+                () if with_deadline is None else ("dated",) if with_deadline else ("undated",),
+            )
+        )
         return await fetch(info, Obligation, _iris(rows), selection_below(info))
 
     @strawberry.field(
@@ -260,8 +267,6 @@ class RegulationQueries:
             raise QueryError(f"first must be between 0 and {limit}, got {first}")
         if not text.strip():
             raise QueryError("search text must not be blank")
-        from graphql_api.sparql import query_text
-
         rows = await info.context.select(
             query_text(
                 "search",
@@ -280,15 +285,3 @@ class RegulationQueries:
             )
             for row in rows[:first]
         ]
-
-
-def query_text_for_obligations(
-    role: RoleCode | None, jurisdiction: JurisdictionCode | None, with_deadline: bool | None
-) -> str:
-    from graphql_api.sparql import query_text
-
-    return query_text(
-        "obligations",
-        {"role": concept(role), "code": Literal(jurisdiction.value) if jurisdiction else None},
-        () if with_deadline is None else ("dated",) if with_deadline else ("undated",),
-    )

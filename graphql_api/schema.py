@@ -10,14 +10,13 @@ from graphql import GraphQLError
 from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
-    MaxTokensLimiter,
     QueryDepthLimiter,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from graphql_api.errors import MASKED_MESSAGE, is_expected, should_mask
-from graphql_api.limits import DocumentChecks
+from graphql_api.limits import DocumentCache, DocumentChecks
 from graphql_api.product_queries import ProductQueries
 from graphql_api.regulation_queries import RegulationQueries
 from oos_kg.settings import Settings
@@ -48,18 +47,22 @@ class OosSchema(strawberry.Schema):
 
 def build_schema(settings: Settings) -> OosSchema:
     """Build the schema with the limits of ``settings``: tokens, fragment expansion, depth and
-    aliases refuse a document before it runs; unexpected resolver errors are masked.
+    aliases refuse a document before it runs, each text checked once; unexpected resolver
+    errors are masked.
 
     Raises:
         strawberry.exceptions.StrawberryException: when the types do not make a valid schema.
     """
+    limits = (
+        QueryDepthLimiter(max_depth=settings.graphql_max_depth),
+        MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
+    )
+    rules = tuple(rule for limit in limits for rule in limit.validation_rules)
+    documents = DocumentCache(settings.graphql_max_tokens, rules)
     return OosSchema(
         query=Query,
         extensions=[
-            partial(MaxTokensLimiter, max_token_count=settings.graphql_max_tokens),
-            DocumentChecks,
-            partial(QueryDepthLimiter, max_depth=settings.graphql_max_depth),
-            partial(MaxAliasesLimiter, max_alias_count=settings.graphql_max_aliases),
+            partial(DocumentChecks, documents),
             partial(MaskErrors, should_mask_error=should_mask, error_message=MASKED_MESSAGE),
         ],
         config=StrawberryConfig(batching_config={"max_operations": settings.graphql_max_batch}),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from enum import Enum
-from typing import TypeVar
 
 import strawberry
 
@@ -22,27 +21,12 @@ __all__ = [
     "Registry",
     "RoleCode",
     "StreamliningTiming",
-    "from_iri",
     "in_hours",
 ]
-
-E = TypeVar("E", bound=Enum)
 
 
 def _oos(local_name: str) -> str:
     return str(OOS[local_name])
-
-
-def from_iri(enum: type[E], iri: str | None) -> E | None:
-    """Return the member of ``enum`` whose value is ``iri``, or ``None`` for an unknown concept.
-
-    >>> from_iri(Origin, "https://w3id.org/oos-kg/ontology#origin-autologous")
-    <Origin.AUTOLOGOUS: 'https://w3id.org/oos-kg/ontology#origin-autologous'>
-    """
-    if iri is None:
-        return None
-    member: E | None = enum._value2member_map_.get(iri)  # type: ignore[assignment]
-    return member
 
 
 @strawberry.enum(description="Origin of a product's ingredients (Table 3).")
