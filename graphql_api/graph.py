@@ -252,11 +252,13 @@ _ROOTS = "#ROOTS#"
 
 @dataclass(frozen=True, slots=True)
 class Branch:
-    """One UNION branch: its node, the branches from the root to it (itself last), its link."""
+    """One UNION branch: its node, the branches from the root to it (itself last), its link,
+    and the branches of its links."""
 
     node: Node
     chain: tuple[int, ...]
     link: Link | None
+    children: tuple[int, ...] = ()
 
 
 @cache
@@ -292,7 +294,13 @@ def compile_plan(root: Node) -> tuple[str, tuple[Branch, ...]]:
 
     visit(root, [], (), None)
     body = "\n} UNION {\n".join(texts)
-    return f"{PREFIXES}SELECT * WHERE {{\n{{\n{body}\n}}\n}}", tuple(branches)
+    linked = tuple(
+        Branch(
+            b.node, b.chain, b.link, tuple(c.chain[-1] for c in branches if c.chain[:-1] == b.chain)
+        )
+        for b in branches
+    )
+    return f"{PREFIXES}SELECT * WHERE {{\n{{\n{body}\n}}\n}}", linked
 
 
 # ---- values ----
@@ -404,10 +412,7 @@ def _make(found: _Found, b: int, branches: Sequence[Branch]) -> Any:
         else:
             value = _pick(scalar, found.values.get(i, set()))
         (answers if scalar.by_key else attributes)[scalar.attribute] = value
-    steps = [
-        step for step, branch in enumerate(branches) if branch.chain[:-1] == (*branches[b].chain,)
-    ]
-    for step in steps:
+    for step in branches[b].children:
         link = branches[step].link
         assert link is not None
         children = list(found.children.get(step, {}).values())

@@ -72,9 +72,12 @@ def _text(value: str | None) -> Literal | None:
     return Literal(value) if value else None
 
 
-async def roots_of(info: OosInfo, name: str, values: dict[str, Bound]) -> list[Bindings]:
-    """The solutions of the root query ``name`` with ``values`` bound."""
-    return await info.context.select(query_text(name, values))
+async def roots_of(
+    info: OosInfo, name: str, values: dict[str, Bound], asked: tuple[str, ...] = ()
+) -> list[Bindings]:
+    """The solutions of the root query ``name`` with ``values`` bound (and the optional
+    lines of the ``asked`` names kept)."""
+    return await info.context.select(query_text(name, values, asked))
 
 
 async def best_match(info: OosInfo, query: str, name: str, kind: str) -> str | None:
@@ -110,6 +113,8 @@ class ProductQueries:
             raise QueryError(f"first must be between 0 and {limit}, got {first}")
         start = decode_cursor(after) + 1 if after is not None else 0
         f = filter or ProductFilter()
+        wanted = selection_below(info, "edges", "node")
+        listed = wanted or selection_below(info, "edges")
         rows = await roots_of(
             info,
             "products",
@@ -124,10 +129,11 @@ class ProductQueries:
                 "withdrawn": Literal(f.withdrawn) if f.withdrawn is not None else None,
                 "text": _text(f.text),
             },
+            ("order",) if listed else (),  # the count alone needs no order
         )
         every = [row["s"].value for row in rows]
         page = every[start : start + (limit if first is None else first)]
-        nodes = await fetch(info, Product, page, selection_below(info, "edges", "node"))
+        nodes = await fetch(info, Product, page, wanted) if listed else []
         edges = [ProductEdge(node=n, cursor=encode_cursor(start + i)) for i, n in enumerate(nodes)]
         return ProductConnection(
             edges=edges,
