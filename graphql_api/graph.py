@@ -26,6 +26,7 @@ from strawberry.types.base import StrawberryList, StrawberryOptional, has_object
 from strawberry.types.enum import StrawberryEnumDefinition
 from strawberry.types.lazy_type import LazyType
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
+from strawberry.utils.str_converters import to_camel_case
 
 __all__ = ["ME", "Graph", "Read", "fetch", "found", "read", "selection_below"]
 
@@ -146,15 +147,10 @@ def _fields_of(cls: type) -> dict[str, Any]:
     """GraphQL field name -> strawberry field, for the fields of ``cls`` read from the graph."""
     definition = cls.__strawberry_definition__  # type: ignore[attr-defined]
     return {
-        (f.graphql_name or _camel(f.python_name)): f
+        (f.graphql_name or to_camel_case(f.python_name)): f
         for f in definition.fields
         if "graph" in (f.metadata or {})
     }
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
 
 
 def _included(selection: Selection) -> bool:

@@ -1,21 +1,14 @@
-"""Count the fields a document stands for once its fragment spreads are expanded.
+"""The checks a document passes before it runs, each text checked once.
 
-Each fragment below spreads the one before it twice, so thirty short lines stand for 2**30
-fields. graphql-core executes that in linear time, but strawberry's ``QueryDepthLimiter``
-and ``MaxAliasesLimiter`` walk every spread anew: such a document kept a worker busy for
-hours. :func:`expanded_fields` counts the expanded fields once per fragment (memoised, linear
-in the document); :class:`DocumentChecks` refuses a document over the limit before those
-rules run.
-
-    fragment F0 on Query { __typename }
-    fragment F1 on Query { ...F0 ...F0 }
-    ...
-    fragment F30 on Query { ...F29 ...F29 }
+A fragment spreading the one before it twice, thirty times over (``fragment F1 on Query
+{ ...F0 ...F0 }``...), stands for 2**30 fields: strawberry's ``QueryDepthLimiter`` and
+``MaxAliasesLimiter`` walk every spread anew and kept a worker busy for hours on it.
+:func:`expanded_fields` counts them once per fragment; :class:`DocumentChecks` refuses such a
+document before those rules run.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterator
 
 from graphql import (
@@ -126,7 +119,7 @@ class DocumentChecks(SchemaExtension):
         return None  # strawberry validates it
 
 
-class DocumentCache:
+class DocumentCache(dict[str, tuple[DocumentNode, tuple[GraphQLError, ...]]]):
     """The last ``size`` document texts with their parsed document and errors, and the limits
     they are checked against: ``max_tokens`` when parsed, the validation ``rules`` (depth and
     aliases) when validated."""
@@ -134,20 +127,11 @@ class DocumentCache:
     def __init__(
         self, max_tokens: int, rules: tuple[type[ASTValidationRule], ...], size: int = 256
     ) -> None:
+        super().__init__()
         self.max_tokens, self.rules, self.size = max_tokens, rules, size
-        self.entries: OrderedDict[str, tuple[DocumentNode, tuple[GraphQLError, ...]]] = (
-            OrderedDict()
-        )
-
-    def get(self, text: str) -> tuple[DocumentNode, tuple[GraphQLError, ...]] | None:
-        """The document and errors kept for ``text``, or ``None``."""
-        found = self.entries.get(text)
-        if found is not None:
-            self.entries.move_to_end(text)
-        return found
 
     def put(self, text: str, document: DocumentNode, errors: list[GraphQLError]) -> None:
         """Keep ``text``'s document and errors, forgetting the oldest text over the size."""
-        self.entries[text] = (document, tuple(errors))
-        if len(self.entries) > self.size:
-            self.entries.popitem(last=False)
+        if len(self) >= self.size:
+            del self[next(iter(self))]
+        self[text] = (document, tuple(errors))

@@ -63,47 +63,35 @@ async def compare(
     wanted_cells = selection_below(info, "cells")
     if not kept or not wanted_cells:
         return [ComparisonRow(aspect=aspect, cells=[]) for aspect in kept]
-    rows = await info.context.select(
-        _compare_text(chosen if aspects else None, None if aspects else jurisdictions, codes)
-    )
-    cells_of: dict[str, list[tuple[JurisdictionCode, str]]] = defaultdict(list)
-    for row in rows:
-        code = JurisdictionCode(row["code"].value) if row["code"].value in _CODES else None
-        pair = (code, row["cell"].value)
-        if (
-            code in codes
-            and row["aspect"].value in labels
-            and pair not in cells_of[row["aspect"].value]
-        ):
-            cells_of[row["aspect"].value].append(pair)  # type: ignore[arg-type]
-    order = [sorted(cells_of[s], key=lambda p: (codes.index(p[0]), p[1])) for s in chosen]
-    pairs = [pair for pairs in order for pair in pairs]
-    cells = await fetch(info, Cell, [cell for _, cell in pairs], wanted_cells)
-    for cell, (code, _) in zip(cells, pairs, strict=True):
-        cell.jurisdiction = code
-    result, at = [], 0
-    for aspect, size in zip(kept, map(len, order), strict=True):
-        result.append(ComparisonRow(aspect=aspect, cells=cells[at : at + size]))
-        at += size
-    return result
-
-
-_CODES = {code.value for code in JurisdictionCode}
-
-
-def _compare_text(
-    aspects: list[str] | None,
-    codes: Sequence[JurisdictionCode] | None,
-    wanted: list[JurisdictionCode],
-) -> str:
-    return query_text(
+    rows = await roots_of(
+        info,
         "compare",
         {
-            "aspect": [NamedNode(s) for s in aspects] if aspects else None,
-            "code": [Literal(c.value) for c in dict.fromkeys(codes)] if codes else None,
+            "aspect": [NamedNode(s) for s in chosen] if aspects else None,
+            "code": [Literal(c.value) for c in codes] if jurisdictions and not aspects else None,
         },
-        ("proposed",) if JurisdictionCode.JP_PROPOSED in wanted else (),
+        ("proposed",) if JurisdictionCode.JP_PROPOSED in codes else (),
     )
+    rank = {code.value: codes.index(code) for code in codes}  # a code's first place
+    places = [
+        sorted(
+            {
+                (rank[r["code"].value], r["cell"].value)
+                for r in rows
+                if r["aspect"].value == s and r["code"].value in rank
+            }
+        )
+        for s in chosen
+    ]
+    pairs = [pair for here in places for pair in here]
+    cells = await fetch(info, Cell, [cell for _, cell in pairs], wanted_cells)
+    for cell, (at, _) in zip(cells, pairs, strict=True):
+        cell.jurisdiction = codes[at]
+    result, start = [], 0
+    for aspect, here in zip(kept, places, strict=True):
+        result.append(ComparisonRow(aspect=aspect, cells=cells[start : start + len(here)]))
+        start += len(here)
+    return result
 
 
 @strawberry.type(description="What changes from one framework to another, by role and by aspect.")

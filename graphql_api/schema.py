@@ -15,15 +15,30 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from graphql_api.errors import MASKED_MESSAGE, is_expected, should_mask
 from graphql_api.limits import DocumentCache, DocumentChecks
 from graphql_api.product_queries import ProductQueries
 from graphql_api.regulation_queries import RegulationQueries
+from oos_kg.errors import OosKgError
 from oos_kg.settings import Settings
 
-__all__ = ["OosSchema", "Query", "build_schema"]
+__all__ = ["MASKED_MESSAGE", "OosSchema", "Query", "build_schema", "is_expected"]
 
 logger = logging.getLogger(__name__)
+
+MASKED_MESSAGE = "Internal error while resolving this field; it has been logged."
+
+
+def is_expected(error: GraphQLError) -> bool:
+    """Tell whether ``error`` says something the client should read.
+
+    Request-level errors (syntax, validation, limits, variable coercion: no ``path``) and errors
+    raised on purpose (:class:`OosKgError`, :class:`GraphQLError`) are expected; any other
+    exception from a resolver is a bug whose text may leak internals.
+    """
+    original = error.original_error
+    if not error.path or original is None:
+        return True
+    return isinstance(original, OosKgError | GraphQLError)
 
 
 @strawberry.type
@@ -63,7 +78,11 @@ def build_schema(settings: Settings) -> OosSchema:
         query=Query,
         extensions=[
             partial(DocumentChecks, documents),
-            partial(MaskErrors, should_mask_error=should_mask, error_message=MASKED_MESSAGE),
+            partial(
+                MaskErrors,
+                should_mask_error=lambda error: not is_expected(error),
+                error_message=MASKED_MESSAGE,
+            ),
         ],
         config=StrawberryConfig(batching_config={"max_operations": settings.graphql_max_batch}),
     )

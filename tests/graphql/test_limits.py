@@ -11,7 +11,7 @@ from graphql import GraphQLError
 
 import graphql_api.schema
 from graphql_api.context import GraphQLContext
-from graphql_api.errors import MASKED_MESSAGE
+from graphql_api.schema import MASKED_MESSAGE
 from oos_kg.settings import Settings
 
 
