@@ -14,7 +14,7 @@ __all__ = ["GraphQLContext", "OosInfo"]
 
 
 class GraphQLContext(BaseContext):
-    """Per-request state: the store, the settings, and the count of store queries made."""
+    """Per-request state: the store and the settings."""
 
     def __init__(self, store: KgStore, settings: Settings) -> None:
         super().__init__()

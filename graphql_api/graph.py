@@ -181,13 +181,6 @@ def selection_below(info: Info[Any, Any], *names: str) -> list[SelectedField]:
     return fields
 
 
-def _concept(value: Any, enum: type[Enum]) -> str | None:
-    if value is None:
-        return None
-    member = value if isinstance(value, Enum) else enum[str(value)]
-    return str(member.value)
-
-
 def plan(cls: type, selections: Sequence[SelectedField]) -> Node:
     """The plan of what ``selections`` of a ``cls`` object read (fields merged by name, those
     with arguments kept apart by response key)."""
@@ -195,26 +188,26 @@ def plan(cls: type, selections: Sequence[SelectedField]) -> Node:
     scalars: dict[str, Scalar] = {}
     links: dict[str, tuple[Read, Any, bool, bool, tuple[tuple[str, str], ...], list[Any]]] = {}
     for selected in selections:
-        declared = fields.get(selected.name)
-        if declared is None:
+        if (declared := fields.get(selected.name)) is None:
             continue
         how: Read = declared.metadata["graph"]
         by_key = bool(declared.arguments)
         attribute = (selected.alias or selected.name) if by_key else declared.python_name
         target, many = _unwrap(declared.type)
         if has_object_definition(target):
-            filters = tuple(
-                (path, concept)
-                for name, path in how.where
-                if (concept := _argument_concept(declared, name, selected)) is not None
-            )
-            entry = links.setdefault(attribute, (how, target, many, by_key, filters, []))
+            filters = []
+            for name, path in how.where:
+                value, enum = _argument(declared, selected, name)
+                if value is not None:
+                    member = value if isinstance(value, Enum) else enum[str(value)]
+                    filters.append((path, str(member.value)))
+            entry = links.setdefault(attribute, (how, target, many, by_key, tuple(filters), []))
             entry[5].extend(selected.selections)
-            continue
-        language = how.lang
-        if language == "arg":
-            language = str(selected.arguments.get("lang", _default(declared, "lang")))
-        scalars[attribute] = Scalar(attribute, how, target, many, by_key, language)
+        else:
+            language = (
+                str(_argument(declared, selected, "lang")[0]) if how.lang == "arg" else how.lang
+            )
+            scalars[attribute] = Scalar(attribute, how, target, many, by_key, language)
     return Node(
         cls,
         tuple(scalars.values()),
@@ -225,20 +218,12 @@ def plan(cls: type, selections: Sequence[SelectedField]) -> Node:
     )
 
 
-def _default(declared: Any, name: str) -> Any:
+def _argument(declared: Any, selected: SelectedField, name: str) -> tuple[Any, Any]:
+    """The value given to ``declared``'s argument ``name`` (or its default), and its type."""
     for argument in declared.arguments:
         if argument.python_name == name:
-            return argument.default
-    return None
-
-
-def _argument_concept(declared: Any, name: str, selected: SelectedField) -> str | None:
-    value = selected.arguments.get(name)
-    for argument in declared.arguments:
-        if argument.python_name == name:
-            enum, _ = _unwrap(argument.type)
-            return _concept(value, enum)
-    return None
+            return selected.arguments.get(name, argument.default), _unwrap(argument.type)[0]
+    raise LookupError(name)
 
 
 # ---- the query ----

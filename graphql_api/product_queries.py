@@ -4,7 +4,7 @@ reads the rest of its selection in one compiled query (:func:`graphql_api.graph.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
 from pyoxigraph import Literal, NamedNode
@@ -14,18 +14,21 @@ from graphql_api.graph import fetch, selection_below
 from graphql_api.sparql import Bound, iri, query_text
 from graphql_api.types.common import PageInfo, decode_cursor, encode_cursor
 from graphql_api.types.products import Product, Study, Substance
-from graphql_api.types.vocabulary import (
-    ApprovalKind,
-    Measure,
-    Modality,
-    OosProvision,
-    Origin,
-)
+from graphql_api.types.vocabulary import ApprovalKind, Measure, Modality, OosProvision, Origin
 from oos_kg.errors import QueryError
 from oos_kg.store.base import Bindings
 
-__all__ = ["ProductConnection", "ProductEdge", "ProductFilter", "ProductQueries"]
+__all__ = [
+    "ProductConnection",
+    "ProductEdge",
+    "ProductFilter",
+    "ProductQueries",
+    "concept",
+    "listed",
+    "roots_of",
+]
 
+T = TypeVar("T")
 XSD_DATE = NamedNode("http://www.w3.org/2001/XMLSchema#date")
 
 
@@ -78,6 +81,16 @@ async def roots_of(
     """The solutions of the root query ``name`` with ``values`` bound (and the optional
     lines of the ``asked`` names kept)."""
     return await info.context.select(query_text(name, values, asked))
+
+
+async def listed(
+    info: OosInfo, cls: type[T], name: str, values: dict[str, Bound], *below: str
+) -> list[T]:
+    """The ``cls`` objects the root query ``name`` finds, in its order, with the fields selected
+    under the current field (or under its ``below`` path)."""
+    rows = await roots_of(info, name, values)
+    iris = list(dict.fromkeys(row["s"].value for row in rows))
+    return await fetch(info, cls, iris, selection_below(info, *below))
 
 
 async def best_match(info: OosInfo, query: str, name: str, kind: str) -> str | None:
@@ -180,12 +193,7 @@ class ProductQueries:
             substance_iri = await best_match(info, "substance-by-name", substance, "substance")
             if substance_iri is None:
                 return []
-        rows = await roots_of(
-            info,
-            "studies",
-            {
-                "substance": NamedNode(substance_iri) if substance_iri else None,
-                "measure": concept(measure),
-            },
+        substance_node = NamedNode(substance_iri) if substance_iri else None
+        return await listed(
+            info, Study, "studies", {"substance": substance_node, "measure": concept(measure)}
         )
-        return await fetch(info, Study, [r["s"].value for r in rows], selection_below(info))

@@ -13,16 +13,10 @@ from pyoxigraph import Literal, NamedNode
 
 from graphql_api.context import OosInfo
 from graphql_api.graph import fetch, selection_below
-from graphql_api.product_queries import concept, roots_of
-from graphql_api.sparql import query_text
+from graphql_api.product_queries import concept, listed, roots_of
+from graphql_api.sparql import Bound, query_text
 from graphql_api.types.common import Role
-from graphql_api.types.regulation import (
-    Cell,
-    ComparisonAspect,
-    Framework,
-    Jurisdiction,
-    Obligation,
-)
+from graphql_api.types.regulation import Cell, ComparisonAspect, Framework, Jurisdiction, Obligation
 from graphql_api.types.tables import (
     ComparisonRow,
     ProvisionStep,
@@ -123,8 +117,7 @@ async def _frameworks(
 class RegulationQueries:
     @strawberry.field(description="Every jurisdiction, by code.")
     async def jurisdictions(self, info: OosInfo) -> list[Jurisdiction]:
-        rows = await roots_of(info, "jurisdictions", {})
-        return await fetch(info, Jurisdiction, _iris(rows), selection_below(info))
+        return await listed(info, Jurisdiction, "jurisdictions", {})
 
     @strawberry.field(description="Frameworks for OOS provision, optionally of some codes.")
     async def frameworks(
@@ -157,16 +150,9 @@ class RegulationQueries:
         jurisdiction: JurisdictionCode | None = None,
         with_deadline: bool | None = None,
     ) -> list[Obligation]:
-        rows = await info.context.select(
-            query_text(
-                "obligations",
-                {
-                    "role": concept(role),
-                    "code": Literal(jurisdiction.value) if jurisdiction else None,
-                },
-                () if with_deadline is None else ("dated",) if with_deadline else ("undated",),
-            )
-        )
+        code = Literal(jurisdiction.value) if jurisdiction else None
+        dated = () if with_deadline is None else ("dated",) if with_deadline else ("undated",)
+        rows = await roots_of(info, "obligations", {"role": concept(role), "code": code}, dated)
         return await fetch(info, Obligation, _iris(rows), selection_below(info))
 
     @strawberry.field(
@@ -227,21 +213,13 @@ class RegulationQueries:
         timing: StreamliningTiming | None = None,
         can_be_streamlined: bool | None = None,
     ) -> list[StreamliningItem]:
-        rows = await roots_of(
-            info,
-            "streamlining",
-            {
-                "party": concept(party),
-                "timing": concept(timing),
-                "can": Literal(can_be_streamlined) if can_be_streamlined is not None else None,
-            },
-        )
-        return await fetch(info, StreamliningItem, _iris(rows), selection_below(info))
+        can = Literal(can_be_streamlined) if can_be_streamlined is not None else None
+        values: dict[str, Bound] = {"party": concept(party), "timing": concept(timing), "can": can}
+        return await listed(info, StreamliningItem, "streamlining", values)
 
     @strawberry.field(description="The OOS provision flow of Fig. 1, step by step.")
     async def provision_flow(self, info: OosInfo) -> list[ProvisionStep]:
-        rows = await roots_of(info, "flow", {})
-        return await fetch(info, ProvisionStep, _iris(rows), selection_below(info))
+        return await listed(info, ProvisionStep, "flow", {})
 
     @strawberry.field(
         description="Resources whose labels, descriptions or texts contain `text` (any case), "

@@ -134,9 +134,7 @@ class Substance(Graph):
     label: str | None = read("rdfs:label", LABEL, resolver=labelled, lang="arg")
     products: list[Product] = read("^oos:activeSubstance", "Products containing it.")
     oos_trials: list[Trial] = read(
-        f"^({TRIALS})",
-        "Japanese OOS clinical trials of it (Table 4).",
-        kind="oos:ClinicalTrial",
+        f"^({TRIALS})", "Japanese OOS clinical trials of it (Table 4).", kind="oos:ClinicalTrial"
     )
     expanded_access_programs: list[ExpandedAccessProgram] = read(
         "^oos:investigatesSubstance",

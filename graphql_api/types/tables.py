@@ -19,17 +19,15 @@ __all__ = [
 ]
 
 
-def _flag(text: str) -> bool:
-    return text in ("true", "1")
-
-
 @strawberry.type(description="An item of Table 5: a task of an OOS clinical trial.")
 class StreamliningItem(Graph):
     id: strawberry.ID = read(ME)
     text: str | None = read("rdfs:label", lang="en", fallback=True)
     party: RoleCode | None = read("oos:party")
     timing: StreamliningTiming | None = read("oos:timing")
-    can_be_streamlined: bool | None = read("oos:canBeStreamlined", convert=_flag)
+    can_be_streamlined: bool | None = read(
+        "oos:canBeStreamlined", convert=lambda text: text in ("true", "1")
+    )
     item_number: int | None = read("oos:itemNumber")
     notes: list[str] = read("skos:editorialNote")
 
