@@ -32,6 +32,10 @@ T = TypeVar("T")
 XSD_DATE = NamedNode("http://www.w3.org/2001/XMLSchema#date")
 
 
+def _date(day: dt.date) -> Literal:
+    return Literal(day.isoformat(), datatype=XSD_DATE)
+
+
 @strawberry.type
 class ProductEdge:
     node: Product
@@ -65,14 +69,6 @@ class ProductFilter:
 def concept(member: Any) -> NamedNode | None:
     """The concept IRI of an enum member, or ``None``."""
     return NamedNode(member.value) if member is not None else None
-
-
-def _date(day: dt.date | None) -> Literal | None:
-    return Literal(day.isoformat(), datatype=XSD_DATE) if day is not None else None
-
-
-def _text(value: str | None) -> Literal | None:
-    return Literal(value) if value else None
 
 
 async def roots_of(
@@ -136,11 +132,11 @@ class ProductQueries:
                 "kind": concept(f.approval_kind),
                 "provision": concept(f.oos_provision),
                 "modality": concept(f.modality),
-                "mah": _text(f.mah),
-                "since": _date(f.approved_from),
-                "until": _date(f.approved_to),
+                "mah": Literal(f.mah) if f.mah else None,
+                "since": _date(f.approved_from) if f.approved_from else None,
+                "until": _date(f.approved_to) if f.approved_to else None,
                 "withdrawn": Literal(f.withdrawn) if f.withdrawn is not None else None,
-                "text": _text(f.text),
+                "text": Literal(f.text) if f.text else None,
             },
             ("order",) if listed else (),  # the count alone needs no order
         )

@@ -37,17 +37,11 @@ class _Router(GraphQLRouter[GraphQLContext, None]):
 def create_graphql_router(
     settings: Settings, store_getter: StoreGetter = _app_store, path: str = "/graphql"
 ) -> GraphQLRouter[GraphQLContext, None]:
-    """Return the router to include in the app (``app.include_router(router)``).
-
-    Queries come by GET (``?query=``) or POST (JSON); mutations are refused over GET and bodies
-    other than JSON are refused (CSRF). Limits come from ``settings``; the app bounds the
-    body size (``oos_kg``'s body-limit middleware). A browser's GET without a query gets
-    GraphiQL (:func:`oos_kg.ui.graphiql_page`, with the questions of ``docs/questions.md``).
-
-    Args:
-        settings: limits and time-outs.
-        store_getter: how a request finds the store; ``request.app.state.store`` by default.
-        path: where the endpoint lives.
+    """Return the router to include in the app: queries by GET (``?query=``) or POST (JSON),
+    mutations refused over GET, bodies other than JSON refused (CSRF), limits from
+    ``settings`` (the app's middleware bounds the body size); a browser's GET without a query
+    gets GraphiQL (:func:`oos_kg.ui.graphiql_page`). ``store_getter``: how a request finds the
+    store (``request.app.state.store`` by default).
 
     Raises:
         strawberry.exceptions.StrawberryException: when the schema cannot be built.

@@ -14,6 +14,8 @@ from oos_kg.errors import QueryError
 __all__ = [
     "LABEL",
     "Organisation",
+    "SOURCE",
+    "SOURCE_NOTE",
     "PageInfo",
     "Party",
     "Role",
@@ -31,6 +33,8 @@ def labelled(root: Graph, info: OosInfo, lang: str = "en") -> str | None:
 
 
 LABEL = "The label in a language (en, ja); null if none."
+SOURCE = "dcterms:source"
+SOURCE_NOTE = "Where the facts about it come from."
 
 
 @strawberry.type(description="Where a fact comes from: a table, section, figure or reference.")
@@ -45,8 +49,8 @@ class Source(Graph):
 
 @strawberry.type(description="An organisation: a marketing authorisation holder or a sponsor.")
 class Organisation(Graph):
-    id: strawberry.ID = read(ME)
     name: str | None = read("rdfs:label")
+    id: strawberry.ID = read(ME)
 
 
 @strawberry.type(description="A named party: a role or an organisation.")

@@ -4,12 +4,13 @@ approvals, substances, trials, programs, evidence studies and their figures."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import strawberry
 
 from graphql_api.context import OosInfo
 from graphql_api.graph import ME, Graph, found, read
-from graphql_api.types.common import LABEL, Organisation, Source, labelled
+from graphql_api.types.common import LABEL, SOURCE, SOURCE_NOTE, Organisation, Source, labelled
 from graphql_api.types.vocabulary import (
     ApprovalKind,
     ArmKind,
@@ -31,8 +32,15 @@ __all__ = [
     "Trial",
 ]
 
-SOURCE = "dcterms:source"
 TRIALS = "oos:investigatesSubstance|oos:forProduct/oos:activeSubstance"
+
+
+PROGRAM, STUDY = "oos:ExpandedAccessProgram", "oos:EvidenceStudy"
+
+
+def _of_substance(via: str, kind: str, description: str) -> Any:
+    """The programs or studies (``kind``) of the substance reached by ``via``."""
+    return read(f"{via}^oos:investigatesSubstance", description, kind=kind)
 
 
 @strawberry.type(description="A marketing approval: when, of which kind, and its withdrawal.")
@@ -103,7 +111,7 @@ class ExpandedAccessProgram(Graph):
     substance: Substance | None = read(
         "oos:investigatesSubstance", "The active substance it provides."
     )
-    source: list[Source] = read(SOURCE, "Where the facts about it come from.")
+    source: list[Source] = read(SOURCE, SOURCE_NOTE)
 
 
 @strawberry.type(description="A clinical trial record of Table 4, by registry and identifier.")
@@ -123,7 +131,7 @@ class Trial(Graph):
         "oos:forProduct", "The approved product whose OOS batches it provides."
     )
     substance: Substance | None = read(TRIALS, "The active substance it provides.")
-    source: list[Source] = read(SOURCE, "Where the facts about it come from.")
+    source: list[Source] = read(SOURCE, SOURCE_NOTE)
 
 
 @strawberry.type(description="An active substance (the common name of Tables 1, 3 and 4).")
@@ -136,17 +144,13 @@ class Substance(Graph):
     oos_trials: list[Trial] = read(
         f"^({TRIALS})", "Japanese OOS clinical trials of it (Table 4).", kind="oos:ClinicalTrial"
     )
-    expanded_access_programs: list[ExpandedAccessProgram] = read(
-        "^oos:investigatesSubstance",
-        "US expanded access programs of it (Table 1).",
-        kind="oos:ExpandedAccessProgram",
+    expanded_access_programs: list[ExpandedAccessProgram] = _of_substance(
+        "", PROGRAM, "US expanded access programs of it (Table 1)."
     )
-    studies: list[Study] = read(
-        "^oos:investigatesSubstance",
-        "Evidence studies of its OOS vs commercial batches.",
-        kind="oos:EvidenceStudy",
+    studies: list[Study] = _of_substance(
+        "", STUDY, "Evidence studies of its OOS vs commercial batches."
     )
-    source: list[Source] = read(SOURCE, "Where the facts about it come from.")
+    source: list[Source] = read(SOURCE, SOURCE_NOTE)
 
 
 @strawberry.type(description="A regenerative medicine product approved in Japan (Table 3).")
@@ -175,14 +179,12 @@ class Product(Graph):
         "Japanese clinical trials providing its OOS batches (Table 4).",
         kind="oos:ClinicalTrial",
     )
-    expanded_access_programs: list[ExpandedAccessProgram] = read(
-        "oos:activeSubstance/^oos:investigatesSubstance",
-        "US expanded access programs for its substance (Table 1).",
-        kind="oos:ExpandedAccessProgram",
+    expanded_access_programs: list[ExpandedAccessProgram] = _of_substance(
+        "oos:activeSubstance/", PROGRAM, "US expanded access programs for its substance (Table 1)."
     )
-    studies: list[Study] = read(
-        "oos:activeSubstance/^oos:investigatesSubstance",
+    studies: list[Study] = _of_substance(
+        "oos:activeSubstance/",
+        STUDY,
         "Evidence studies of OOS vs commercial batches of its substance.",
-        kind="oos:EvidenceStudy",
     )
     source: list[Source] = read(SOURCE, "Where the facts about this product come from.")

@@ -7,7 +7,7 @@ import strawberry
 
 from graphql_api.context import OosInfo
 from graphql_api.graph import ME, Graph, found, read
-from graphql_api.types.common import LABEL, Party, Role, Source, labelled
+from graphql_api.types.common import LABEL, SOURCE, SOURCE_NOTE, Party, Role, Source, labelled
 from graphql_api.types.vocabulary import JurisdictionCode, RoleCode, in_hours
 
 __all__ = [
@@ -20,9 +20,6 @@ __all__ = [
     "LegalInstrument",
     "Obligation",
 ]
-
-SOURCE = "dcterms:source"
-SOURCE_NOTE = "Where the facts about it come from."
 
 
 @strawberry.type(description="A subdivision of an instrument: part, section, article, item.")
