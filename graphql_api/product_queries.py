@@ -91,20 +91,21 @@ async def listed(
 
 async def best_match(info: OosInfo, query: str, name: str, kind: str) -> str | None:
     """The one resource whose name matches best (equal, then starting with, then containing,
-    any case), or ``None``.
+    any case), or ``None``: ``<query>-by-exact-name.rq`` first, the ranking only without an
+    equal name.
 
     Raises:
         QueryError: when several match equally well (the message lists them).
     """
-    given = Literal(name)
-    rows = await roots_of(info, query, {"name": given, "sameName": given})
-    if not rows:
-        return None
-    best = rows[0]["rank"].value
-    tied = [row["s"].value for row in rows if row["rank"].value == best]
+    given = {"name": Literal(name), "sameName": Literal(name)}
+    tied = [row["s"].value for row in await roots_of(info, f"{query}-by-exact-name", given)]
+    if not tied:
+        rows = await roots_of(info, f"{query}-by-name", given)
+        best = rows[0]["rank"].value if rows else None
+        tied = [row["s"].value for row in rows if row["rank"].value == best]
     if len(tied) > 1:
         raise QueryError(f"{kind} name {name!r} is ambiguous: {', '.join(tied)}")
-    return str(tied[0])
+    return str(tied[0]) if tied else None
 
 
 @strawberry.type
@@ -168,13 +169,13 @@ class ProductQueries:
             rows = await roots_of(info, "product", {"s": iri(str(id))})
             found = rows[0]["s"].value if rows else None
         else:
-            found = await best_match(info, "product-by-name", str(name), "product")
+            found = await best_match(info, "product", str(name), "product")
         nodes = await fetch(info, Product, [found] if found else [], selection_below(info))
         return nodes[0] if nodes else None
 
     @strawberry.field(description="One active substance by name (any case); null when none.")
     async def substance(self, info: OosInfo, name: str) -> Substance | None:
-        found = await best_match(info, "substance-by-name", name, "substance")
+        found = await best_match(info, "substance", name, "substance")
         nodes = await fetch(info, Substance, [found] if found else [], selection_below(info))
         return nodes[0] if nodes else None
 
@@ -186,7 +187,7 @@ class ProductQueries:
     ) -> list[Study]:
         substance_iri = None
         if substance is not None:
-            substance_iri = await best_match(info, "substance-by-name", substance, "substance")
+            substance_iri = await best_match(info, "substance", substance, "substance")
             if substance_iri is None:
                 return []
         substance_node = NamedNode(substance_iri) if substance_iri else None
