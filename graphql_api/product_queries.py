@@ -4,6 +4,7 @@ reads the rest of its selection in one compiled query (:func:`graphql_api.graph.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import strawberry
@@ -72,7 +73,7 @@ def concept(member: Any) -> NamedNode | None:
 
 
 async def roots_of(
-    info: OosInfo, name: str, values: dict[str, Bound], asked: tuple[str, ...] = ()
+    info: OosInfo, name: str, values: Mapping[str, Bound], asked: tuple[str, ...] = ()
 ) -> list[Bindings]:
     """The solutions of the root query ``name`` with ``values`` bound (and the optional
     lines of the ``asked`` names kept)."""
@@ -80,7 +81,7 @@ async def roots_of(
 
 
 async def listed(
-    info: OosInfo, cls: type[T], name: str, values: dict[str, Bound], *below: str
+    info: OosInfo, cls: type[T], name: str, values: Mapping[str, Bound], *below: str
 ) -> list[T]:
     """The ``cls`` objects the root query ``name`` finds, in its order, with the fields selected
     under the current field (or under its ``below`` path)."""
