@@ -89,6 +89,26 @@ EXTERNAL = [
         "21 CFR 312.320 (treatment IND or treatment protocol)",
         ECFR_312 + "section-312.320",
     ),
+    # In-force dates (oos:inForceFrom in data/regulations.ttl).
+    (
+        "fr-2009-08-13-expanded-access-final-rule",
+        "Federal Register 74 FR 40900, 13 August 2009: Expanded Access to Investigational Drugs "
+        "for Treatment Use, final rule on 21 CFR 312.300-312.320 (effective 13 October 2009)",
+        "https://www.govinfo.gov/content/pkg/FR-2009-08-13/html/E9-19005.htm",
+    ),
+    (
+        "gmp-publications-eudralex-vol-4-part-iv",
+        "GMP Publications: EudraLex Volume 4, Guidelines on Good Manufacturing Practice "
+        "specific to Advanced Therapy Medicinal Products (adopted 22 November 2017, in "
+        "operation 22 May 2018)",
+        "https://gmppublications.com/product281.html",
+    ),
+    (
+        "nsf-eu-atmp-gmp-guidance-review",
+        "NSF white paper: review of the EU ATMP GMP guidance, which comes into force on "
+        "22 May 2018",
+        "https://www.nsf.org/knowledge-library/white-paper-review-of-eu-atmp-gmp-guidance",
+    ),
     # European sources beyond the paper's own citations (data/regulations.ttl cites these).
     (
         "eudralex-vol-4-part-iv-11-5",
