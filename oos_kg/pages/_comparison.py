@@ -15,15 +15,17 @@ COLUMNS = (("US", "unitedStates"), ("EU", "europeanUnion"), ("JP", "japan"))
 """Table 2's columns: jurisdiction code and the variable of ``table-2.rq`` holding its text."""
 
 _DURATION = re.compile(r"^P(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+)H)?)?$")
+_HOURS_UP_TO = 72
 _UNITS = {"en": {"d": "{} days", "h": "{} h"}, "ja": {"d": "{}日", "h": "{}時間"}}
 
 
 def format_duration(value: str, lang: str) -> str:
-    """Return an ``xsd:duration`` of days or hours for people (``PT48H`` is ``48 h``); any
-    other form as written.
+    """Return an ``xsd:duration`` of days and hours for people, in hours up to 72 hours (a
+    store may give ``PT48H`` back as ``P2D``; both read ``48 h``) and in days beyond; any other
+    form as written.
 
-    >>> format_duration("PT48H", "en"), format_duration("P15D", "ja")
-    ('48 h', '15日')
+    >>> format_duration("P2D", "en"), format_duration("PT48H", "ja"), format_duration("P15D", "en")
+    ('48 h', '48時間', '15 days')
 
     Raises:
         Nothing.
@@ -32,8 +34,13 @@ def format_duration(value: str, lang: str) -> str:
     if not match or not (match["d"] or match["h"]):
         return value
     units = _UNITS.get(lang, _UNITS["en"])
-    parts = [units[k].format(int(match[k])) for k in ("d", "h") if match[k]]
-    return " ".join(parts)
+    hours = int(match["d"] or 0) * 24 + int(match["h"] or 0)
+    if hours <= _HOURS_UP_TO:
+        return units["h"].format(hours)
+    days, rest = divmod(hours, 24)
+    return " ".join(
+        [units["d"].format(days), *([units["h"].format(rest)] if rest else [])]
+    )
 
 
 @dataclass(slots=True)

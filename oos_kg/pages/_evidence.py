@@ -128,7 +128,7 @@ def _arm(row: Bindings, top: Decimal) -> Arm:
         value=value,
         low=low,
         high=high,
-        level=f"{Decimal(level) * 100:g}%" if level else "",
+        level=f"{(Decimal(level) * 100).normalize():f}%" if level else "",
         patients=text(row, "patients") or text(row, "armPatients"),
         x=_scale(value, top),
         x_low=_scale(low, top) if low is not None else None,

@@ -12,6 +12,9 @@ from oos_kg.loading import load_store
 from oos_kg.resources import GraphSource, graph_sources
 from oos_kg.settings import Settings
 from oos_kg.store import open_store
+from selenium.webdriver.chrome.webdriver import WebDriver
+
+from tests.ui.browser import chromium
 from tests.ui.live import LiveServer, start_server, stop_server
 
 
@@ -36,3 +39,9 @@ def ui_server() -> Iterator[LiveServer]:
     yield live
     stop_server(live)
     store.close()
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
+    """A headless Chromium with a fresh profile, logging every network request."""
+    yield from chromium(tmp_path_factory)
