@@ -141,16 +141,22 @@ AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 ARTEFACTS = Path(__file__).resolve().parent / "artefacts"
 
 
-def axe_violations(driver: WebDriver, impacts: tuple[str, ...] = ("serious", "critical")) -> Any:
-    """Run axe-core (vendored, ``tests/ui/vendor``) on the page; return its violations of the
-    given impacts as ``{id, impact, help, nodes}`` records."""
+def axe_violations(
+    driver: WebDriver,
+    impacts: tuple[str, ...] = ("serious", "critical"),
+    exclude: tuple[str, ...] = (),
+) -> Any:
+    """Run axe-core (vendored, ``tests/ui/vendor``) on the page, less the elements matching
+    ``exclude``; return its violations of the given impacts as ``{id, impact, help, nodes}``."""
     driver.execute_script(AXE.read_text(encoding="utf-8"))
     violations = driver.execute_async_script(
         "const done = arguments[arguments.length - 1];"
-        "axe.run(document, {resultTypes: ['violations']})"
+        "const context = {include: [['html']], exclude: arguments[0].map(s => [s])};"
+        "axe.run(context, {resultTypes: ['violations']})"
         ".then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
         " nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}))))"
-        ".catch(e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));"
+        ".catch(e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));",
+        list(exclude),
     )
     return [v for v in violations if v["impact"] in impacts]
 

@@ -6,6 +6,7 @@ Each test saves a screenshot into ``tests/ui/artefacts/`` (ignored by git) and r
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -53,11 +54,16 @@ def open_page(driver: WebDriver, server: LiveServer, path: str) -> None:
     wait_for(driver, lambda d: d.execute_script("return document.readyState") == "complete")
 
 
+def assert_accessible(driver: WebDriver, exclude: tuple[str, ...] = ()) -> None:
+    violations = axe_violations(driver, exclude=exclude)
+    assert violations == [], json.dumps(violations, indent=1)
+
+
 def check_page(driver: WebDriver, server: LiveServer, name: str) -> None:
     """Screenshot, nothing off loopback, a clean console, no serious axe violation."""
     screenshot(driver, name)
     assert_offline(driver, server)
-    assert axe_violations(driver) == []
+    assert_accessible(driver)
 
 
 @pytest.mark.parametrize(
@@ -219,11 +225,14 @@ def test_the_case_checker_shows_findings_with_their_clause_in_japanese(
 REDOC_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
 
 
+# axe checks our frame of these pages, not the vendored UIs inside it: Swagger UI 5.36 nests
+# interactive controls and ReDoc 2.5 leaves a select unnamed (serious/critical, not ours to fix
+# without a fork).
 @pytest.mark.parametrize(
-    ("path", "ready", "name", "refused"),
+    ("path", "ready", "name", "refused", "vendored"),
     [
-        ("/docs", ".swagger-ui .opblock", "docs", ()),
-        ("/redoc", "[data-section-id]", "redoc", (REDOC_LOGO,)),
+        ("/docs", ".swagger-ui .opblock", "docs", (), "#swagger-ui"),
+        ("/redoc", "[data-section-id]", "redoc", (REDOC_LOGO,), "redoc"),
     ],
 )
 def test_the_api_docs_render_from_the_package(
@@ -233,6 +242,7 @@ def test_the_api_docs_render_from_the_package(
     ready: str,
     name: str,
     refused: tuple[str, ...],
+    vendored: str,
 ) -> None:
     open_page(driver, ui_server, path)
     wait_for(driver, lambda d: visible(d, ready))
@@ -240,3 +250,4 @@ def test_the_api_docs_render_from_the_package(
     assert "/validate" in driver.find_element(By.TAG_NAME, "main").text
     screenshot(driver, name)
     assert_offline(driver, ui_server, refused)
+    assert_accessible(driver, exclude=(vendored,))
