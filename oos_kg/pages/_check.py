@@ -1,4 +1,4 @@
-"""The case checker's form: read a pasted or uploaded case graph within ``POST /validate``'s limits."""
+"""The case checker's form: a pasted or uploaded case graph, within the limits of /validate."""
 
 from __future__ import annotations
 

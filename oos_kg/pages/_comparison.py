@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from oos_kg.pages._store import Labels, label_map, run_queries, text
+from oos_kg.pages._store import Labels, labels_of, run_queries, text
 from oos_kg.store.base import Bindings, KgStore
 
 __all__ = ["COLUMNS", "Statement", "comparison_page", "format_duration"]
@@ -38,9 +38,7 @@ def format_duration(value: str, lang: str) -> str:
     if hours <= _HOURS_UP_TO:
         return units["h"].format(hours)
     days, rest = divmod(hours, 24)
-    return " ".join(
-        [units["d"].format(days), *([units["h"].format(rest)] if rest else [])]
-    )
+    return " ".join([units["d"].format(days), *([units["h"].format(rest)] if rest else [])])
 
 
 @dataclass(slots=True)
@@ -104,9 +102,7 @@ def _statements(rows: list[Bindings], labels: Labels, lang: str) -> dict[str, St
     return found
 
 
-def _diff(
-    statements: dict[str, Statement], labels: Labels, lang: str
-) -> list[dict[str, Any]]:
+def _diff(statements: dict[str, Statement], labels: Labels, lang: str) -> list[dict[str, Any]]:
     """Japan's current route (``JP``) against the proposed framework (``JP_PROPOSED``), by
     the role that bears each obligation (what GraphQL's ``frameworkDiff`` answers)."""
     roles: dict[str, dict[str, list[Statement]]] = {}
@@ -115,7 +111,7 @@ def _diff(
             continue
         for role in s.role_iris:
             roles.setdefault(role, {"JP": [], "JP_PROPOSED": []})[s.code].append(s)
-    out = []
+    out: list[dict[str, Any]] = []
     for role, sides in roles.items():
         for side in sides.values():
             side.sort(key=lambda s: s.action.casefold())
@@ -131,10 +127,10 @@ async def comparison_page(store: KgStore, lang: str) -> dict[str, Any]:
     Raises:
         QueryError, QueryTimeout, StoreUnavailable: the store failed.
     """
-    table, cells, obligations, label_rows = await run_queries(
-        store, "tables/table-2.rq", "cells.rq", "obligations.rq", "labels.rq"
+    labels = await labels_of(store)
+    table, cells, obligations = await run_queries(
+        store, "tables/table-2.rq", "cells.rq", "obligations.rq"
     )
-    labels = label_map(label_rows)
     statements = _statements(obligations, labels, lang)
     by_cell: dict[tuple[str, str], list[Statement]] = {}
     aspect_of_label: dict[str, str] = {}

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from oos_kg.namespaces import OOS
-from oos_kg.pages._store import Labels, label_map, run_queries, text
+from oos_kg.pages._store import Labels, labels_of, run_queries, text
 from oos_kg.store.base import Bindings, KgStore
 
 __all__ = [
@@ -43,8 +43,8 @@ CSV_COLUMNS = (
 """The columns of ``/evidence.csv``, one row per figure (``tables/evidence.rq``)."""
 
 # Display order of the outcomes the paper's Background discusses first; any other follows.
-_FIRST = ("crs-grade-3-4", "icans-grade-3-4", "progression-free-survival-1-year")
-_FIRST += ("overall-survival-1-year",)
+_FIRST: tuple[str, ...] = ("crs-grade-3-4", "icans-grade-3-4")
+_FIRST += ("progression-free-survival-1-year", "overall-survival-1-year")
 
 # Geometry of the plot, in SVG user units (the SVG scales to the page's width).
 WIDTH = 760
@@ -189,8 +189,8 @@ async def evidence_page(store: KgStore, lang: str) -> dict[str, Any]:
     Raises:
         QueryError, QueryTimeout, StoreUnavailable: the store failed.
     """
-    rows, label_rows = await run_queries(store, "tables/evidence.rq", "labels.rq")
-    labels = label_map(label_rows)
+    labels = await labels_of(store)
+    (rows,) = await run_queries(store, "tables/evidence.rq")
     return {
         "outcomes": _outcomes(rows, labels, lang),
         "geometry": {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from oos_kg.pages._store import label_map, run_queries, text
+from oos_kg.pages._store import labels_of, run_queries, text
 from oos_kg.store.base import KgStore
 
 __all__ = ["front_page"]
@@ -17,8 +17,8 @@ async def front_page(store: KgStore, lang: str) -> dict[str, Any]:
     Raises:
         QueryError, QueryTimeout, StoreUnavailable: the store failed.
     """
-    kinds, papers, label_rows = await run_queries(store, "kinds.rq", "paper.rq", "labels.rq")
-    labels = label_map(label_rows)
+    labels = await labels_of(store)
+    kinds, papers = await run_queries(store, "kinds.rq", "paper.rq")
     counts = [
         {"kind": labels.get(text(r, "class"), lang), "iri": text(r, "class"), "n": text(r, "n")}
         for r in kinds

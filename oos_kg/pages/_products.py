@@ -8,7 +8,7 @@ from typing import Any
 
 from oos_kg.errors import InputError
 from oos_kg.namespaces import OOS, OOSD
-from oos_kg.pages._store import Labels, label_map, run_queries, text
+from oos_kg.pages._store import Labels, labels_of, run_queries, text
 from oos_kg.store.base import Bindings, KgStore
 
 __all__ = [
@@ -137,10 +137,9 @@ async def product_listing(store: KgStore, query: ProductQuery, lang: str) -> dic
     Raises:
         QueryError, QueryTimeout, StoreUnavailable: the store failed.
     """
-    table, links, label_rows = await run_queries(
-        store, "tables/table-3.rq", "product-links.rq", "labels.rq"
-    )
-    rows = _product_rows(table, links, label_map(label_rows), lang)
+    labels = await labels_of(store)
+    table, links = await run_queries(store, "tables/table-3.rq", "product-links.rq")
+    rows = _product_rows(table, links, labels, lang)
     choices = {
         "origin": _choices(rows, "origin"),
         "kind": _choices(rows, "kind"),
@@ -180,18 +179,17 @@ async def product_page(store: KgStore, slug: str, lang: str) -> dict[str, Any] |
     Raises:
         QueryError, QueryTimeout, StoreUnavailable: the store failed.
     """
-    table, links, label_rows, trials, programs, evidence, studies, sources = await run_queries(
+    labels = await labels_of(store)
+    table, links, trials, programs, evidence, studies, sources = await run_queries(
         store,
         "tables/table-3.rq",
         "product-links.rq",
-        "labels.rq",
         "tables/table-4.rq",
         "tables/table-1.rq",
         "tables/evidence.rq",
         "study-substances.rq",
         "sources.rq",
     )
-    labels = label_map(label_rows)
     product = next(
         (r for r in _product_rows(table, links, labels, lang) if r["slug"] == slug), None
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode
 from oos_kg.resources import resource_root
 from oos_kg.store.base import Bindings, KgStore
 
-__all__ = ["Labels", "Row", "label_map", "run_queries", "text"]
+__all__ = ["Labels", "Row", "label_map", "labels_of", "run_queries", "text"]
 
 _OWN = Path(__file__).resolve().parent / "queries"
 _CHECK = Path(__file__).resolve().parent.parent / "queries"
@@ -110,3 +111,25 @@ def label_map(rows: list[Bindings]) -> Labels:
         if isinstance(label, Literal) and label.language:
             by_iri.setdefault(text(row, "s"), {}).setdefault(label.language, label.value)
     return Labels(by_iri)
+
+
+_KEPT: weakref.WeakKeyDictionary[KgStore, tuple[str, Labels]] = weakref.WeakKeyDictionary()
+
+
+async def labels_of(store: KgStore) -> Labels:
+    """Return the graph's labels (``labels.rq``), kept for the store's current version of the
+    data (:meth:`KgStore.data_version`: a load or an update reads them again; a store that
+    cannot name its version, a remote server, is asked every time).
+
+    Raises:
+        QueryError, QueryTimeout, StoreUnavailable: as :meth:`KgStore.aselect`.
+    """
+    version = store.data_version()
+    kept = _KEPT.get(store) if version is not None else None
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    (rows,) = await run_queries(store, "labels.rq")
+    labels = label_map(rows)
+    if version is not None:
+        _KEPT[store] = (version, labels)
+    return labels

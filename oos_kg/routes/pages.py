@@ -25,7 +25,7 @@ from oos_kg.pages._products import (
     product_listing,
     product_page,
 )
-from oos_kg.pages._store import label_map, run_queries
+from oos_kg.pages._store import labels_of, run_queries
 from oos_kg.routes.deps import StoreDep
 from oos_kg.routes.validate import route_settings, validators
 from oos_kg.settings import Settings
@@ -115,9 +115,7 @@ async def comparison(request: Request, store: StoreDep) -> HTMLResponse:
     """Table 2 side by side, with each cell's obligations, and Japan's change of route."""
     lang = page_language(request)
     title = "US, EU and Japan compared" if lang == "en" else "米国・EU・日本の比較"
-    return render_page(
-        request, "comparison.html", await comparison_page(store, lang), title=title
-    )
+    return render_page(request, "comparison.html", await comparison_page(store, lang), title=title)
 
 
 @router.get("/evidence", response_class=HTMLResponse)
@@ -131,15 +129,16 @@ async def evidence(request: Request, store: StoreDep) -> HTMLResponse:
 @router.get("/evidence.csv")
 async def evidence_download(store: StoreDep) -> Response:
     """The evidence's figures as CSV, one row per arm, outcome and study."""
-    rows, label_rows = await run_queries(store, "tables/evidence.rq", "labels.rq")
+    labels = await labels_of(store)
+    (rows,) = await run_queries(store, "tables/evidence.rq")
     return Response(
-        evidence_csv(rows, label_map(label_rows)),
+        evidence_csv(rows, labels),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="oos-kg-evidence.csv"'},
     )
 
 
-def _check_context(lang: str, **values: Any) -> dict[str, Any]:
+def _check_context(**values: Any) -> dict[str, Any]:
     return {
         "frameworks": list(FRAMEWORKS.values()),
         "formats": list(INPUT_FORMATS),
@@ -155,7 +154,7 @@ async def check_form(request: Request) -> HTMLResponse:
     """The case checker's form."""
     lang = page_language(request)
     title = "Check a case" if lang == "en" else "症例チェック"
-    return render_page(request, "check.html", _check_context(lang), title=title)
+    return render_page(request, "check.html", _check_context(), title=title)
 
 
 def _validate(slow: CaseValidator, fast: FastValidator, case: CaseForm) -> CaseReport:
@@ -186,10 +185,8 @@ async def check_submit(request: Request, settings: SettingsOfApp) -> Response:
             slow, fast = await validators(request)
             report = await run_in_threadpool(_validate, slow, fast, case)
         except OosKgError as exc:
-            context = _check_context(lang, error=exc.message, case_text=pasted)
-            return render_page(
-                request, "check.html", context, title=title, status_code=exc.status
-            )
+            context = _check_context(error=exc.message, case_text=pasted)
+            return render_page(request, "check.html", context, title=title, status_code=exc.status)
     if case.report:
         return Response(
             report_to_rdf(report, REPORT_MEDIA_TYPES["text/turtle"]),
@@ -197,7 +194,6 @@ async def check_submit(request: Request, settings: SettingsOfApp) -> Response:
             headers={"Content-Disposition": 'attachment; filename="shacl-report.ttl"'},
         )
     context = _check_context(
-        lang,
         result=report_to_json(report, lang),
         framework=case.framework,
         input_format=case.input_format,

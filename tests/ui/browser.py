@@ -42,6 +42,8 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 # Schemes that never reach a network: the browser's own pages and inline data.
 LOCAL_SCHEMES = {"about", "blob", "chrome", "chrome-untrusted", "data", "devtools"}
 WAIT_S = 20
+
+
 def _missing_browser() -> str | None:
     """Why the browser cannot run here, or None when it can."""
     for path in (CHROMIUM, CHROMEDRIVER):

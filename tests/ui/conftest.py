@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from selenium.webdriver.chrome.webdriver import WebDriver
 from store_support import FIXTURES
 
 from oos_kg.app import create_app
@@ -12,8 +13,6 @@ from oos_kg.loading import load_store
 from oos_kg.resources import GraphSource, graph_sources
 from oos_kg.settings import Settings
 from oos_kg.store import open_store
-from selenium.webdriver.chrome.webdriver import WebDriver
-
 from tests.ui.browser import chromium
 from tests.ui.live import LiveServer, start_server, stop_server
 

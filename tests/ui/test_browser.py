@@ -1,9 +1,10 @@
 """Headless Chromium runs an example in YASGUI (/sparql) and GraphiQL (/graphql), offline.
 
 Debian's ``chromium`` and ``chromium-driver`` packages (``make browser``, run by ``.ci/run``;
-the ``driver`` fixture of ``conftest.py``) drive the pages of a live uvicorn server on loopback. Every request the pages make is read from
-Chromium's performance log: none may go anywhere but the loopback server, and the console must
-show no error (a Content-Security-Policy violation is one).
+the ``driver`` fixture of ``conftest.py``) drive the pages of a live uvicorn server on
+loopback. Every request the pages make is read from Chromium's performance log: none may go
+anywhere but the loopback server, and the console must show no error (a Content-Security-Policy
+violation is one).
 """
 
 from __future__ import annotations

@@ -117,9 +117,7 @@ def form(case: str, framework: str = "eu", action: str = "check") -> dict[str, s
 
 
 def test_the_checker_shows_each_finding_with_its_clause(app: FastAPI) -> None:
-    response = call(
-        app, "POST", "/check?lang=ja", data=form(EU_48H.read_text(encoding="utf-8"))
-    )
+    response = call(app, "POST", "/check?lang=ja", data=form(EU_48H.read_text(encoding="utf-8")))
 
     assert response.status_code == 200
     assert "EU-03-report-within-48h" in response.text

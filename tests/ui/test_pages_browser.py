@@ -113,7 +113,8 @@ def test_products_sort_by_a_link_and_filter_in_the_url(
     driver.find_element(By.LINK_TEXT, "MAH").click()
     wait_for(driver, lambda d: "sort=mah" in d.current_url)
     mahs = [
-        td.text for td in driver.find_elements(By.CSS_SELECTOR, "table.products tbody td:nth-child(5)")
+        td.text
+        for td in driver.find_elements(By.CSS_SELECTOR, "table.products tbody td:nth-child(5)")
     ]
 
     assert len(autologous) == 13  # the autologous products of Table 3
@@ -134,7 +135,9 @@ def test_a_product_page_joins_approval_trial_program_and_evidence(
     assert "NCT03601442" in main  # the US program for tisagenlecleucel, Table 1
     refs = [
         td.text
-        for td in driver.find_elements(By.CSS_SELECTOR, "#evidence-h ~ .table-wrap tbody td:first-child")
+        for td in driver.find_elements(
+            By.CSS_SELECTOR, "#evidence-h ~ .table-wrap tbody td:first-child"
+        )
     ]
     assert sorted(set(refs)) == ["11", "12", "13", "16"]  # the studies of tisagenlecleucel
     assert "Table 3" in main and "Table 4" in main and "Table 1" in main
@@ -145,7 +148,8 @@ def test_the_comparison_shows_the_eu_48_hour_deadline_under_the_eu_cell(
 ) -> None:
     open_page(driver, ui_server, "/comparison")
     row = driver.find_element(
-        By.XPATH, "//table[@class='comparison']//tr[th[normalize-space()='Responsibilities of the HAs']]"
+        By.XPATH,
+        "//table[@class='comparison']//tr[th[normalize-space()='Responsibilities of the HAs']]",
     )
     cells = {
         td.get_attribute("data-jurisdiction"): td for td in row.find_elements(By.TAG_NAME, "td")
@@ -176,9 +180,7 @@ def test_the_forest_plot_has_one_row_per_study_and_outcome_with_the_papers_numbe
 ) -> None:
     open_page(driver, ui_server, "/evidence")
     for local, studies in PAPER.items():
-        section = driver.find_element(
-            By.CSS_SELECTOR, f"section[data-measure$='#measure-{local}']"
-        )
+        section = driver.find_element(By.CSS_SELECTOR, f"section[data-measure$='#measure-{local}']")
         plotted = [
             g.get_attribute("data-reference")
             for g in section.find_elements(By.CSS_SELECTOR, "svg g.study-row")
