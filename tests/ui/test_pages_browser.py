@@ -253,3 +253,19 @@ def test_the_api_docs_render_from_the_package(
     screenshot(driver, name)
     assert_offline(driver, ui_server, refused)
     assert_accessible(driver, exclude=(vendored,))
+
+
+@pytest.mark.parametrize("path", ["/products", "/comparison", "/evidence", "/check"])
+def test_the_pages_fit_a_phone_screen(driver: WebDriver, ui_server: LiveServer, path: str) -> None:
+    size = driver.get_window_size()
+    driver.set_window_size(390, 844)
+    try:
+        open_page(driver, ui_server, path)
+        overflow = driver.execute_script(
+            "return document.documentElement.scrollWidth - window.innerWidth"
+        )
+        screenshot(driver, "phone" + path.replace("/", "-"))
+    finally:
+        driver.set_window_size(size["width"], size["height"])
+
+    assert overflow <= 0  # wide tables scroll inside their own box, not the page
