@@ -8,7 +8,7 @@ from typing import Any
 
 from oos_kg.errors import InputError
 from oos_kg.namespaces import OOS, OOSD
-from oos_kg.pages._store import Labels, labels_of, run_queries, text
+from oos_kg.pages._store import Labels, kept_rows, labels_of, run_queries, text
 from oos_kg.store.base import Bindings, KgStore
 
 __all__ = [
@@ -180,7 +180,8 @@ async def product_page(store: KgStore, slug: str, lang: str) -> dict[str, Any] |
         QueryError, QueryTimeout, StoreUnavailable: the store failed.
     """
     labels = await labels_of(store)
-    table, links, trials, programs, evidence, studies, sources = await run_queries(
+    sources = await kept_rows(store, "sources.rq")
+    table, links, trials, programs, evidence, studies = await run_queries(
         store,
         "tables/table-3.rq",
         "product-links.rq",
@@ -188,7 +189,6 @@ async def product_page(store: KgStore, slug: str, lang: str) -> dict[str, Any] |
         "tables/table-1.rq",
         "tables/evidence.rq",
         "study-substances.rq",
-        "sources.rq",
     )
     product = next(
         (r for r in _product_rows(table, links, labels, lang) if r["slug"] == slug), None

@@ -10,16 +10,17 @@ from __future__ import annotations
 import asyncio
 import functools
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 from oos_kg.resources import resource_root
 from oos_kg.store.base import Bindings, KgStore
 
-__all__ = ["Labels", "Row", "label_map", "labels_of", "run_queries", "text"]
+__all__ = ["Labels", "Row", "kept_rows", "label_map", "labels_of", "run_queries", "text"]
 
 _OWN = Path(__file__).resolve().parent / "queries"
 _CHECK = Path(__file__).resolve().parent.parent / "queries"
@@ -113,23 +114,41 @@ def label_map(rows: list[Bindings]) -> Labels:
     return Labels(by_iri)
 
 
-_KEPT: weakref.WeakKeyDictionary[KgStore, tuple[str, Labels]] = weakref.WeakKeyDictionary()
+_KEPT: weakref.WeakKeyDictionary[KgStore, tuple[str, dict[str, Any]]] = weakref.WeakKeyDictionary()
 
 
-async def labels_of(store: KgStore) -> Labels:
-    """Return the graph's labels (``labels.rq``), kept for the store's current version of the
-    data (:meth:`KgStore.data_version`: a load or an update reads them again; a store that
-    cannot name its version, a remote server, is asked every time).
+async def kept_rows(store: KgStore, name: str) -> list[Bindings]:
+    """Return the solutions of the query ``name``, kept for the store's current version of
+    the data (:meth:`KgStore.data_version`: a load or an update runs it again; a store that
+    cannot name its version, a remote server, is asked every time). For queries whose
+    answer does not depend on the request: the labels, the sources.
 
     Raises:
         QueryError, QueryTimeout, StoreUnavailable: as :meth:`KgStore.aselect`.
     """
-    version = store.data_version()
-    kept = _KEPT.get(store) if version is not None else None
-    if kept is not None and kept[0] == version:
-        return kept[1]
-    (rows,) = await run_queries(store, "labels.rq")
-    labels = label_map(rows)
-    if version is not None:
-        _KEPT[store] = (version, labels)
+    return list(await _kept(store, name, lambda rows: rows))
+
+
+async def labels_of(store: KgStore) -> Labels:
+    """Return the graph's labels (``labels.rq``), kept as :func:`kept_rows` keeps rows.
+
+    Raises:
+        QueryError, QueryTimeout, StoreUnavailable: as :meth:`KgStore.aselect`.
+    """
+    labels: Labels = await _kept(store, "labels.rq", label_map)
     return labels
+
+
+async def _kept(store: KgStore, name: str, build: Callable[[list[Bindings]], Any]) -> Any:
+    version = store.data_version()
+    if version is None:
+        (rows,) = await run_queries(store, name)
+        return build(rows)
+    kept = _KEPT.get(store)
+    if kept is None or kept[0] != version:
+        kept = (version, {})
+        _KEPT[store] = kept
+    if name not in kept[1]:
+        (rows,) = await run_queries(store, name)
+        kept[1][name] = build(rows)
+    return kept[1][name]

@@ -170,3 +170,24 @@ def test_the_checker_refuses_as_post_validate_does(
     if response.headers["content-type"].startswith("text/html"):
         assert says in response.text.lower()
         assert "Traceback" not in response.text
+
+
+def test_the_pages_follow_an_update_of_the_data() -> None:
+    settings = Settings(store="memory")
+    store = open_store(settings)
+    load_store(store, graph_sources())
+    app = create_app(settings, store=store)
+    before = call(app, "GET", "/products/kymriah")
+    store.update(
+        "PREFIX src: <https://w3id.org/oos-kg/source/>\n"
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "DELETE { GRAPH ?g { ?s rdfs:label ?l } }\n"
+        "INSERT { GRAPH ?g { ?s rdfs:label 'Table 3 (renamed)'@en } }\n"
+        "WHERE { BIND(src:paper-table-3 AS ?s) GRAPH ?g { ?s rdfs:label ?l } }"
+    )
+    after = call(app, "GET", "/products/kymriah")
+    store.close()
+
+    assert "Table 3: List of approved" in before.text
+    assert "Table 3 (renamed)" in after.text  # labels and sources are read again
+    assert "Table 3: List of approved" not in after.text
