@@ -191,3 +191,13 @@ def test_the_pages_follow_an_update_of_the_data() -> None:
     assert "Table 3: List of approved" in before.text
     assert "Table 3 (renamed)" in after.text  # labels and sources are read again
     assert "Table 3: List of approved" not in after.text
+
+
+def test_a_browser_asking_for_a_product_iri_lands_on_its_page(app: FastAPI) -> None:
+    redirect = call(app, "GET", "/id/product-kymriah?lang=ja", headers={"Accept": "text/html"})
+    page = call(app, "GET", redirect.headers["location"])
+
+    assert redirect.status_code == 303
+    assert redirect.headers["location"] == "/products/kymriah?lang=ja"
+    assert page.status_code == 200
+    assert '<html lang="ja">' in page.text
