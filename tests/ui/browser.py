@@ -115,9 +115,10 @@ def visible(driver: WebDriver, selector: str) -> WebElement | None:
     )
 
 
-def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
     """A headless Chromium with a fresh profile, logging every network request (skips the
-    test when Debian's chromium is missing, outside CI)."""
+    test when Debian's chromium is missing, outside CI). Import it where a test needs it."""
     reason = _missing_browser()
     if reason:
         if os.environ.get("CI"):

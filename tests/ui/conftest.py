@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from selenium.webdriver.chrome.webdriver import WebDriver
 from store_support import FIXTURES
 
 from oos_kg.app import create_app
@@ -13,7 +12,7 @@ from oos_kg.loading import load_store
 from oos_kg.resources import GraphSource, graph_sources
 from oos_kg.settings import Settings
 from oos_kg.store import open_store
-from tests.ui.browser import chromium
+from tests.ui.browser import driver  # noqa: F401 (the fixture, for every module here)
 from tests.ui.live import LiveServer, start_server, stop_server
 
 
@@ -38,9 +37,3 @@ def ui_server() -> Iterator[LiveServer]:
     yield live
     stop_server(live)
     store.close()
-
-
-@pytest.fixture(scope="module")
-def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
-    """A headless Chromium with a fresh profile, logging every network request."""
-    yield from chromium(tmp_path_factory)

@@ -18,10 +18,13 @@ import pytest
 from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
 
-from tests.ui.browser import assert_offline, visible, wait_for
+from tests.ui.browser import assert_offline, driver, visible, wait_for
 from tests.ui.live import LiveServer
 
 pytestmark = pytest.mark.integration
+
+# tests/linked_data imports the browser fixture and helpers from here.
+__all__ = ["assert_offline", "driver", "wait_for"]
 
 # Run when docs/queries and docs/questions.md hold no example yet.
 FALLBACK_QUERY = (
