@@ -115,7 +115,7 @@ def _diff(statements: dict[str, Statement], labels: Labels, lang: str) -> list[d
     for role, sides in roles.items():
         for side in sides.values():
             side.sort(key=lambda s: s.action.casefold())
-        out.append({"role": labels.get(role, lang), **sides})
+        out.append({"role": labels.get(role, lang), "iri": role, **sides})
     out.sort(key=lambda r: r["role"][0].casefold())
     return out
 

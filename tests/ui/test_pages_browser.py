@@ -10,6 +10,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import httpx
 import pytest
 from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
@@ -159,15 +160,43 @@ def test_the_comparison_shows_the_eu_48_hour_deadline_under_the_eu_cell(
     assert any("48 h" in d and "supply" in d for d in eu_deadlines), eu_deadlines
     assert not cells["US"].find_elements(By.CSS_SELECTOR, ".deadline")
     assert not cells["JP"].find_elements(By.CSS_SELECTOR, ".deadline")
-    mah = driver.find_element(
-        By.XPATH, "//table[@class='diff']//tr[th[contains(., 'marketing authorisation holder')]]"
-    )
-    assert "3 → 8" in mah.find_element(By.TAG_NAME, "th").text  # frameworkDiff, Q14
+    counts = {
+        tr.get_attribute("data-role").rsplit("#role-", 1)[-1]: tr.find_element(
+            By.CSS_SELECTOR, "th .muted"
+        ).text
+        for tr in driver.find_elements(By.CSS_SELECTOR, "table.diff tbody tr")
+    }
+    assert counts == framework_diff_counts(ui_server)  # frameworkDiff, Q14 of the question bank
     check_page(driver, ui_server, "comparison")
 
     open_page(driver, ui_server, "/comparison?lang=ja")
     assert "48時間" in driver.find_element(By.TAG_NAME, "main").text
     assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ja"
+
+
+# Q14 of docs/questions.md: obligations per role under Japan's trial route and the proposal.
+Q14 = """PREFIX oos: <https://w3id.org/oos-kg/ontology#>
+SELECT ?role (SUM(?jp) AS ?fromCount) (SUM(?proposed) AS ?toCount) WHERE {
+  ?o a oos:Obligation ; oos:bearer ?role ; oos:underFramework/oos:jurisdictionCode ?fw .
+  FILTER(?fw IN ("JP", "JP_PROPOSED"))
+  BIND(IF(?fw = "JP", 1, 0) AS ?jp)
+  BIND(IF(?fw = "JP_PROPOSED", 1, 0) AS ?proposed)
+}
+GROUP BY ?role"""
+
+
+def framework_diff_counts(server: LiveServer) -> dict[str, str]:
+    """Role (local name after ``role-``) -> "from → to", as /sparql answers Q14."""
+    answer = httpx.post(
+        server.url + "/sparql",
+        data={"query": Q14},
+        headers={"Accept": "application/sparql-results+json"},
+    ).json()
+    return {
+        b["role"]["value"].rsplit("#role-", 1)[-1]: f"{b['fromCount']['value']} → "
+        f"{b['toCount']['value']}"
+        for b in answer["results"]["bindings"]
+    }
 
 
 def _numbers(text: str) -> list[Decimal]:
