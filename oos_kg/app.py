@@ -108,6 +108,8 @@ def create_app(settings: Settings, store: KgStore | None = None) -> FastAPI:
         summary="Compassionate use of out-of-specification autologous products: SPARQL, "
         "GraphQL and case validation over one knowledge graph.",
         lifespan=lifespan,
+        docs_url=None,  # /docs and /redoc: oos_kg.routes.pages, assets from the package
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.store = the_store
@@ -120,12 +122,13 @@ def create_app(settings: Settings, store: KgStore | None = None) -> FastAPI:
             "/sparql": settings.query_body_limit,
             "/sparql/update": settings.update_body_limit,
             "/validate": settings.validate_body_limit,
+            "/check": settings.validate_body_limit,
             "/graphql": settings.graphql_body_limit,
         },
         default=settings.query_body_limit,
     )
 
-    from oos_kg.routes import health, resources, sparql
+    from oos_kg.routes import health, pages, resources, sparql
     from oos_kg.routes import validate as validate_routes
 
     app.include_router(health.router)
@@ -133,5 +136,6 @@ def create_app(settings: Settings, store: KgStore | None = None) -> FastAPI:
     app.include_router(graphql)
     app.include_router(validate_routes.router)
     app.include_router(resources.create_router())
+    app.include_router(pages.router)
     mount_static(app)  # YASGUI and GraphiQL assets for the browser pages
     return app

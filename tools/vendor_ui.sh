@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Vendor the browser UIs (YASGUI for /sparql, GraphiQL for /graphql) into oos_kg/static/ from npm.
+# Vendor the browser UIs (YASGUI for /sparql, GraphiQL for /graphql, Swagger UI for /docs, ReDoc
+# for /redoc) into oos_kg/static/ from npm, and axe-core (the accessibility checker the browser
+# tests inject; never served) into tests/ui/vendor/.
 #
 # Run by hand when bumping a version, then commit the result; nothing runs this at build or run
 # time (users sit on closed networks, so the package carries its assets). Needs node's `npm`.
@@ -22,9 +24,18 @@ GRAPHIQL_INTEGRITY=sha512-rJYFlHdBbug9+YbFSwRVvgfPjCayC7wHecZkx/qB4XLuQPFQZw/yB9
 REACT_VERSION=18.3.1
 REACT_INTEGRITY=sha512-wS+hAgJShR0KhEvPJArfuPVN1+Hz1t0Y6n5jLrGQbkb4urgPE/0Rve+1kMB1v/oWgHgm4WIcV+i7F2pTVj+2iQ==
 REACT_DOM_INTEGRITY=sha512-5m4nQKp+rZRb09LNH59GM4BxTh9251/ylbKIbpe7TpGxfJ+9kv6BLkLBXIjjspbgbnIBNqlI23tRnTWT0snUIw==
+SWAGGER_UI_VERSION=5.36.0
+SWAGGER_UI_INTEGRITY=sha512-Lt6/Kb0gXmLdiabLhvso4VdJP9V7qJWB0zh0gzeXUV3+CMOTzMmvpJRSXN7EAjfwixwmoi9ezDbLHiexC7lA9A==
+# ReDoc 2: its 3.x standalone bundle sends telemetry to a Redocly host, which a closed network
+# (and the pages' content policy) would refuse.
+REDOC_VERSION=2.5.2
+REDOC_INTEGRITY=sha512-sTJfItvRkcDTojB6wdLN4M+Ua6mlZwElV21Tf8Mn7IbQF/1Os6GvgQpZyLWPGZZHbhy7GC1Or1hTMHfz1vKh5A==
+AXE_VERSION=4.14.1
+AXE_INTEGRITY=sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 STATIC="$ROOT/oos_kg/static"
+TESTVENDOR="$ROOT/tests/ui/vendor"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 
@@ -82,9 +93,12 @@ fetch @zazuko/yasgui "$YASGUI_VERSION" "$YASGUI_INTEGRITY"
 fetch graphiql "$GRAPHIQL_VERSION" "$GRAPHIQL_INTEGRITY"
 fetch react "$REACT_VERSION" "$REACT_INTEGRITY"
 fetch react-dom "$REACT_VERSION" "$REACT_DOM_INTEGRITY"
+fetch swagger-ui-dist "$SWAGGER_UI_VERSION" "$SWAGGER_UI_INTEGRITY"
+fetch redoc "$REDOC_VERSION" "$REDOC_INTEGRITY"
+fetch axe-core "$AXE_VERSION" "$AXE_INTEGRITY"
 
-rm -rf "$STATIC/yasgui" "$STATIC/graphiql"
-mkdir -p "$STATIC/yasgui" "$STATIC/graphiql"
+rm -rf "$STATIC/yasgui" "$STATIC/graphiql" "$STATIC/swagger-ui" "$STATIC/redoc" "$TESTVENDOR"
+mkdir -p "$STATIC/yasgui" "$STATIC/graphiql" "$STATIC/swagger-ui" "$STATIC/redoc" "$TESTVENDOR"
 
 Y="$WORK/@zazuko/yasgui"
 cp "$Y/build/yasgui.min.js" "$Y/build/yasgui.min.css" "$STATIC/yasgui/"
@@ -127,12 +141,26 @@ cp "$WORK/react-dom/LICENSE" "$STATIC/graphiql/LICENSE.react-dom"
 licences "$STATIC/graphiql/THIRD-PARTY-LICENSES.txt" "graphiql@$GRAPHIQL_VERSION" \
     "react@$REACT_VERSION" "react-dom@$REACT_VERSION"
 
+S="$WORK/swagger-ui-dist"
+cp "$S/swagger-ui-bundle.js" "$S/swagger-ui.css" "$S/LICENSE" "$S/NOTICE" "$STATIC/swagger-ui/"
+cp "$S/swagger-ui-bundle.js.LICENSE.txt" "$STATIC/swagger-ui/THIRD-PARTY-LICENSES.txt"
+
+R="$WORK/redoc"
+cp "$R/bundles/redoc.standalone.js" "$R/LICENSE" "$STATIC/redoc/"
+cp "$R/bundles/redoc.standalone.js.LICENSE.txt" "$STATIC/redoc/THIRD-PARTY-LICENSES.txt"
+
+A="$WORK/axe-core"
+cp "$A/axe.min.js" "$A/LICENSE" "$A/LICENSE-3RD-PARTY.txt" "$TESTVENDOR/"
+
 # Checksums of the vendored bundles, checked by tests/ui (a hand edit shows up there).
-(cd "$STATIC" && sha256sum yasgui/*.min.* graphiql/*.min.* >SHA256SUMS)
+(cd "$STATIC" && sha256sum yasgui/*.min.* graphiql/*.min.* swagger-ui/swagger-ui* \
+    redoc/redoc.standalone.js >SHA256SUMS)
+(cd "$TESTVENDOR" && sha256sum axe.min.js >SHA256SUMS)
 
 # Addresses in the bundles, for review: most are RDF namespace IRIs and documentation links;
 # anything fetched at run time must be switched off in oos_kg/ui.py's page configuration.
 echo "http(s) addresses in the vendored bundles (review; none may be fetched at run time):"
 grep -ohE 'https?://[A-Za-z0-9.-]+' "$STATIC"/yasgui/*.min.* "$STATIC"/graphiql/*.min.* \
+    "$STATIC"/swagger-ui/swagger-ui-bundle.js "$STATIC"/redoc/redoc.standalone.js \
     | sort | uniq -c | sort -rn | head -n 40
-du -sh "$STATIC/yasgui" "$STATIC/graphiql"
+du -sh "$STATIC/yasgui" "$STATIC/graphiql" "$STATIC/swagger-ui" "$STATIC/redoc" "$TESTVENDOR"

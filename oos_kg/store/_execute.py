@@ -126,7 +126,13 @@ def run_query(
             )
         else:
             result = store.query(text, use_default_graph_as_union=not checked.has_dataset)
-        return _serialize(result, media_types)
+        try:
+            return _serialize(result, media_types)
+        finally:
+            # dropped here, in the calling thread: a frame kept alive by a reference cycle
+            # (the parser's) would otherwise drop it on whichever thread collects the cycle,
+            # and pyoxigraph refuses that
+            del result
     except SyntaxError as exc:
         raise _syntax_error(exc, text, "query") from None
     except ValueError as exc:

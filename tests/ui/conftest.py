@@ -12,6 +12,7 @@ from oos_kg.loading import load_store
 from oos_kg.resources import GraphSource, graph_sources
 from oos_kg.settings import Settings
 from oos_kg.store import open_store
+from tests.ui.browser import driver  # noqa: F401 (the fixture, for every module here)
 from tests.ui.live import LiveServer, start_server, stop_server
 
 

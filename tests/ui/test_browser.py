@@ -1,130 +1,37 @@
 """Headless Chromium runs an example in YASGUI (/sparql) and GraphiQL (/graphql), offline.
 
-Debian's ``chromium`` and ``chromium-driver`` packages (``make browser``, run by ``.ci/run``)
-drive the pages of a live uvicorn server on loopback. Every request the pages make is read from
-Chromium's performance log: none may go anywhere but the loopback server, and the console must
-show no error (a Content-Security-Policy violation is one).
+Debian's ``chromium`` and ``chromium-driver`` packages (``make browser``, run by ``.ci/run``;
+the ``driver`` fixture of ``conftest.py``) drive the pages of a live uvicorn server on
+loopback. Every request the pages make is read from Chromium's performance log: none may go
+anywhere but the loopback server, and the console must show no error (a Content-Security-Policy
+violation is one).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
-from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.ui.browser import assert_offline, driver, visible, wait_for
 from tests.ui.live import LiveServer
 
 pytestmark = pytest.mark.integration
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    "--window-size=1400,900",
-)
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-# Schemes that never reach a network: the browser's own pages and inline data.
-LOCAL_SCHEMES = {"about", "blob", "chrome", "chrome-untrusted", "data", "devtools"}
-WAIT_S = 20
+# tests/linked_data imports the browser fixture and helpers from here.
+__all__ = ["assert_offline", "driver", "wait_for"]
+
 # Run when docs/queries and docs/questions.md hold no example yet.
 FALLBACK_QUERY = (
     "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
     "SELECT ?thing ?label WHERE { ?thing rdfs:label ?label } ORDER BY ?thing LIMIT 60"
 )
 FALLBACK_QUESTION = "{ products(first: 5) { totalCount edges { node { id brandName } } } }"
-
-
-def _missing_browser() -> str | None:
-    """Why the browser cannot run here, or None when it can."""
-    for path in (CHROMIUM, CHROMEDRIVER):
-        if not path.exists():
-            return (
-                f"{path} is missing: run `make browser` (apt-get install chromium chromium-driver)"
-            )
-    return None
-
-
-@pytest.fixture(scope="module")
-def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
-    """A headless Chromium with a fresh profile, logging every network request."""
-    reason = _missing_browser()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"the browser tests must run in CI: {reason}")
-        pytest.skip(reason)
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in FLAGS:
-        options.add_argument(flag)
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    options.add_argument(f"--user-data-dir={profile}")
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    browser = webdriver.Chrome(options=options, service=Service(executable_path=str(CHROMEDRIVER)))
-    browser.set_page_load_timeout(WAIT_S)
-    try:
-        yield browser
-    finally:
-        browser.quit()
-        shutil.rmtree(profile, ignore_errors=True)
-
-
-def requested_urls(driver: WebDriver) -> list[str]:
-    """Every URL the browser asked for since the log was last read (requests and sockets)."""
-    urls = []
-    for entry in driver.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
-            urls.append(message["params"]["request"]["url"])
-        elif message["method"] == "Network.webSocketCreated":
-            urls.append(message["params"]["url"])
-    return urls
-
-
-def assert_offline(driver: WebDriver, server: LiveServer) -> None:
-    """No request left loopback, the server was asked for something, the console is clean."""
-    urls = requested_urls(driver)
-    outside = [
-        u
-        for u in urls
-        if urlsplit(u).scheme not in LOCAL_SCHEMES and urlsplit(u).hostname not in LOOPBACK
-    ]
-    assert not outside, f"requests left loopback: {outside}"
-    assert any(u.startswith(server.url + "/static/") for u in urls), urls
-    errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
-    assert not errors, errors
-
-
-def wait_for(driver: WebDriver, condition: Any) -> Any:
-    """Poll ``condition(driver)`` until it returns something truthy, and return that."""
-    return WebDriverWait(driver, WAIT_S, poll_frequency=0.1).until(condition)
-
-
-def visible(driver: WebDriver, selector: str) -> WebElement | None:
-    """The first displayed element matching ``selector``, if any."""
-    return next(
-        (e for e in driver.find_elements(By.CSS_SELECTOR, selector) if e.is_displayed()), None
-    )
 
 
 def first_example_with_rows(server: LiveServer, examples: list[dict[str, str]]) -> int:
