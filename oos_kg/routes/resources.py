@@ -10,6 +10,7 @@ files of the release and serves them.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from fastapi import APIRouter, Request
@@ -48,8 +49,9 @@ from oos_kg.ui import PAGE_HEADERS
 
 __all__ = ["create_router"]
 
+_Endpoint = Callable[..., Awaitable[Response]]
+
 _PRODUCT = "/id/product-"
-_METHODS = ["GET", "HEAD"]
 """HEAD too: crawlers and ``curl -I`` check an IRI resolves without its body."""
 _RENDERED_KEPT = 16
 """Documentation pages kept per version of the data (one per query string asked)."""
@@ -122,6 +124,16 @@ def create_router() -> APIRouter:
         Nothing.
     """
     router = APIRouter(tags=["linked data"])
+
+    def get_and_head(path: str, summary: str) -> Callable[[_Endpoint], _Endpoint]:
+        """Route GET and HEAD to one endpoint; only GET is described in the OpenAPI document."""
+
+        def register(endpoint: _Endpoint) -> _Endpoint:
+            router.head(path, include_in_schema=False)(endpoint)
+            return router.get(path, summary=summary)(endpoint)
+
+        return register
+
     ontologies: PerVersion[_Ontology] = PerVersion(_ontology)
     graph_sizes: PerVersion[dict[str, int]] = PerVersion(lambda store: store.graph_sizes())
     # the documentation page as sent, by query string (?lang=, ?format=): it is large, and the
@@ -162,21 +174,19 @@ def create_router() -> APIRouter:
             headers=_headers(path, fmt),
         )
 
-    @router.api_route("/id/{local:path}", methods=_METHODS, summary="A thing of the data")
+    @get_and_head("/id/{local:path}", "A thing of the data")
     async def thing(request: Request, store: StoreDep, local: str) -> Response:
         return await resource(request, store, "/id/" + local)
 
-    @router.api_route(
-        "/source/{local:path}", methods=_METHODS, summary="A source location (table, section...)"
-    )
+    @get_and_head("/source/{local:path}", "A source location (table, section...)")
     async def source(request: Request, store: StoreDep, local: str) -> Response:
         return await resource(request, store, "/source/" + local)
 
-    @router.api_route("/shapes/{local:path}", methods=_METHODS, summary="A SHACL shape")
+    @get_and_head("/shapes/{local:path}", "A SHACL shape")
     async def shape(request: Request, store: StoreDep, local: str) -> Response:
         return await resource(request, store, "/shapes/" + local)
 
-    @router.api_route("/graph/{local:path}", methods=_METHODS, summary="A named graph")
+    @get_and_head("/graph/{local:path}", "A named graph")
     async def graph(request: Request, store: StoreDep, local: str) -> Response:
         return await resource(request, store, "/graph/" + local)
 
@@ -212,23 +222,15 @@ def create_router() -> APIRouter:
             kept.written[fmt.name], media_type=fmt.content_type, headers=_headers(path, fmt)
         )
 
-    @router.api_route(
-        "/ontology", methods=_METHODS, summary="The ontology (its terms are hash IRIs below it)"
-    )
+    @get_and_head("/ontology", "The ontology (its terms are hash IRIs below it)")
     async def ontology(request: Request, store: StoreDep) -> Response:
         return await ontology_answer(request, store, "/ontology")
 
-    @router.api_route(
-        "/ontology/{version}",
-        methods=_METHODS,
-        summary="A version of the ontology (owl:versionIRI)",
-    )
+    @get_and_head("/ontology/{version}", "A version of the ontology (owl:versionIRI)")
     async def ontology_version(request: Request, store: StoreDep, version: str) -> Response:
         return await ontology_answer(request, store, "/ontology/" + version)
 
-    @router.api_route(
-        "/.well-known/void", methods=_METHODS, summary="The dataset described: VoID and DCAT"
-    )
+    @get_and_head("/.well-known/void", "The dataset described: VoID and DCAT")
     async def void(request: Request, store: StoreDep) -> Response:
         fmt = _format(request)
         if fmt is HTML:
@@ -236,9 +238,7 @@ def create_router() -> APIRouter:
         release = await run_in_threadpool(current_release, store)
         return _rdf(list(release.void), fmt, "/.well-known/void")
 
-    @router.api_route(
-        "/download/", methods=_METHODS, summary="The download files, their sizes and SHA-256 sums"
-    )
+    @get_and_head("/download/", "The download files, their sizes and SHA-256 sums")
     async def downloads(request: Request, store: StoreDep) -> Response:
         release = await run_in_threadpool(current_release, store)
         return render_page(
@@ -248,7 +248,7 @@ def create_router() -> APIRouter:
             title="ダウンロード" if page_language(request) == "ja" else "Downloads",
         )
 
-    @router.api_route("/download/{name}", methods=_METHODS, summary="One download file")
+    @get_and_head("/download/{name}", "One download file")
     async def download(store: StoreDep, name: str) -> Response:
         release = await run_in_threadpool(current_release, store)
         if name == CHECKSUMS:

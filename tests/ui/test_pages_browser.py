@@ -259,10 +259,6 @@ REDOC_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
 # axe checks our frame of these pages, not the vendored UIs inside it: Swagger UI 5.36 nests
 # interactive controls and ReDoc 2.5 leaves a select unnamed (serious/critical, not ours to fix
 # without a fork).
-# The linked-data routes answer GET and HEAD with one route each, so FastAPI warns of duplicate
-# operation ids while it builds /openapi.json; the test session turns warnings into errors (and
-# /openapi.json into a 500), so that warning, and only it, is let through here.
-@pytest.mark.filterwarnings("ignore:Duplicate Operation ID:UserWarning")
 @pytest.mark.parametrize(
     ("path", "ready", "name", "refused", "vendored"),
     [
