@@ -38,6 +38,7 @@ __all__ = [
     "graphiql_page",
     "installed_example_queries",
     "mount_static",
+    "script_json",
     "static_app",
     "yasgui_page",
 ]
@@ -180,10 +181,10 @@ def example_questions(path: Path | None = None) -> list[tuple[str, str]]:
     return questions
 
 
-def _script_json(value: Any) -> str:
+def script_json(value: Any) -> str:
     """Serialise ``value`` as JSON that is safe inside a ``<script>`` element.
 
-    >>> _script_json({"q": "</script><b>&"})
+    >>> script_json({"q": "</script><b>&"})
     '{"q": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
 
     Raises:
@@ -225,7 +226,7 @@ def _page(
 <nav><a href="sparql">SPARQL</a> <a href="graphql">GraphQL</a> <a href="docs">API docs</a></nav>
 </header>
 {body}
-<script type="application/json" id="oos-kg-config">{_script_json(config)}</script>{tags}
+<script type="application/json" id="oos-kg-config">{script_json(config)}</script>{tags}
 </body>
 </html>
 """

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from oos_kg.errors import OosKgError
+from oos_kg.linked_data import dataset_jsonld
 from oos_kg.pages import page_language, render_page
 from oos_kg.pages._check import CaseForm, read_case_form
 from oos_kg.pages._comparison import comparison_page
@@ -29,7 +30,7 @@ from oos_kg.pages._store import labels_of, run_queries
 from oos_kg.routes.deps import StoreDep
 from oos_kg.routes.validate import route_settings, validators
 from oos_kg.settings import Settings
-from oos_kg.ui import PAGE_HEADERS, STATIC_URL
+from oos_kg.ui import PAGE_HEADERS, STATIC_URL, script_json
 from oos_kg.validation import (
     FRAMEWORKS,
     INPUT_FORMATS,
@@ -71,10 +72,14 @@ def _error_page(request: Request, exc: OosKgError) -> HTMLResponse:
 
 
 @router.get("/", response_class=HTMLResponse)
-async def home(request: Request, store: StoreDep) -> HTMLResponse:
-    """The front page: what the graph holds, its source, and the ways in."""
+async def home(request: Request, store: StoreDep, settings: SettingsOfApp) -> HTMLResponse:
+    """The front page: what the graph holds, its source, and the ways in; the dataset described
+    as schema.org JSON-LD so that dataset search engines find it."""
     lang = page_language(request)
-    return render_page(request, "index.html", await front_page(store, lang), title="oos-kg")
+    context = await front_page(store, lang)
+    dataset = await run_in_threadpool(dataset_jsonld, store, settings)
+    context["dataset_jsonld"] = script_json(dataset)
+    return render_page(request, "index.html", context, title="oos-kg")
 
 
 @router.get("/products", response_class=HTMLResponse)

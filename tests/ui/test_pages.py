@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from rdflib import Graph
 from rdflib.namespace import SH
 
 from oos_kg.app import create_app
+from oos_kg.linked_data import KG_GRAPHS
 from oos_kg.loading import load_store
 from oos_kg.resources import graph_sources
 from oos_kg.settings import Settings
@@ -201,3 +203,16 @@ def test_a_browser_asking_for_a_product_iri_lands_on_its_page(app: FastAPI) -> N
     assert redirect.headers["location"] == "/products/kymriah?lang=ja"
     assert page.status_code == 200
     assert '<html lang="ja">' in page.text
+
+
+def test_the_front_page_describes_the_dataset_for_dataset_search(app: FastAPI) -> None:
+    page = call(app, "GET", "/").text
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert found, "no JSON-LD on the front page"
+    data = json.loads(found[1])
+    assert data["@type"] == "Dataset" and data["@context"] == "https://schema.org/"
+    store = app.state.store
+    sizes = store.graph_sizes()
+    triples = sum(sizes.get(g.value, 0) for g in KG_GRAPHS)
+    assert data["size"] == f"{triples} triples"
+    assert "</" not in found[1]  # nothing in a value can close the element
