@@ -124,15 +124,17 @@ def create_app(settings: Settings, store: KgStore | None = None) -> FastAPI:
             "/validate": settings.validate_body_limit,
             "/check": settings.validate_body_limit,
             "/graphql": settings.graphql_body_limit,
+            "/cases": settings.validate_body_limit,
         },
         default=settings.query_body_limit,
     )
 
-    from oos_kg.routes import health, pages, resources, sparql
+    from oos_kg.routes import cases, health, pages, resources, sparql
     from oos_kg.routes import validate as validate_routes
 
     app.include_router(health.router)
     app.include_router(sparql.router)
+    app.include_router(cases.router)
     app.include_router(graphql)
     app.include_router(validate_routes.router)
     app.include_router(resources.create_router())

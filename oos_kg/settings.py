@@ -32,6 +32,12 @@ class Settings(BaseSettings):
     remote_token: str | None = None
     remote_timeout_s: float = Field(default=30.0, gt=0)
 
+    registry_path: Path | None = None
+    """The case registry's own store (embedded and memory stores); ``registry`` beside
+    ``store_path`` when unset. A remote store keeps the cases on its server."""
+    tokens_path: Path | None = None
+    """The registry's bearer tokens (hashed); ``tokens.json`` beside ``store_path`` when unset."""
+
     admin_token: str | None = None
     allowed_hosts: tuple[str, ...] = ()
 
@@ -61,6 +67,16 @@ class Settings(BaseSettings):
         if self.admin_token is not None and 0 < len(self.admin_token) < 16:
             raise ValueError("OOS_KG_ADMIN_TOKEN must be empty (updates off) or 16+ chars")
         return self
+
+    @property
+    def registry_dir(self) -> Path:
+        """Where the embedded case registry lives."""
+        return self.registry_path or self.store_path.parent / "registry"
+
+    @property
+    def tokens_file(self) -> Path:
+        """Where the registry's token digests live."""
+        return self.tokens_path or self.store_path.parent / "tokens.json"
 
     @property
     def updates_enabled(self) -> bool:

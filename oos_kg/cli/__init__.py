@@ -26,4 +26,16 @@ def main() -> None:
 
 
 # Subcommand modules register themselves on `app` when imported; one line each.
-from oos_kg.cli import _version, check, export, generate, load, query, serve, validate  # noqa: E402,F401
+from oos_kg.cli import (  # noqa: E402,F401
+    _version,
+    cases,
+    check,
+    export,
+    generate,
+    load,
+    query,
+    report,
+    serve,
+    tokens,
+    validate,
+)

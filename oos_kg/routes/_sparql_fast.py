@@ -9,13 +9,18 @@ the ``/sparql`` route calls (:func:`~oos_kg.sparql.protocol.parse_query_request`
 :func:`~oos_kg.routes.sparql.with_base` for relative IRIs, the store's ``aquery_serialized``
 with the time limit, the same response headers).
 
-Everything else goes on to the app unchanged: other paths and methods; a request without a
-query (the service description, or YASGUI for a browser); and any request the protocol parser
-or content negotiation refuses, which the route then answers with its usual error (the body
-is handed on as it was read). The query itself runs once: an error of the store call (a
-refused or malformed query, the time limit, a store that is down) is answered here with the
-JSON error body the app's handlers write, and anything unexpected propagates to the app's
-last-resort handler as it would from the route.
+A remote store also holds the case registry's graphs: the query then gets the dataset
+:func:`~oos_kg.routes.sparql.anonymous_dataset` gives it, as on the route.
+
+Everything else goes on to the app unchanged: other paths and methods; a request with a
+bearer token (the route decides which case graphs it may read); a request without a query
+(the service description, or YASGUI for a browser); and any request the protocol parser or
+content negotiation refuses, which the route then answers with its usual error (the body is
+handed on as it was read).
+The query itself runs once: an error of the store call (a refused or malformed query, the
+time limit, a store that is down) is answered here with the JSON error body the app's
+handlers write, and anything unexpected propagates to the app's last-resort handler as it
+would from the route.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from oos_kg._limits import read_body, replay_body
 from oos_kg.errors import OosKgError
-from oos_kg.routes.sparql import with_base
+from oos_kg.routes.sparql import anonymous_dataset, with_base
 from oos_kg.sparql.negotiation import acceptable_types, content_type
 from oos_kg.sparql.protocol import parse_query_request
 
@@ -56,6 +61,10 @@ class SparqlFastPath:
         ):
             await self.app(scope, receive, send)
             return
+        state: Any = scope["app"].state
+        if any(name == b"authorization" for name, _ in scope["headers"]):
+            await self.app(scope, receive, send)  # the route decides what a token may read
+            return
         method: str = scope["method"]
         body = await read_body(receive) if method == "POST" else b""
         if body is None:  # the client left before sending its body: nothing to answer
@@ -77,13 +86,16 @@ class SparqlFastPath:
         if parsed is None or parsed.query is None:
             await self.app(scope, replay_body(body, receive), send)
             return
-        state: Any = scope["app"].state
         try:
+            text = with_base(parsed.query, scope)
+            default, named = anonymous_dataset(
+                state.settings, text, parsed.default_graph_uris, parsed.named_graph_uris
+            )
             media, result = await state.store.aquery_serialized(
-                with_base(parsed.query, scope),
+                text,
                 media_types,
-                default_graph_uris=parsed.default_graph_uris,
-                named_graph_uris=parsed.named_graph_uris,
+                default_graph_uris=default,
+                named_graph_uris=named,
                 timeout_s=state.settings.query_timeout_s,
             )
         except OosKgError as exc:  # as the app's handler for OosKgError answers it

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hmac
 import re
 from collections.abc import Callable, Coroutine
@@ -14,18 +15,22 @@ from starlette.datastructures import URL
 from starlette.exceptions import HTTPException
 from starlette.types import Receive, Scope, Send
 
-from oos_kg.errors import InputError
+from oos_kg.errors import InputError, QueryError
 from oos_kg.linked_data.release import current_release
 from oos_kg.linked_data.void import DATASET
+from oos_kg.namespaces import GRAPH, GRAPH_NAMES
+from oos_kg.registry import CASE_BASE, Caller, CaseBackend
+from oos_kg.routes.cases import authenticate, get_registry
 from oos_kg.routes.deps import SettingsDep, StoreDep
 from oos_kg.settings import Settings
+from oos_kg.sparql.guard import check_query
 from oos_kg.sparql.negotiation import acceptable_types, content_type, prefers_html
-from oos_kg.sparql.protocol import parse_query_request, parse_update_request
+from oos_kg.sparql.protocol import QueryRequest, parse_query_request, parse_update_request
 from oos_kg.sparql.service_description import service_description
 from oos_kg.store.base import KgStore
 from oos_kg.ui import PAGE_HEADERS, installed_example_queries, yasgui_page
 
-__all__ = ["Forbidden", "Unauthorized", "router", "with_base"]
+__all__ = ["Forbidden", "Unauthorized", "anonymous_dataset", "router", "with_base"]
 
 router = APIRouter(tags=["sparql"])
 
@@ -102,18 +107,104 @@ async def _answer_query(request: Request) -> Response:
         if prefers_html(accept):
             return _query_page(request)
         sizes = await run_in_threadpool(store.graph_sizes)
+        sizes = {iri: n for iri, n in sizes.items() if not iri.startswith(CASE_BASE)}
         release = await run_in_threadpool(current_release, store)
         endpoint = str(request.url.replace(query=None, fragment=None))
         body = service_description(endpoint, sizes, release.void, DATASET.value)
         return Response(body, media_type="text/turtle")
-    media, result = await store.aquery_serialized(
-        with_base(parsed.query, scope),
-        acceptable_types(accept),
-        default_graph_uris=parsed.default_graph_uris,
-        named_graph_uris=parsed.named_graph_uris,
-        timeout_s=state.settings.query_timeout_s,
-    )
+    text = with_base(parsed.query, scope)
+    caller = authenticate(request)
+    settings: Settings = state.settings
+    if caller is None:
+        default, named = anonymous_dataset(
+            settings, text, parsed.default_graph_uris, parsed.named_graph_uris
+        )
+        media, result = await store.aquery_serialized(
+            text,
+            acceptable_types(accept),
+            default_graph_uris=default,
+            named_graph_uris=named,
+            timeout_s=settings.query_timeout_s,
+        )
+    else:
+        media, result = await _query_with_cases(request, text, parsed, caller, accept)
     return Response(result, media_type=content_type(media), headers=_VARY)
+
+
+_KG_GRAPHS = tuple(str(GRAPH[name]) for name in GRAPH_NAMES)
+
+
+def anonymous_dataset(
+    settings: Settings, text: str, default: tuple[str, ...], named: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Return the dataset of a query sent without a token.
+
+    The embedded and memory stores hold no case graph (the registry keeps its own store):
+    the request's dataset stands. A remote store holds the cases too: a case graph named by
+    ``FROM`` or the protocol is refused (the same words whether it exists or not), and a
+    query naming no dataset gets the KG's graphs rather than the union of every graph.
+
+    Raises:
+        QueryError: a case graph named.
+    """
+    if settings.store != "remote":
+        return default, named
+    try:
+        named_by_query = check_query(text, settings.allowed_hosts).dataset
+    except QueryError:  # the store's own check refuses it, with the same message
+        return default, named
+    for iri in (*default, *named, *named_by_query):
+        if iri.startswith(CASE_BASE):
+            raise QueryError(f"no graph <{iri}> that this request may read")
+    if default or named or named_by_query:
+        return default, named
+    return _KG_GRAPHS, _KG_GRAPHS
+
+
+async def _query_with_cases(
+    request: Request, text: str, parsed: QueryRequest, caller: Caller, accept: str | None
+) -> tuple[str, bytes]:
+    """Run a query over the case graphs ``caller`` may read (and the KG's graphs where the
+    same store holds them).
+
+    A query naming its own dataset with FROM is refused; ``default-graph-uri`` and
+    ``named-graph-uri`` may name only graphs the token may read, and a case graph it may
+    not read is refused with the same words whether it exists or not.
+
+    Raises:
+        QueryError, NotAcceptable, QueryTimeout, StoreUnavailable.
+    """
+    state = request.app.state
+    settings: Settings = state.settings
+    named_by_query = check_query(text, settings.allowed_hosts).dataset
+    asked = (*parsed.default_graph_uris, *parsed.named_graph_uris)
+    shared = settings.store == "remote"
+    if named_by_query:
+        raise QueryError(
+            "with a registry token, name graphs with default-graph-uri and "
+            "named-graph-uri, not FROM"
+        )
+    registry = await get_registry(request)
+    visible = tuple(await run_in_threadpool(registry.visible_graphs, caller))
+    readable = {*visible, *(_KG_GRAPHS if shared else ())}
+    for iri in asked:
+        if iri not in readable:
+            raise QueryError(f"no graph <{iri}> that this request may read")
+    if asked:
+        default, named = parsed.default_graph_uris, parsed.named_graph_uris
+    else:
+        default = named = (*(_KG_GRAPHS if shared else ()), *visible)
+    backend: KgStore | CaseBackend = state.store if shared else registry.backend
+    return await run_in_threadpool(
+        functools.partial(
+            backend.query_serialized,
+            text,
+            acceptable_types(accept),
+            default_graph_uris=default,
+            named_graph_uris=named,
+            timeout_s=settings.query_timeout_s,
+        )
+    )
 
 
 _VARY = {"Vary": "Accept"}

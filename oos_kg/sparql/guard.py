@@ -11,7 +11,7 @@ could spell them, cannot hold those clauses.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from oos_kg.errors import QueryError
@@ -39,9 +39,12 @@ class QueryCheck:
     Attributes:
         has_dataset: the query names its own dataset (``FROM`` / ``FROM NAMED``), so the
             store must not replace its default graph with the union of the named graphs.
+        dataset: the graph IRIs its ``FROM`` and ``FROM NAMED`` clauses name (the case
+            registry checks them against the graphs a caller may read).
     """
 
     has_dataset: bool
+    dataset: tuple[str, ...] = field(default=(), repr=False)
 
 
 def check_depth(text: str, limit: int = MAX_DEPTH) -> None:
@@ -131,11 +134,14 @@ def _parse_error(exc: Exception, what: str) -> QueryError:
     return QueryError(f"malformed {what}: {exc}")
 
 
-def _check_tree(tree: object, prologue: object, allowed_hosts: Sequence[str]) -> bool:
-    """Refuse SERVICE and LOAD; return whether a dataset clause was seen."""
+def _check_tree(
+    tree: object, prologue: object, allowed_hosts: Sequence[str]
+) -> tuple[bool, tuple[str, ...]]:
+    """Refuse SERVICE and LOAD; return whether a dataset clause was seen, and its IRIs."""
     from rdflib.plugins.sparql.parserutils import CompValue
 
     has_dataset = False
+    named: list[str] = []
     for node in _walk(tree):
         if not isinstance(node, CompValue):
             continue
@@ -159,7 +165,8 @@ def _check_tree(tree: object, prologue: object, allowed_hosts: Sequence[str]) ->
                 iri = _resolve(node.get(key), prologue)
                 if iri is not None:
                     check_dataset_iris([iri], allowed_hosts)
-    return has_dataset
+                    named.append(iri)
+    return has_dataset, tuple(named)
 
 
 def check_query(text: str, allowed_hosts: Sequence[str] = ()) -> QueryCheck:
@@ -198,7 +205,8 @@ def check_query(text: str, allowed_hosts: Sequence[str] = ()) -> QueryCheck:
                 "this is a SPARQL Update; send it to /sparql/update, not the query operation"
             ) from None
         raise _parse_error(exc, "query") from None
-    return QueryCheck(has_dataset=_check_tree(tree[1], prologue, allowed_hosts))
+    has_dataset, dataset = _check_tree(tree[1], prologue, allowed_hosts)
+    return QueryCheck(has_dataset=has_dataset, dataset=dataset)
 
 
 def is_update(text: str) -> bool:

@@ -1,0 +1,27 @@
+"""The registry's read queries (``queries/*.rq``), filled in with checked terms."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+from string import Template
+
+from oos_kg.registry._write import PREFIXES
+
+__all__ = ["fill"]
+
+
+@cache
+def _template(name: str) -> Template:
+    text = files("oos_kg.registry").joinpath("queries", f"{name}.rq").read_text("utf-8")
+    return Template(PREFIXES + text)
+
+
+def fill(name: str, **terms: str) -> str:
+    """Return query ``name`` with ``$`` placeholders replaced by ``terms`` (already SPARQL
+    text the registry wrote: IRIs by ``iri``, literals by ``literal``).
+
+    Raises:
+        KeyError: a placeholder left without a value.
+    """
+    return _template(name).substitute(terms)

@@ -1,0 +1,116 @@
+"""What the registry keeps of a validation: findings, and obligation statuses when given."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from rdflib import Graph
+
+from oos_kg.registry._content import CaseContent
+from oos_kg.validation import CaseReport, CaseValidator, FastValidator, UnsupportedShape
+
+__all__ = ["Check", "Finding", "ObligationRecord", "Verdict", "validation_check"]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One validation result of a version: rule id, shape, severity and clause."""
+
+    rule: str
+    shape: str
+    severity: str
+    clause: str | None
+    focus_node: str
+    path: str | None
+    value: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ObligationRecord:
+    """An obligation's status as the validator gave it when the version was received."""
+
+    obligation: str
+    label: str
+    clause: str | None
+    bearer: str
+    status: str
+    due: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The outcome of validating one version."""
+
+    conforms: bool
+    findings: tuple[Finding, ...]
+    obligations: tuple[ObligationRecord, ...]
+
+
+Check = Callable[[CaseContent, str, datetime], Verdict]
+"""Validate a version's content against a framework, obligations as of a time."""
+
+
+class _ObligationLike(Protocol):
+    """The validation API's ObligationStatus (its stable contract)."""
+
+    @property
+    def obligation(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def clause(self) -> str | None: ...
+    @property
+    def bearer(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def due(self) -> datetime | None: ...
+
+
+def verdict_of(report: CaseReport, obligations: Iterable[_ObligationLike] = ()) -> Verdict:
+    """Keep what the registry stores of a validation report.
+
+    Raises:
+        Nothing.
+    """
+    findings = tuple(
+        Finding(
+            rule=r.rule_id,
+            shape=r.shape,
+            severity=r.severity,
+            clause=r.clause.iri if r.clause is not None else None,
+            focus_node=r.focus_node,
+            path=r.path,
+            value=r.value,
+        )
+        for r in report.results
+    )
+    kept = tuple(
+        ObligationRecord(o.obligation, o.label, o.clause, o.bearer, o.status, o.due)
+        for o in obligations
+    )
+    return Verdict(report.conforms, findings, kept)
+
+
+def validation_check(slow: CaseValidator, fast: FastValidator) -> Check:
+    """Return the registry's check: the fast validator, pyshacl when a shape does not compile.
+
+    Obligation statuses come from the validator's report when it gives them (the as-of
+    validation API); until then a version is stored with its findings only.
+
+    Raises:
+        Nothing; the returned check raises InputError for a graph without a case.
+    """
+
+    def check(content: CaseContent, framework: str, as_of: datetime) -> Verdict:  # noqa: ARG001
+        try:
+            report = fast.validate(content.parsed, framework)
+        except UnsupportedShape:
+            graph = Graph(bind_namespaces="none").parse(data=content.ntriples, format="nt")
+            report = slow.validate(graph, framework)
+        return verdict_of(report, getattr(report, "obligations", ()))
+
+    return check

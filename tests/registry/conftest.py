@@ -1,0 +1,106 @@
+"""Registry fixtures: the KG in memory, an app whose registry runs on a clock the test sets,
+and a token of every role."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from fastapi import FastAPI
+from registry_support import HOSPITAL, MAH, ROOT, Clock, Tokens, eu_report_obligation
+from store_support import Client
+
+from oos_kg.app import create_app
+from oos_kg.namespaces import GRAPH
+from oos_kg.registry import (
+    CaseContent,
+    LocalBackend,
+    Registry,
+    TokenStore,
+    Verdict,
+    validation_check,
+)
+from oos_kg.resources import graph_sources
+from oos_kg.settings import Settings
+from oos_kg.store.memory import MemoryStore
+from oos_kg.validation import CaseValidator, FastValidator, facts_from_store
+
+
+@pytest.fixture(scope="session")
+def kg_store() -> MemoryStore:
+    """The KG's files in a memory store, each in its named graph (no inference)."""
+    store = MemoryStore()
+    graphs: dict[str, bytes] = {}
+    for source in graph_sources(ROOT):
+        quads = [
+            q
+            for path in source.files
+            if path.is_file()
+            for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
+        ]
+        graphs[str(GRAPH[source.name])] = ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES) or b""
+    store.replace_graphs(graphs)
+    return store
+
+
+@pytest.fixture(scope="session")
+def validators(kg_store: MemoryStore) -> tuple[CaseValidator, FastValidator]:
+    """The validators over the KG's facts."""
+    facts = facts_from_store(kg_store)
+    return CaseValidator(facts), FastValidator(facts)
+
+
+@pytest.fixture()
+def clock() -> Clock:
+    """The registry's clock, at :data:`T0` until the test moves it."""
+    return Clock()
+
+
+@pytest.fixture()
+def registry(
+    kg_store: MemoryStore, validators: tuple[CaseValidator, FastValidator], clock: Clock
+) -> Registry:
+    """A registry in memory whose versions carry the EU report obligation's status."""
+    check = validation_check(*validators)
+
+    def with_obligations(content: CaseContent, framework: str, as_of: datetime) -> Verdict:
+        verdict = check(content, framework, as_of)
+        extra = eu_report_obligation(content, as_of) if framework == "eu" else ()
+        return Verdict(verdict.conforms, verdict.findings, verdict.obligations + extra)
+
+    return Registry(LocalBackend(None), kg_store, with_obligations, clock=clock)
+
+
+@pytest.fixture()
+def tokens(tmp_path: Path) -> Tokens:
+    """One token per role: the MAH of Breyanzi, hospital A, the EU authority, and others."""
+    store = TokenStore(tmp_path / "tokens.json")
+    made = {
+        "admin": store.add("admin")[0],
+        "mah": store.add("mah", org=MAH)[0],
+        "other_mah": store.add("mah", org="org-sanbio")[0],
+        "institution": store.add("institution", org=HOSPITAL)[0],
+        "other_institution": store.add("institution", org="https://example.org/hospital-b")[0],
+        "authority": store.add("authority", jurisdiction="eu")[0],
+        "other_authority": store.add("authority", jurisdiction="us")[0],
+        "researcher": store.add("researcher")[0],
+    }
+    return Tokens(store=store, **made)
+
+
+@pytest.fixture()
+def app(kg_store: MemoryStore, registry: Registry, tokens: Tokens, tmp_path: Path) -> FastAPI:
+    """The app over the memory KG, with the test's registry and tokens."""
+    settings = Settings(store="memory", tokens_path=tokens.store.path, store_path=tmp_path / "s")
+    application = create_app(settings, store=kg_store)
+    application.state.registry = registry
+    return application
+
+
+@pytest.fixture()
+def client(app: FastAPI) -> Iterator[Client]:
+    """An HTTP client of the app."""
+    yield Client(app)
