@@ -97,8 +97,11 @@ def create_app(settings: Settings, store: KgStore | None = None) -> FastAPI:
     the_store = open_store(settings) if store is None else store
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(application: FastAPI) -> AsyncIterator[None]:
         yield
+        registry = getattr(application.state, "registry", None)
+        if registry is not None:  # the case registry, opened by its first request
+            registry.backend.close()
         if owned:
             the_store.close()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from oos_kg.registry._access import CaseNotFound, Forbidden, Unauthorized
-from oos_kg.registry._backend import CaseBackend, KgStoreBackend, LocalBackend, open_case_backend
+from oos_kg.registry._backend import CaseBackend, LocalBackend, RemoteBackend, open_case_backend
 from oos_kg.registry._content import MAX_LITERAL_CHARS, CaseContent, parse_content
 from oos_kg.registry._registry import (
     CaseStatus,
@@ -32,10 +32,10 @@ __all__ = [
     "Check",
     "Finding",
     "Forbidden",
-    "KgStoreBackend",
     "LocalBackend",
     "ObligationRecord",
     "Registry",
+    "RemoteBackend",
     "Report",
     "Role",
     "StoredVersion",

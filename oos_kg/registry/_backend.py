@@ -4,9 +4,9 @@ The embedded KG store publishes immutable versions (a load or an update copies t
 it cannot take a write per submission; the registry keeps its cases in a read-write pyoxigraph
 store of its own (on disk beside the KG store, or in memory). Each SPARQL Update there is one
 RocksDB transaction, in its write-ahead log before the call returns: it survives ``kill -9``.
-A remote SPARQL server holds the KG and the cases together; the registry then writes through
-the :class:`~oos_kg.store.base.KgStore` protocol, and ``/sparql`` gives anonymous queries an
-explicit dataset of the KG's graphs (:attr:`CaseBackend.shares_kg_store`).
+A remote SPARQL server holds the KG and the cases together (:class:`RemoteBackend`), and
+``/sparql`` keeps case graphs out of anonymous queries' datasets
+(:attr:`CaseBackend.shares_kg_store`).
 """
 
 from __future__ import annotations
@@ -16,13 +16,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
+import httpx
 from pyoxigraph import NamedNode, Store
 
-from oos_kg.errors import QueryError, StoreError
+from oos_kg.errors import QueryError, QueryTimeout, StoreError, StoreUnavailable
+from oos_kg.settings import Settings
 from oos_kg.store._execute import run_query, select_trusted
+from oos_kg.store._results import parse_select
 from oos_kg.store.base import Bindings, KgStore
 
-__all__ = ["CaseBackend", "KgStoreBackend", "LocalBackend", "open_case_backend"]
+__all__ = ["CaseBackend", "LocalBackend", "RemoteBackend", "open_case_backend"]
 
 
 class CaseBackend(Protocol):
@@ -131,21 +134,75 @@ _EMPTY = NamedNode("https://w3id.org/oos-kg/graph/none").value
 """A graph name no graph has: the dataset of a caller who may see no case."""
 
 
-class KgStoreBackend:
-    """The KG's own store (a remote server), through the :class:`KgStore` protocol."""
+class RemoteBackend:
+    """The case graphs on the KG's remote SPARQL server, asked directly over HTTP.
+
+    The KG store's own trusted queries read only the KG's graphs on a remote server (by an
+    explicit dataset); the registry's queries range over every case graph, so they go to the
+    same endpoints without one. Untrusted queries go through the KG store, which checks
+    them, with the dataset ``/sparql`` chose.
+
+    Args:
+        store: the KG store (for untrusted queries).
+        query_url, update_url: the server's endpoints.
+        user, password, token: credentials, as the KG store's.
+        timeout_s: time limit of each request.
+    """
 
     shares_kg_store = True
 
-    def __init__(self, store: KgStore) -> None:
+    def __init__(
+        self,
+        store: KgStore,
+        query_url: str,
+        update_url: str | None,
+        *,
+        user: str | None = None,
+        password: str | None = None,
+        token: str | None = None,
+        timeout_s: float = 10.0,
+    ) -> None:
         self._kg = store
+        self._query_url = query_url
+        self._update_url = update_url
+        self._client = httpx.Client(
+            headers={"Authorization": f"Bearer {token}"} if token else {},
+            auth=httpx.BasicAuth(user, password or "") if user else None,
+            timeout=httpx.Timeout(timeout_s, connect=5.0),
+            trust_env=False,
+        )
+
+    def _post(self, url: str, data: dict[str, str], accept: str) -> bytes:
+        try:
+            response = self._client.post(url, data=data, headers={"Accept": accept})
+        except httpx.TimeoutException:
+            raise QueryTimeout("the remote store did not answer in time") from None
+        except httpx.TransportError as exc:
+            raise StoreUnavailable(
+                f"the remote store is unreachable ({type(exc).__name__})"
+            ) from None
+        if response.status_code >= 300:
+            raise StoreError(f"the remote store answered {response.status_code}")
+        return response.content
 
     def select(self, query: str) -> list[Bindings]:
-        """Run a trusted SELECT. Raises: as :meth:`KgStore.select`."""
-        return self._kg.select(query)
+        """Run a SELECT the registry wrote over every graph of the server.
+
+        Raises: QueryTimeout, StoreUnavailable, StoreError.
+        """
+        return parse_select(
+            self._post(self._query_url, {"query": query}, "application/sparql-results+json")
+        )
 
     def update(self, text: str) -> None:
-        """Run an update. Raises: as :meth:`KgStore.update`."""
-        self._kg.update(text)
+        """Send an update the registry wrote (one request: one transaction on the server).
+
+        Raises: StoreError (also when no update endpoint is configured), QueryTimeout,
+            StoreUnavailable.
+        """
+        if not self._update_url:
+            raise StoreError("the case registry needs OOS_KG_REMOTE_UPDATE_URL")
+        self._post(self._update_url, {"update": text}, "*/*")
 
     def query_serialized(
         self,
@@ -156,7 +213,7 @@ class KgStoreBackend:
         named_graph_uris: Sequence[str],
         timeout_s: float | None,
     ) -> tuple[str, bytes]:
-        """Run an untrusted query on the server over the dataset given.
+        """Run an untrusted query through the KG store over the dataset given.
 
         Raises: as :meth:`KgStore.query_serialized`.
         """
@@ -169,28 +226,38 @@ class KgStoreBackend:
         )
 
     def close(self) -> None:
-        """The KG store is closed by its owner."""
+        """Close the HTTP client."""
+        self._client.close()
 
 
 _OPEN: dict[Path, LocalBackend] = {}
 _OPEN_LOCK = threading.Lock()
 
 
-def open_case_backend(kind: str, store: KgStore, path: Path) -> CaseBackend:
-    """Return where the cases of a KG store of ``kind`` live.
+def open_case_backend(settings: Settings, store: KgStore) -> CaseBackend:
+    """Return where the cases live for the KG store ``settings`` describe.
 
-    ``remote``: the KG's own server. ``embedded``: a read-write store at ``path``, opened
-    once per process (RocksDB allows one opener; apps over the same path share it).
-    ``memory``: a fresh in-memory store.
+    ``remote``: the KG's own server. ``embedded``: a read-write store in
+    ``settings.registry_dir``, opened once per process (RocksDB allows one opener; apps over
+    the same directory share it). ``memory``: a fresh in-memory store.
 
     Raises:
         StoreError: the registry directory does not open.
     """
-    if kind == "remote":
-        return KgStoreBackend(store)
-    if kind == "memory":
+    if settings.store == "remote":
+        assert settings.remote_query_url is not None  # checked by Settings
+        return RemoteBackend(
+            store,
+            settings.remote_query_url,
+            settings.remote_update_url,
+            user=settings.remote_user,
+            password=settings.remote_password,
+            token=settings.remote_token,
+            timeout_s=settings.query_timeout_s,
+        )
+    if settings.store == "memory":
         return LocalBackend(None)
-    key = Path(path).resolve()
+    key = settings.registry_dir.resolve()
     with _OPEN_LOCK:
         if key not in _OPEN:
             _OPEN[key] = LocalBackend(key)

@@ -132,7 +132,7 @@ async def get_registry(request: Request) -> Registry:
     settings: Settings = state.settings
     store: KgStore = state.store
     slow, fast = await validators(request)
-    backend = open_case_backend(settings.store, store, settings.registry_dir)
+    backend = open_case_backend(settings, store)
     registry = state.registry = Registry(backend, store, validation_check(slow, fast))
     return registry
 

@@ -1,0 +1,139 @@
+"""The registry on a remote SPARQL server (a real ``oxigraph serve``), which holds the KG and
+the case graphs together: cases work as on the embedded store, anonymous queries never see
+them, a token sees its own, and a load of the graph files leaves them alone."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from registry_support import HOSPITAL, ROOT, eu_case
+from store_support import Client, oxigraph_server
+
+from oos_kg.app import create_app
+from oos_kg.loading import load_store
+from oos_kg.registry import TokenStore, case_iri
+from oos_kg.resources import graph_sources
+from oos_kg.settings import Settings
+from oos_kg.store import KgStore, open_store
+
+pytestmark = pytest.mark.integration
+
+GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+CASES = "SELECT ?c WHERE { ?c a <https://w3id.org/oos-kg/ontology#OosProvisionCase> }"
+
+
+@pytest.fixture(scope="module")
+def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, KgStore]]:
+    """Settings and a loaded store on an ``oxigraph serve`` of the module's own."""
+    tmp = tmp_path_factory.mktemp("remote")
+    with oxigraph_server(tmp / "oxigraph") as base:
+        settings = Settings(
+            store="remote",
+            remote_query_url=f"{base}/query",
+            remote_update_url=f"{base}/update",
+            tokens_path=tmp / "tokens.json",
+        )
+        store = open_store(settings)
+        load_store(store, graph_sources(ROOT))
+        yield settings, store
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def tokens(remote: tuple[Settings, KgStore]) -> dict[str, str]:
+    store = TokenStore(remote[0].tokens_file)
+    return {
+        "institution": store.add("institution", org=HOSPITAL)[0],
+        "authority": store.add("authority", jurisdiction="eu")[0],
+        "other": store.add("authority", jurisdiction="jp")[0],
+    }
+
+
+@pytest.fixture(scope="module")
+def client(remote: tuple[Settings, KgStore]) -> Iterator[Client]:
+    app = create_app(remote[0], store=remote[1])
+    yield Client(app)
+    registry = getattr(app.state, "registry", None)
+    if registry is not None:
+        registry.backend.close()
+
+
+@pytest.fixture(scope="module")
+def case_id(client: Client, tokens: dict[str, str]) -> str:
+    response = client.post(
+        "/cases",
+        params={"framework": "eu"},
+        content=eu_case(),
+        headers={"Authorization": f"Bearer {tokens['institution']}", "Content-Type": "text/turtle"},
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+def _bindings(client: Client, query: str, token: str | None = None, **params: str) -> list[str]:
+    headers = {"Accept": "application/sparql-results+json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    response = client.get("/sparql", params={"query": query, **params}, headers=headers)
+    assert response.status_code == 200, response.text
+    return [next(iter(b.values()))["value"] for b in response.json()["results"]["bindings"]]
+
+
+def test_a_case_is_stored_revised_and_conflicts_on_the_server(
+    client: Client, tokens: dict[str, str], case_id: str
+) -> None:
+    headers = {"Authorization": f"Bearer {tokens['institution']}", "Content-Type": "text/turtle"}
+    revised = client.request(
+        "PUT", f"/cases/{case_id}", content=eu_case(), headers={**headers, "If-Match": '"1"'}
+    )
+    assert revised.status_code == 200
+    stale = client.request(
+        "PUT", f"/cases/{case_id}", content=eu_case(), headers={**headers, "If-Match": '"1"'}
+    )
+    assert stale.status_code == 409
+    history = client.get(f"/cases/{case_id}/history", headers=headers).json()
+    assert [v["version"] for v in history["versions"]] == [1, 2]
+
+
+def test_anonymous_queries_never_see_case_graphs(client: Client, case_id: str) -> None:
+    assert case_iri(case_id) not in _bindings(client, GRAPHS)
+    assert _bindings(client, CASES) == []
+    for params in (
+        {"default-graph-uri": case_iri(case_id)},
+        {"named-graph-uri": case_iri(case_id)},
+    ):
+        response = client.get("/sparql", params={"query": CASES, **params})
+        assert response.status_code == 400
+    from_clause = client.get(
+        "/sparql", params={"query": f"SELECT * FROM <{case_iri(case_id)}> WHERE {{ ?s ?p ?o }}"}
+    )
+    assert from_clause.status_code == 400
+    description = client.get("/sparql", headers={"Accept": "text/turtle"})
+    assert case_iri(case_id) not in description.text
+
+
+@pytest.mark.usefixtures("case_id")
+def test_a_token_queries_its_cases_with_the_kg(client: Client, tokens: dict[str, str]) -> None:
+    assert _bindings(client, CASES, tokens["authority"]) == [
+        "https://example.org/oos-cases/eu-conforms/case"
+    ]
+    assert _bindings(client, CASES, tokens["other"]) == []
+    label = (
+        "SELECT ?label WHERE { ?c <https://w3id.org/oos-kg/ontology#caseProduct> ?p . "
+        '?p <http://www.w3.org/2000/01/rdf-schema#label> ?label FILTER(LANG(?label) = "en") }'
+    )
+    assert _bindings(client, label, tokens["authority"]) == ["Breyanzi"]
+
+
+def test_a_load_of_the_graph_files_leaves_the_cases_alone(
+    remote: tuple[Settings, KgStore], client: Client, tokens: dict[str, str], case_id: str
+) -> None:
+    before = client.get(
+        f"/cases/{case_id}/history", headers={"Authorization": f"Bearer {tokens['authority']}"}
+    ).json()
+    load_store(remote[1], graph_sources(ROOT))
+    after = client.get(
+        f"/cases/{case_id}/history", headers={"Authorization": f"Bearer {tokens['authority']}"}
+    ).json()
+    assert before == after and len(after["versions"]) >= 1
