@@ -28,7 +28,7 @@ REPORT_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "failed-tests": (("testKind", "product"), ("cases",)),
     "obligations": (
         ("framework", "clause"),
-        ("obligations", "fulfilled", "late", "overdue", "pending"),
+        ("obligations", "fulfilled", "overdue", "pending"),
     ),
     "frameworks": (("framework",), ("cases", "conforming", "open", "overdue")),
 }

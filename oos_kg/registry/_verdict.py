@@ -1,11 +1,10 @@
-"""What the registry keeps of a validation: findings, and obligation statuses when given."""
+"""What the registry keeps of a validation: its findings and its obligations' statuses."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
 
 from rdflib import Graph
 
@@ -53,24 +52,7 @@ Check = Callable[[CaseContent, str, datetime], Verdict]
 """Validate a version's content against a framework, obligations as of a time."""
 
 
-class _ObligationLike(Protocol):
-    """The validation API's ObligationStatus (its stable contract)."""
-
-    @property
-    def obligation(self) -> str: ...
-    @property
-    def label(self) -> str: ...
-    @property
-    def clause(self) -> str | None: ...
-    @property
-    def bearer(self) -> str: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def due(self) -> datetime | None: ...
-
-
-def verdict_of(report: CaseReport, obligations: Iterable[_ObligationLike] = ()) -> Verdict:
+def verdict_of(report: CaseReport) -> Verdict:
     """Keep what the registry stores of a validation report.
 
     Raises:
@@ -90,7 +72,7 @@ def verdict_of(report: CaseReport, obligations: Iterable[_ObligationLike] = ()) 
     )
     kept = tuple(
         ObligationRecord(o.obligation, o.label, o.clause, o.bearer, o.status, o.due)
-        for o in obligations
+        for o in report.obligations
     )
     return Verdict(report.conforms, findings, kept)
 
@@ -98,19 +80,19 @@ def verdict_of(report: CaseReport, obligations: Iterable[_ObligationLike] = ()) 
 def validation_check(slow: CaseValidator, fast: FastValidator) -> Check:
     """Return the registry's check: the fast validator, pyshacl when a shape does not compile.
 
-    Obligation statuses come from the validator's report when it gives them (the as-of
-    validation API); until then a version is stored with its findings only.
+    Obligation statuses are the validator's as of the time the version is received; the
+    registry's queries turn a stored ``pending`` into ``overdue`` once its due time passes.
 
     Raises:
         Nothing; the returned check raises InputError for a graph without a case.
     """
 
-    def check(content: CaseContent, framework: str, as_of: datetime) -> Verdict:  # noqa: ARG001
+    def check(content: CaseContent, framework: str, as_of: datetime) -> Verdict:
         try:
-            report = fast.validate(content.parsed, framework)
+            report = fast.validate(content.parsed, framework, as_of=as_of)
         except UnsupportedShape:
             graph = Graph(bind_namespaces="none").parse(data=content.ntriples, format="nt")
-            report = slow.validate(graph, framework)
-        return verdict_of(report, getattr(report, "obligations", ()))
+            report = slow.validate(graph, framework, as_of=as_of)
+        return verdict_of(report)
 
     return check

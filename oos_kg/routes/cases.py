@@ -460,9 +460,9 @@ async def obligations_due(
     responses={
         200: {
             "description": "supplies: products supplied and administered per product and "
-            "MAH; failed-tests: cases per failed test kind and product; obligations: met, "
-            "met late, overdue, pending per framework and clause; frameworks: cases per "
-            "framework. A researcher's counts below 5 are hidden (null).",
+            "MAH; failed-tests: cases per failed test kind and product; obligations: "
+            "fulfilled, overdue (met late or not at all), pending per framework and clause; "
+            "frameworks: cases per framework. A researcher's counts below 5 are hidden (null).",
             "content": {
                 "application/json": {
                     "example": {

@@ -4,23 +4,20 @@ and a token of every role."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from fastapi import FastAPI
-from registry_support import HOSPITAL, MAH, ROOT, Clock, Tokens, eu_report_obligation
+from registry_support import HOSPITAL, MAH, ROOT, Clock, Tokens
 from store_support import Client
 
 from oos_kg.app import create_app
 from oos_kg.namespaces import GRAPH
 from oos_kg.registry import (
-    CaseContent,
     LocalBackend,
     Registry,
     TokenStore,
-    Verdict,
     validation_check,
 )
 from oos_kg.resources import graph_sources
@@ -63,15 +60,8 @@ def clock() -> Clock:
 def registry(
     kg_store: MemoryStore, validators: tuple[CaseValidator, FastValidator], clock: Clock
 ) -> Registry:
-    """A registry in memory whose versions carry the EU report obligation's status."""
-    check = validation_check(*validators)
-
-    def with_obligations(content: CaseContent, framework: str, as_of: datetime) -> Verdict:
-        verdict = check(content, framework, as_of)
-        extra = eu_report_obligation(content, as_of) if framework == "eu" else ()
-        return Verdict(verdict.conforms, verdict.findings, verdict.obligations + extra)
-
-    return Registry(LocalBackend(None), kg_store, with_obligations, clock=clock)
+    """A registry in memory on the test's clock."""
+    return Registry(LocalBackend(None), kg_store, validation_check(*validators), clock=clock)
 
 
 @pytest.fixture()

@@ -9,8 +9,6 @@ from pathlib import Path
 from store_support import Client
 
 from oos_kg.registry import (
-    CaseContent,
-    ObligationRecord,
     TokenStore,
 )
 
@@ -43,18 +41,6 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
-
-
-def eu_report_obligation(content: CaseContent, as_of: datetime) -> tuple[ObligationRecord, ...]:
-    """Stand-in for the validation API's obligation statuses (not yet on main): the EU
-    48-hour report obligation, due 48 h after supply, fulfilled once the case records an
-    authority notification."""
-    if content.supplied_at is None:
-        return ()
-    notified = any(q.predicate.value.endswith("#authorityNotification") for q in content.quads)
-    due = content.supplied_at + timedelta(hours=48)
-    status = "fulfilled" if notified else ("overdue" if as_of >= due else "pending")
-    return (ObligationRecord(OBLIGATION, "report within 48 h", CLAUSE, ROLE_MAH, status, due),)
 
 
 @dataclass(frozen=True)

@@ -33,14 +33,30 @@ def test_submit_answers_201_with_location_and_version(client: Client, tokens: To
 
 
 def test_a_case_that_breaks_a_rule_is_stored_with_its_findings(
-    client: Client, tokens: Tokens
+    client: Client, tokens: Tokens, clock: Clock
 ) -> None:
-    case_id = submit(client, tokens, body=eu_case(notified=False))
-    summary = client.get(f"/cases/{case_id}", headers=tokens.header("admin")).json()
+    """Not reported to the authority: pending an hour after the supply (an Info, the case
+    conforms), a violation when received three days later."""
+    early = submit(client, tokens, body=eu_case(notified=False))
+    summary = client.get(f"/cases/{early}", headers=tokens.header("admin")).json()
+    assert summary["conforms"] is True
+    assert [(f["rule"], f["severity"]) for f in summary["findings"]] == [
+        ("EU-03-report-within-48h-pending", "Info")
+    ]
+    assert [o["status"] for o in summary["obligations"]] == ["pending"]
+    clock.now = T0 + timedelta(days=3)
+    late = submit(client, tokens, body=eu_case(notified=False))
+    summary = client.get(f"/cases/{late}", headers=tokens.header("admin")).json()
     assert summary["conforms"] is False
-    assert {f["rule"] for f in summary["findings"]} == {"EU-03-report-within-48h"}
+    assert [(f["rule"], f["severity"]) for f in summary["findings"]] == [
+        ("EU-03-report-within-48h", "Violation")
+    ]
     assert summary["sentBy"] == "https://example.org/hospital-a"
-    assert summary["obligations"][0]["status"] == "pending"
+    (obligation,) = summary["obligations"]
+    assert obligation["status"] == "overdue"
+    assert obligation["obligation"].endswith("obligation-eu-mah-quality-defect-report")
+    assert obligation["bearer"].endswith("#role-mah")
+    assert obligation["due"].startswith("2024-02-27T08:00:00")
 
 
 def test_a_case_reads_back_as_turtle_and_json_ld(client: Client, tokens: Tokens) -> None:
@@ -78,11 +94,12 @@ def test_revisions_keep_every_version_and_who_sent_it(
     assert response.headers["etag"] == '"2"'
     history = client.get(f"/cases/{case_id}/history", headers=tokens.header("admin")).json()
     assert [(v["version"], v["sentBy"], v["conforms"]) for v in history["versions"]] == [
-        (1, "https://example.org/hospital-a", False),
+        (1, "https://example.org/hospital-a", True),
         (2, "https://w3id.org/oos-kg/id/org-celgene-corporation", True),
     ]
     old = client.get(f"/cases/{case_id}?version=1", headers=tokens.header("admin")).json()
-    assert (old["version"], old["versions"], old["conforms"]) == (1, 2, False)
+    assert (old["version"], old["versions"]) == (1, 2)
+    assert [o["status"] for o in old["obligations"]] == ["pending"]
     then = client.get(
         f"/cases/{case_id}",
         params={"as_of": (T0 + timedelta(hours=1)).isoformat()},
