@@ -24,6 +24,12 @@ _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _CASE_CLASS = ox.NamedNode(str(OOS.OosProvisionCase))
 _PRODUCT = ox.NamedNode(str(OOS.caseProduct))
 _SUPPLIED = ox.NamedNode(str(OOS.suppliedAt))
+_ADMINISTERED = ox.NamedNode(str(OOS.administeredAt))
+_BATCH = ox.NamedNode(str(OOS.caseBatch))
+_RESULT = ox.NamedNode(str(OOS.testResult))
+_PASSED = ox.NamedNode(str(OOS.passed))
+_KIND = ox.NamedNode(str(OOS.testKind))
+_FALSE = ox.Literal("false", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
@@ -36,6 +42,8 @@ class CaseContent:
         parsed: what the validators take (the same triples).
         ntriples: the triples as N-Triples lines (also valid SPARQL template text).
         products: IRIs of ``oos:caseProduct``. supplied_at: ``oos:suppliedAt`` as UTC.
+        administered: whether the case records ``oos:administeredAt``.
+        failed_tests: the ``oos:testKind`` of each batch test result with ``oos:passed false``.
     """
 
     quads: tuple[ox.Quad, ...]
@@ -43,6 +51,8 @@ class CaseContent:
     ntriples: str
     products: tuple[str, ...]
     supplied_at: datetime | None
+    administered: bool = False
+    failed_tests: tuple[str, ...] = ()
 
 
 def _from_rdflib(graph: Graph) -> list[ox.Quad]:
@@ -149,4 +159,25 @@ def parse_content(body: bytes, input_format: str) -> CaseContent:
         ntriples="\n".join(lines),
         products=tuple(sorted(set(products))),
         supplied_at=supplied,
+        administered=any(q.subject == case and q.predicate == _ADMINISTERED for q in quads),
+        failed_tests=_failed_tests(quads, case),
     )
+
+
+def _failed_tests(quads: list[ox.Quad], case: object) -> tuple[str, ...]:
+    """The test kinds of the case's batch results that did not pass."""
+    by_subject: dict[object, list[ox.Quad]] = {}
+    for quad in quads:
+        by_subject.setdefault(quad.subject, []).append(quad)
+    batches = [q.object for q in by_subject.get(case, []) if q.predicate == _BATCH]
+    results = [q.object for b in batches for q in by_subject.get(b, []) if q.predicate == _RESULT]
+    kinds: set[str] = set()
+    for result in results:
+        facts = by_subject.get(result, [])
+        if any(q.predicate == _PASSED and q.object == _FALSE for q in facts):
+            kinds.update(
+                q.object.value
+                for q in facts
+                if q.predicate == _KIND and isinstance(q.object, ox.NamedNode)
+            )
+    return tuple(sorted(kinds))

@@ -38,6 +38,27 @@ __all__ = ["CaseStatus", "Registry", "StoredVersion", "VersionConflict", "Writte
 CaseStatus = Literal["overdue", "pending", "open", "closed"]
 
 
+_STATUS: dict[str | None, str] = {
+    None: "?g reg:caseId ?id .",
+    "overdue": (
+        "{ ?g reg:nextDue ?next FILTER(?next <= $asof) } UNION { ?g reg:overdueAtEntry true }"
+    ),
+    "pending": "?g reg:lastDue ?last FILTER(?last > $asof)",
+    "open": "?g reg:open true .",
+    "closed": "?g reg:open false .",
+}
+"""Which cases are in each status now, read from their records' summaries."""
+
+_HAVING: dict[str | None, str] = {
+    None: "",
+    "overdue": "HAVING(COUNT(DISTINCT ?over) > 0)",
+    "pending": "HAVING(COUNT(DISTINCT ?pend) > 0)",
+    "open": "HAVING(COUNT(DISTINCT ?over) + COUNT(DISTINCT ?pend) > 0)",
+    "closed": "HAVING(COUNT(DISTINCT ?over) + COUNT(DISTINCT ?pend) = 0)",
+}
+"""The same, computed from each case's version current at a past time."""
+
+
 class VersionConflict(InputError):
     """The case moved on since the version the writer read (or named in If-Match)."""
 
@@ -392,28 +413,44 @@ class Registry:
             Forbidden: a researcher. InputError: an unknown framework or a bad IRI.
         """
         can_read_cases(caller)
-        filters = []
+        pairs = []
         if framework is not None:
-            filters.append(f"FILTER(?framework = {literal(get_framework(framework).code)})")
+            pairs.append(("framework", literal(get_framework(framework).code)))
         try:
             if product is not None:
-                filters.append(f"?v reg:product {iri(product)} .")
+                pairs.append(("product", iri(product)))
             if mah is not None:
-                filters.append(f"?v reg:mah {iri(mah)} .")
+                pairs.append(("mah", iri(mah)))
         except ValueError:
             raise InputError("product and mah are IRIs") from None
-        having = {
-            None: "",
-            "overdue": "HAVING(COUNT(DISTINCT ?over) > 0)",
-            "pending": "HAVING(COUNT(DISTINCT ?pend) > 0)",
-            "open": "HAVING(COUNT(DISTINCT ?over) + COUNT(DISTINCT ?pend) > 0)",
-            "closed": "HAVING(COUNT(DISTINCT ?over) + COUNT(DISTINCT ?pend) = 0)",
-        }[status]
+        # now: the record's summary; as of a past time: the version current then
+        filters = [
+            f"?{'g' if as_of is None or name == 'framework' else 'v'} reg:{name} {value} ."
+            for name, value in pairs
+        ]
         now = as_of or self.clock()
+        if as_of is None:
+            page = self.backend.select(
+                fill(
+                    "cases-page",
+                    status=_STATUS[status].replace("$asof", sparql_datetime(now)),
+                    visibility=visibility_pattern(caller),
+                    filters="\n".join(filters),
+                    limit=str(int(limit)),
+                    offset=str(int(offset)),
+                )
+            )
+            if not page:
+                return []
+            graphs = " ".join(iri(row["g"].value) for row in page)
+            filters, having = [f"VALUES ?g {{ {graphs} }}"], ""
+            limit, offset = len(page), 0
+        else:
+            having = _HAVING[status]
         rows = self.backend.select(
             fill(
                 "cases",
-                visibility=visibility_pattern(caller),
+                visibility="" if as_of is None else visibility_pattern(caller),
                 current=self._current_pattern(as_of),
                 filters="\n".join(filters),
                 having=having,
@@ -456,11 +493,17 @@ class Registry:
             Forbidden: a researcher.
         """
         can_read_cases(caller)
+        current = self._current_pattern(as_of)
+        if as_of is None:  # only the cases whose summary shows an obligation due before then
+            current = (
+                f"{{ ?g reg:nextDue ?next FILTER(?next < {sparql_datetime(before)}) }} "
+                f"UNION {{ ?g reg:overdueAtEntry true }} {current}"
+            )
         rows = self.backend.select(
             fill(
                 "due",
                 visibility=visibility_pattern(caller),
-                current=self._current_pattern(as_of),
+                current=current,
                 before=sparql_datetime(before),
                 asof=sparql_datetime(as_of or self.clock()),
                 limit=str(int(limit)),

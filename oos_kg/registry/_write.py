@@ -1,6 +1,6 @@
 """The SPARQL Update text that writes a case version into its named graph, all at once.
 
-A first version is one ``INSERT DATA``. A later one is three operations in one request (one
+A first version is one ``INSERT DATA``. A later one is four operations in one request (one
 transaction on Oxigraph and Fuseki), each conditional on the case still being at the version
 the writer read: drop the previous content, add the new version, move the version count.
 Two writers racing from one version: the second finds the count moved and changes nothing;
@@ -18,7 +18,7 @@ from oos_kg.registry._content import CaseContent, sparql_datetime
 from oos_kg.registry._verdict import Verdict
 from oos_kg.registry._vocab import REG, case_iri, version_iri
 
-__all__ = ["PREFIXES", "Sender", "first_version", "iri", "literal", "next_version"]
+__all__ = ["PREFIXES", "SUMMARY", "Sender", "first_version", "iri", "literal", "next_version"]
 
 PREFIXES = (
     f"PREFIX reg: <{REG}>\n"
@@ -108,6 +108,57 @@ def _version_triples(
     return lines
 
 
+SUMMARY = (
+    "updatedAt",
+    "conforms",
+    "open",
+    "product",
+    "mah",
+    "suppliedAt",
+    "administered",
+    "failedTest",
+    "nextDue",
+    "lastDue",
+    "overdueAtEntry",
+)
+"""What the record says of its current version, replaced with each version: one triple per
+fact on the record node, so that follow-up and reports over many cases read one or two
+triples per case instead of walking to the version and its obligations."""
+
+_NEVER = "9999-12-31T23:59:59Z"
+
+
+def _summary_triples(
+    case_id: str, content: CaseContent, verdict: Verdict, at: datetime, mahs: tuple[str, ...]
+) -> list[str]:
+    g = iri(case_iri(case_id))
+    unmet = [o for o in verdict.obligations if o.status != "fulfilled"]
+    pending = [o for o in unmet if o.status == "pending"]
+    lines = [
+        f"{g} reg:updatedAt {sparql_datetime(at)} ; reg:conforms {literal(verdict.conforms)} ;"
+        f" reg:open {literal(bool(unmet))} .",
+        *(f"{g} reg:product {iri(p)} ." for p in content.products),
+        *(f"{g} reg:mah {iri(m)} ." for m in mahs),
+        *(f"{g} reg:failedTest {iri(k)} ." for k in content.failed_tests),
+    ]
+    if content.supplied_at is not None:
+        lines.append(f"{g} reg:suppliedAt {sparql_datetime(content.supplied_at)} .")
+    if content.administered:
+        lines.append(f"{g} reg:administered true .")
+    if any(o.status == "overdue" for o in unmet):
+        lines.append(f"{g} reg:overdueAtEntry true .")
+    if pending:
+        dues = [sparql_datetime(o.due) for o in pending if o.due is not None]
+        undated = len(dues) < len(pending)
+        lines.append(f"{g} reg:nextDue {min(dues) if dues else _never()} .")
+        lines.append(f"{g} reg:lastDue {_never() if undated else max(dues)} .")
+    return lines
+
+
+def _never() -> str:
+    return f'"{_NEVER}"^^<http://www.w3.org/2001/XMLSchema#dateTime>'
+
+
 def first_version(
     case_id: str,
     framework: str,
@@ -132,7 +183,11 @@ def first_version(
         record.append(f"{g} reg:submitter {iri(sender.org)} ; reg:visibleTo {iri(sender.org)} .")
     record += [f"{g} reg:visibleTo {iri(m)} ." for m in mahs]
     body = "\n".join(
-        [*record, *_version_triples(case_id, 1, content, verdict, sender, at, nonce, mahs)]
+        [
+            *record,
+            *_version_triples(case_id, 1, content, verdict, sender, at, nonce, mahs),
+            *_summary_triples(case_id, content, verdict, at, mahs),
+        ]
     )
     return f"{PREFIXES}INSERT DATA {{ GRAPH {g} {{\n{body}\n{content.ntriples}\n}} }}"
 
@@ -153,11 +208,15 @@ def next_version(
     at_expected = f"{g} reg:versionCount {expected} ."
     added = [
         *_version_triples(case_id, number, content, verdict, sender, at, nonce, mahs),
+        *_summary_triples(case_id, content, verdict, at, mahs),
         *(f"{g} reg:visibleTo {iri(m)} ." for m in mahs),
     ]
     own = literal(case_iri(case_id))
+    summary = ", ".join(f"reg:{name}" for name in SUMMARY)
     return (
         f"{PREFIXES}"
+        f"DELETE {{ GRAPH {g} {{ {g} ?p ?o }} }} WHERE {{ GRAPH {g} {{ {at_expected} "
+        f"{g} ?p ?o FILTER(?p IN ({summary})) }} }} ;\n"
         f"DELETE {{ GRAPH {g} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {g} {{ {at_expected} ?s ?p ?o "
         f"FILTER(isBlank(?s) || !STRSTARTS(STR(?s), {own})) }} }} ;\n"
         f"INSERT {{ GRAPH {g} {{\n" + "\n".join(added) + f"\n{content.ntriples}\n}} }} "

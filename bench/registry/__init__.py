@@ -1,0 +1,360 @@
+"""The case registry: submissions per second with validation, and follow-up and reports over
+100,000 cases, both through a real ``oos-kg serve`` on the embedded store.
+
+Submissions: 50 concurrent clients ``POST /cases`` generated cases (``oos-kg generate-cases``,
+seed 1, five frameworks, half breaking one rule); the anchor is the same server validating
+the same cases with the same clients through ``POST /validate`` (validation alone, nothing
+stored). Reports: the registry's store is filled with 100,000 cases (copies of cases the
+registry itself stored and validated, each under its own id), then ``GET /cases?status=
+overdue`` and each ``GET /reports/{kind}`` are timed; the anchor is the same query run by
+pyoxigraph in this process on the same store (opened read-only: the floor of any API).
+
+    .venv/bin/python -m bench.registry            # 3000 submissions, 100k cases
+    .venv/bin/python -m bench.registry --quick    # 1000 submissions, 10k cases
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pyoxigraph as ox
+
+from bench._servers import free_port, run_server
+from bench.report import Row, format_ms, write_results
+
+__all__ = ["main"]
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+CLIENTS = 50
+PERIOD = {"from": "2000-01-01T00:00:00Z", "to": "2100-01-01T00:00:00Z"}
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+async def _hammer(
+    base: str, token: str, cases: list[tuple[str, bytes]], total: int, path: str
+) -> dict[str, float]:
+    """Send ``total`` requests from :data:`CLIENTS` concurrent clients; time each."""
+    times: list[float] = []
+    statuses: dict[int, int] = {}
+    queue = iter(range(total))
+    limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "text/turtle"}
+
+    async def client(http: httpx.AsyncClient) -> None:
+        for i in queue:
+            framework, body = cases[i % len(cases)]
+            started = time.perf_counter()
+            response = await http.post(path, params={"framework": framework}, content=body)
+            times.append((time.perf_counter() - started) * 1000)
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+
+    async with httpx.AsyncClient(
+        base_url=base, headers=headers, limits=limits, timeout=120, trust_env=False
+    ) as http:
+        started = time.perf_counter()
+        await asyncio.gather(*(client(http) for _ in range(CLIENTS)))
+        elapsed = time.perf_counter() - started
+    return {
+        "per_s": total / elapsed,
+        "p50_ms": statistics.median(times),
+        "p99_ms": _percentile(times, 0.99),
+        "n": total,
+        "statuses": statuses,  # type: ignore[dict-item]
+        "load_1min": os.getloadavg()[0],
+    }
+
+
+def _tokens(work: Path) -> dict[str, str]:
+    from oos_kg.registry import TokenStore
+
+    store = TokenStore(work / "tokens.json")
+    return {
+        "institution": store.add("institution", org="https://example.org/bench-hospital")[0],
+        "admin": store.add("admin")[0],
+        "authority": store.add("authority", jurisdiction="eu")[0],
+    }
+
+
+def _serve(work: Path, name: str) -> tuple[list[str], int, dict[str, str]]:
+    port = free_port()
+    argv = [str(BIN / "oos-kg"), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    argv += ["--store", str(work / "store")]
+    env = {
+        "OOS_KG_TOKENS_PATH": str(work / "tokens.json"),
+        "OOS_KG_REGISTRY_PATH": str(work / name),
+    }
+    return argv, port, env
+
+
+def _submissions(work: Path, cases: list[tuple[str, bytes]], total: int) -> dict[str, Any]:
+    tokens = _tokens(work)
+    argv, port, env = _serve(work, "registry-submissions")
+    with run_server(
+        "oos-kg", argv, port=port, probe_path="/health", log_dir=work / "logs", env=env
+    ) as srv:
+        warm = asyncio.run(_hammer(srv.base_url, tokens["institution"], cases, 200, "/cases"))
+        anchor = asyncio.run(
+            _hammer(srv.base_url, tokens["institution"], cases, total, "/validate")
+        )
+        figure = asyncio.run(_hammer(srv.base_url, tokens["institution"], cases, total, "/cases"))
+    return {"warm_up": warm, "cases": figure, "validate": anchor}
+
+
+# ---- 100k cases -----------------------------------------------------------------------------
+_ID = re.compile(r"graph/case/([0-9a-f]{16})")
+
+
+def _templates(cases: list[tuple[str, bytes]], count: int) -> list[str]:
+    """Store ``count`` cases through the registry itself (validated, on clocks spread over
+    2024 so that some obligations are pending, some past due), return each as N-Quads."""
+    from oos_kg.registry import Caller, LocalBackend, Registry, validation_check
+    from oos_kg.store.memory import MemoryStore
+    from oos_kg.validation import CaseValidator, FastValidator, facts_from_store
+
+    kg = MemoryStore()
+    from oos_kg.loading import load_store
+
+    load_store(kg)
+    facts = facts_from_store(kg)
+    backend = LocalBackend(None)
+    now = [datetime(2024, 1, 1, tzinfo=UTC)]
+    registry = Registry(
+        backend,
+        kg,
+        validation_check(CaseValidator(facts), FastValidator(facts)),
+        clock=lambda: now[0],
+    )
+    caller = Caller("bench", "institution", "https://example.org/bench-hospital", None)
+    ids = []
+    for k in range(count):
+        framework, body = cases[k % len(cases)]
+        now[0] = datetime(2024, 1, 1, tzinfo=UTC) + timedelta(hours=37 * k)
+        try:
+            ids.append(registry.submit(caller, body, "turtle", framework).case_id)
+        except Exception:  # a generated case the registry refuses (e.g. two case nodes)
+            continue
+    out = []
+    for case_id in ids:
+        graph = ox.NamedNode(f"https://w3id.org/oos-kg/graph/case/{case_id}")
+        quads = backend.store.quads_for_pattern(None, None, None, graph)
+        out.append(ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8"))
+    return out
+
+
+def _fill(path: Path, templates: list[str], n: int) -> float:
+    """Bulk-load ``n`` copies of the templates, each under a fresh id (and fresh blank
+    nodes), into a store at ``path``; return the seconds it took."""
+    started = time.perf_counter()
+    ids = [_ID.search(text).group(1) for text in templates]  # type: ignore[union-attr]
+    store = ox.Store(str(path))
+    chunk: list[str] = []
+    for i in range(n):
+        k = i % len(templates)
+        chunk.append(templates[k].replace(ids[k], f"{i:016x}").replace("_:", f"_:n{i}x"))
+        if len(chunk) == 5000:
+            store.bulk_load("".join(chunk).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+            chunk = []
+    if chunk:
+        store.bulk_load("".join(chunk).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    store.optimize()
+    store.flush()
+    del store
+    return time.perf_counter() - started
+
+
+REQUESTS = {
+    "overdue list": ("/cases", {"status": "overdue", "limit": "100"}),
+    "obligations due": ("/obligations/due", {"before": "2025-01-01T00:00:00Z", "limit": "100"}),
+    **{
+        f"report {kind}": (f"/reports/{kind}", PERIOD)
+        for kind in ("supplies", "failed-tests", "obligations", "frameworks")
+    },
+}
+
+
+def _in_process(path: Path, repeats: int) -> dict[str, float]:
+    """The same queries on the same store in this process (the anchor)."""
+    from oos_kg.registry import LocalBackend, Registry, make_report
+    from oos_kg.registry._tokens import Caller
+
+    admin = Caller("bench", "admin", None, None)
+    backend = LocalBackend.__new__(LocalBackend)
+    store = ox.Store.read_only(str(path))
+    figures = {}
+
+    class _ReadOnly:
+        shares_kg_store = False
+
+        def select(self, query: str) -> Any:
+            from oos_kg.store._execute import select_trusted
+
+            return select_trusted(store, query)
+
+    del backend
+    registry = Registry(_ReadOnly(), None, None)  # type: ignore[arg-type]
+    calls = {
+        "overdue list": lambda: registry.cases(admin, status="overdue", limit=100),
+        "obligations due": lambda: registry.due(admin, datetime(2025, 1, 1, tzinfo=UTC), limit=100),
+        **{
+            f"report {kind}": (
+                lambda kind=kind: make_report(
+                    registry,
+                    admin,
+                    kind,
+                    datetime(2000, 1, 1, tzinfo=UTC),
+                    datetime(2100, 1, 1, tzinfo=UTC),
+                )
+            )
+            for kind in ("supplies", "failed-tests", "obligations", "frameworks")
+        },
+    }
+    for name, call in calls.items():
+        times = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            call()
+            times.append((time.perf_counter() - started) * 1000)
+        figures[name] = statistics.median(times)
+    return figures
+
+
+def _reports(work: Path, cases: list[tuple[str, bytes]], n: int, repeats: int) -> dict[str, Any]:
+    templates = _templates(cases, 300)
+    registry_dir = work / "registry-reports"
+    fill_s = _fill(registry_dir, templates, n)
+    anchor = _in_process(registry_dir, repeats)
+    tokens = _tokens(work) if not (work / "tokens.json").exists() else None
+    from oos_kg.registry import TokenStore
+
+    admin = tokens["admin"] if tokens else TokenStore(work / "tokens.json").add("admin")[0]
+    argv, port, env = _serve(work, "registry-reports")
+    figures: dict[str, dict[str, float]] = {}
+    with (
+        run_server(
+            "oos-kg", argv, port=port, probe_path="/health", log_dir=work / "logs-reports", env=env
+        ) as srv,
+        httpx.Client(
+            base_url=srv.base_url,
+            headers={"Authorization": f"Bearer {admin}"},
+            timeout=120,
+            trust_env=False,
+        ) as http,
+    ):
+        for name, (path, params) in REQUESTS.items():
+            times = []
+            for i in range(repeats + 1):
+                started = time.perf_counter()
+                response = http.get(path, params=params)
+                elapsed = (time.perf_counter() - started) * 1000
+                if response.status_code != 200:
+                    raise RuntimeError(f"{name}: {response.status_code} {response.text[:300]}")
+                if i:  # the first one warms the server up
+                    times.append(elapsed)
+            figures[name] = {
+                "p50_ms": statistics.median(times),
+                "p99_ms": _percentile(times, 0.99),
+                "n": len(times),
+                "rows": len(response.json().get("rows", response.json().get("cases", []))),
+                "load_1min": os.getloadavg()[0],
+            }
+    return {"cases": n, "fill_s": fill_s, "http": figures, "in_process_p50_ms": anchor}
+
+
+def _cases(work: Path, n: int) -> list[tuple[str, bytes]]:
+    out = work / "generated"
+    subprocess.run(
+        [str(BIN / "oos-kg"), "generate-cases", str(n), "--seed", "1", "--out", str(out)],
+        check=True,
+        capture_output=True,
+    )
+    return [(p.parent.name, p.read_bytes()) for p in sorted(out.glob("*/*.ttl"))]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark, write its results and README rows; 0 when every target is met.
+
+    Raises:
+        RuntimeError: a server or request failed.
+    """
+    parser = argparse.ArgumentParser(prog="python -m bench.registry", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="1000 submissions, 10k cases")
+    parser.add_argument("--submissions", type=int, help="default 3000 (quick 1000)")
+    parser.add_argument("--cases", type=int, help="cases for the reports (100000; quick 10000)")
+    parser.add_argument("--repeats", type=int, default=10, help="timed requests per report")
+    parser.add_argument("--no-readme", action="store_true", help="leave bench/README.md alone")
+    args = parser.parse_args(argv)
+    total = args.submissions or (1000 if args.quick else 3000)
+    n = args.cases or (10_000 if args.quick else 100_000)
+    started = datetime.now(UTC)
+    command = "python -m bench.registry" + (" --quick" if args.quick else "")
+    with tempfile.TemporaryDirectory(prefix="bench-registry-") as tmp:
+        work = Path(tmp)
+        subprocess.run(
+            [str(BIN / "oos-kg"), "load", "--store", str(work / "store")],
+            check=True,
+            capture_output=True,
+        )
+        cases = _cases(work, 400)
+        submitted = _submissions(work, cases, total)
+        reports = _reports(work, cases, n, args.repeats)
+    sub, val = submitted["cases"], submitted["validate"]
+    rows = [
+        Row(
+            benchmark="registry",
+            what=f"POST /cases with validation, {CLIENTS} clients, embedded store",
+            command=command,
+            figure=f"{sub['per_s']:.0f} cases/s, p50 {format_ms(sub['p50_ms'])}, "
+            f"p99 {format_ms(sub['p99_ms'])} (n={sub['n']}, {sub['statuses']}; "
+            f"load {sub['load_1min']:.2f})",
+            anchor=f"same server, POST /validate (nothing stored): {val['per_s']:.0f} req/s, "
+            f"p50 {format_ms(val['p50_ms'])}",
+            ratio=sub["per_s"] / val["per_s"],
+            ratio_of="req/s",
+            target=">= 200 cases/s",
+            met=sub["per_s"] >= 200 and set(sub["statuses"]) == {201},
+        )
+    ]
+    for name, figure in reports["http"].items():
+        floor = reports["in_process_p50_ms"][name]
+        rows.append(
+            Row(
+                benchmark="registry",
+                what=f"{n // 1000}k cases, {name} (admin token)",
+                command=command,
+                figure=f"p50 {format_ms(figure['p50_ms'])}, p99 {format_ms(figure['p99_ms'])} "
+                f"(n={figure['n']}, {figure['rows']} rows; load {figure['load_1min']:.2f})",
+                anchor=f"same query, pyoxigraph in process: p50 {format_ms(floor)}",
+                ratio=figure["p50_ms"] / floor,
+                ratio_of="p50",
+                target="p50 <= 1 s",
+                met=figure["p50_ms"] <= 1000,
+            )
+        )
+    write_results(
+        "registry",
+        rows,
+        {"submissions": submitted, "reports": reports},
+        command=command,
+        started=started,
+        readme=None if args.no_readme else ROOT / "bench" / "README.md",
+    )
+    for row in rows:
+        sys.stdout.write(" | ".join(row.cells()) + "\n")
+    return 0 if all(row.met for row in rows) else 1
