@@ -19,8 +19,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Service, dict[str, str]]]:
-    """A server on the repository's data, and an institution's and a researcher's token."""
+def served(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Service, dict[str, str]]]:
+    """A server on the repository's data, an institution's and a researcher's token, and
+    (under ``store``) the server's store directory."""
     tmp = tmp_path_factory.mktemp("cli")
     store = TokenStore(tmp / "tokens.json")
     tokens = {
@@ -28,6 +31,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Service, 
         "researcher": store.add("researcher")[0],
     }
     service = start_service(ROOT, tmp / "store", OOS_KG_TOKENS_PATH=str(store.path))
+    tokens["store"] = str(tmp / "store")  # the embedded store's directory, for a reload
     yield service, tokens
     stop_service(service)
 
@@ -76,6 +80,18 @@ def test_submit_a_folder_then_show_list_and_report(
     )
     assert report.returncode == 0
     assert report.stdout.splitlines()[0] == "product,mah,supplied,administered"
+    reload = subprocess.run(
+        [OOS_KG, "load", "--store", tokens["store"]],
+        env=service.env,
+        capture_output=True,
+        timeout=180,
+        check=False,
+    )
+    assert reload.returncode == 0, reload.stderr  # a load of the graph files ...
+    again = _run(service, tokens["institution"], "cases", "list", "--json")
+    assert {c["id"] for c in json.loads(again.stdout)["cases"]} == set(
+        ids.values()
+    )  # ... leaves the cases
     hidden = _run(
         service,
         tokens["researcher"],
