@@ -34,7 +34,7 @@ from oos_kg.settings import Settings
 from oos_kg.store.base import KgStore
 from oos_kg.validation import FRAMEWORKS, format_for_media_type
 
-__all__ = ["authenticate", "get_caller", "get_registry", "router"]
+__all__ = ["authenticate", "get_caller", "get_registry", "registry_caller", "router"]
 
 router = APIRouter(tags=["case registry"])
 
@@ -105,6 +105,21 @@ def authenticate(request: Request) -> Caller | None:
     if caller is None:
         raise Unauthorized("the token is unknown or revoked")
     return caller
+
+
+def registry_caller(request: Request) -> Caller | None:
+    """Return the caller of a registry token the request sends, else None.
+
+    For ``/sparql``: a request may carry another bearer token (the admin token of
+    ``/sparql/update``); it is answered as a request without a token, seeing no case graph.
+
+    Raises:
+        Nothing.
+    """
+    try:
+        return authenticate(request)
+    except Unauthorized:
+        return None
 
 
 async def get_caller(request: Request) -> Caller:

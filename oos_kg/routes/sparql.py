@@ -20,7 +20,7 @@ from oos_kg.linked_data.release import current_release
 from oos_kg.linked_data.void import DATASET
 from oos_kg.namespaces import GRAPH, GRAPH_NAMES
 from oos_kg.registry import CASE_BASE, Caller, CaseBackend
-from oos_kg.routes.cases import authenticate, get_registry
+from oos_kg.routes.cases import get_registry, registry_caller
 from oos_kg.routes.deps import SettingsDep, StoreDep
 from oos_kg.settings import Settings
 from oos_kg.sparql.guard import check_query
@@ -113,7 +113,7 @@ async def _answer_query(request: Request) -> Response:
         body = service_description(endpoint, sizes, release.void, DATASET.value)
         return Response(body, media_type="text/turtle")
     text = with_base(parsed.query, scope)
-    caller = authenticate(request)
+    caller = registry_caller(request)
     settings: Settings = state.settings
     if caller is None:
         default, named = anonymous_dataset(
