@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from store_support import Client
 
 
-# oos_kg/routes/resources.py registers GET and HEAD of one function: FastAPI warns of the
-# duplicate operation id (not the registry's; reported to the lead).
-@pytest.mark.filterwarnings("ignore:Duplicate Operation ID:UserWarning")
 def test_openapi_documents_the_registry_with_examples(client: Client) -> None:
     spec = client.get("/openapi.json").json()
     paths = spec["paths"]
