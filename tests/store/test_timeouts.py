@@ -23,15 +23,15 @@ def alive(pid: int) -> bool:
         return False
 
 
-def test_slow_query_times_out_and_its_worker_is_killed(embedded: EmbeddedStore) -> None:
-    embedded.query_serialized("ASK {}", JSON)  # start the workers
-    before = set(embedded.pool.worker_pids())
+def test_slow_query_times_out_and_its_worker_is_killed(short_limit: EmbeddedStore) -> None:
+    short_limit.query_serialized("ASK {}", JSON)  # start the workers
+    before = set(short_limit.pool.worker_pids())
     started = time.monotonic()
     with pytest.raises(QueryTimeout, match="longer than 1.5 s"):
-        embedded.query_serialized(EXPLOSIVE, JSON)
+        short_limit.query_serialized(EXPLOSIVE, JSON)  # the store's default limit
     elapsed = time.monotonic() - started
     assert 1.4 < elapsed < 3.0
-    killed = before - set(embedded.pool.worker_pids())
+    killed = before - set(short_limit.pool.worker_pids())
     assert len(killed) == 1
     assert not any(alive(pid) for pid in killed)
 
