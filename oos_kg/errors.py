@@ -11,14 +11,17 @@
     +-- LimitExceeded               (413 / exit 2)
     |   +-- PayloadTooLarge         (413 / exit 2)
     |   +-- QueryTimeout            (503 / exit 1)
+    |       +-- RemoteTimeout       (504 / exit 1)   a remote store ran over the limit
     +-- StoreError                  (503 / exit 1)
     |   +-- StoreUnavailable        (503 / exit 1)
+    |   +-- IncompleteAnswer        (502 / exit 1)   a remote store's answer is not whole
     +-- InconsistentGraph           (500 / exit 1)   HermiT found the graph inconsistent
 """
 
 from __future__ import annotations
 
 __all__ = [
+    "IncompleteAnswer",
     "InconsistentGraph",
     "InputError",
     "LimitExceeded",
@@ -28,6 +31,7 @@ __all__ = [
     "QueryError",
     "QueryTimeout",
     "RdfSyntaxError",
+    "RemoteTimeout",
     "StoreError",
     "StoreUnavailable",
     "UnsupportedMediaType",
@@ -130,6 +134,15 @@ class QueryTimeout(LimitExceeded):
     exit_code = 1
 
 
+class RemoteTimeout(QueryTimeout):
+    """A remote store's query ran past the time limit (its own, or ours while we waited).
+
+    504: the service is a gateway to that store, and the store took too long.
+    """
+
+    status = 504
+
+
 class StoreError(OosKgError):
     """The store failed to do what was asked."""
 
@@ -142,6 +155,16 @@ class StoreUnavailable(StoreError):
     """The store cannot be reached (remote server down, store not loaded)."""
 
     code = "store_unavailable"
+
+
+class IncompleteAnswer(StoreError):
+    """A remote store's answer that cannot be shown to be whole: a status other than 200, a
+    document that does not parse to its end, an error text after it, or the engine's own
+    signal of a partial or capped result. Never relayed as an answer.
+    """
+
+    code = "incomplete_answer"
+    status = 502
 
 
 class InconsistentGraph(OosKgError):

@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     remote_password: str | None = None
     remote_token: str | None = None
     remote_timeout_s: float = Field(default=30.0, gt=0)
+    remote_engine: Literal["generic", "oxigraph", "virtuoso"] = "generic"
+    remote_auth: Literal["basic", "digest"] = "basic"
+    remote_max_rows: int | None = Field(default=None, gt=0)
 
     registry_path: Path | None = None
     """The case registry's own store (embedded and memory stores); ``registry`` beside

@@ -1,12 +1,20 @@
-"""A remote SPARQL 1.1 Protocol server as the store (Oxigraph server, Fuseki, GraphDB...).
+"""A remote SPARQL 1.1 Protocol server as the store (Oxigraph server, Virtuoso, Fuseki...).
 
 Queries are checked here exactly as the embedded store checks them, then sent with the
 union of the project's named graphs as the default graph (``default-graph-uri`` and
 ``named-graph-uri``), so the answer does not depend on how the server is configured.
+
+No answer is relayed before it has been read whole and checked (``_answers``): a status other
+than 200, a document that does not parse to its end, an engine's cancellation text or its
+partial-result headers, or a result as long as the engine's row cap become
+:class:`~oos_kg.errors.IncompleteAnswer` (502) or :class:`~oos_kg.errors.RemoteTimeout` (504).
+The time limit goes to the engine where it takes one (``_engines``) and is kept here too.
+
 Graphs are replaced with one SPARQL Update request (``DROP SILENT GRAPH`` + ``INSERT DATA``
 for each), which servers that apply an update request atomically, such as Oxigraph and
-Fuseki, apply all or nothing. A server given only a Graph Store Protocol URL gets one ``PUT``
-per graph instead: each graph is replaced whole, but not all of them in one step.
+Fuseki, apply all or nothing. A server given only a Graph Store Protocol URL (or an engine
+that cannot take a whole graph in one update, Virtuoso) gets one ``PUT`` per graph instead:
+each graph is replaced whole, but not all of them in one step.
 """
 
 from __future__ import annotations
@@ -14,15 +22,19 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import re
+import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import httpx
 
 from oos_kg.errors import (
+    IncompleteAnswer,
     NotAcceptable,
     QueryError,
-    QueryTimeout,
+    RemoteTimeout,
     StoreError,
     StoreUnavailable,
 )
@@ -34,8 +46,10 @@ from oos_kg.sparql.guard import (
     check_update,
     is_update,
 )
+from oos_kg.store._answers import Solutions, read_graph, read_results
+from oos_kg.store._engines import ENGINES
 from oos_kg.store._execute import GRAPH_SIZES_QUERY
-from oos_kg.store._results import parse_ask, parse_graph_sizes, parse_select
+from oos_kg.store._writers import write_graph, write_results
 from oos_kg.store.base import Bindings
 
 __all__ = ["RemoteStore"]
@@ -43,8 +57,30 @@ __all__ = ["RemoteStore"]
 logger = logging.getLogger(__name__)
 
 _JSON = "application/sparql-results+json"
+_NTRIPLES = "application/n-triples"
+_QUERY_ACCEPT = f"{_JSON}, {_NTRIPLES};q=0.9"
+"""What a query asks of the server: formats read here to their end, whatever the client wants."""
 _PING_TIMEOUT_S = 5.0
 _OUR_GRAPHS = tuple(str(GRAPH[name]) for name in GRAPH_NAMES)
+_TIMED_OUT = re.compile(r"S1T00|S1TAT|timeout|timed out|cancelled", re.IGNORECASE)
+"""An engine's error text that means its time limit stopped the query."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Reply:
+    """A server's answer, read whole."""
+
+    status: int
+    headers: httpx.Headers
+    body: bytes
+
+    @property
+    def media(self) -> str:
+        content_type: str = self.headers.get("content-type", "")
+        return content_type.split(";")[0].strip().lower()
+
+    def detail(self) -> str:
+        return self.body[:500].decode("utf-8", "replace").strip()
 
 
 @lru_cache(maxsize=1024)
@@ -59,10 +95,17 @@ class RemoteStore:
         query_url: the SPARQL query endpoint.
         update_url: the SPARQL update endpoint (None: updates are refused).
         store_url: the Graph Store Protocol endpoint, used for loads when there is no
-            update endpoint.
-        user, password: HTTP basic credentials; or ``token`` for a bearer token.
+            update endpoint (or the engine loads by it).
+        user, password: HTTP credentials (basic, or ``digest=True`` for digest, which
+            Virtuoso's ``/sparql-auth`` asks for); or ``token`` for a bearer token.
         timeout_s: default time limit of queries.
+        load_timeout_s: time limit of a load.
+        engine: the engine's name in :data:`~oos_kg.store._engines.ENGINES`.
+        max_rows: the engine's result cap (None: the engine's default cap, if any).
         allowed_hosts: hosts SERVICE, LOAD and FROM may name.
+
+    Raises:
+        StoreError: an engine name that is not known.
     """
 
     def __init__(
@@ -74,19 +117,29 @@ class RemoteStore:
         user: str | None = None,
         password: str | None = None,
         token: str | None = None,
+        digest: bool = False,
+        engine: str = "generic",
+        max_rows: int | None = None,
         timeout_s: float = 10.0,
         load_timeout_s: float = 120.0,
         connect_timeout_s: float = 5.0,
         allowed_hosts: Sequence[str] = (),
     ) -> None:
+        if engine not in ENGINES:
+            raise StoreError(f"unknown remote engine {engine!r}; known: {', '.join(ENGINES)}")
+        self._engine = ENGINES[engine]
+        self._max_rows = max_rows if max_rows is not None else self._engine.default_max_rows
         self._query_url = query_url
         self._update_url = update_url
         self._store_url = store_url
         self._timeout_s = timeout_s
         self._load_timeout_s = load_timeout_s
+        self._connect_timeout_s = connect_timeout_s
         self._hosts = tuple(allowed_hosts)
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        auth = httpx.BasicAuth(user, password or "") if user else None
+        auth: httpx.Auth | None = None
+        if user:
+            auth = (httpx.DigestAuth if digest else httpx.BasicAuth)(user, password or "")
         self._client = httpx.Client(
             headers=headers,
             auth=auth,
@@ -94,58 +147,121 @@ class RemoteStore:
             trust_env=False,
         )
 
-    def _post(
+    # ---- one exchange with the server -------------------------------------------------
+
+    def _exchange(
         self,
+        method: str,
         url: str,
-        data: dict[str, object],
-        accept: str,
-        timeout_s: float,
-        what: str = "request",
-    ) -> httpx.Response:
-        """POST a form and map transport failures and error statuses to oos-kg errors."""
+        wait_s: float,
+        *,
+        accept: str = "*/*",
+        data: dict[str, object] | None = None,
+        params: dict[str, str] | None = None,
+        content: bytes | None = None,
+        content_type: str | None = None,
+    ) -> _Reply:
+        """Send one request and read the answer whole within ``wait_s`` seconds.
+
+        Raises:
+            StoreUnavailable: the server cannot be reached, or broke off before answering.
+            RemoteTimeout: no whole answer within ``wait_s``.
+            IncompleteAnswer: the answer broke off after it had begun.
+        """
+        deadline = time.monotonic() + wait_s
+        headers = {"Accept": accept}
+        if content_type:
+            headers["Content-Type"] = content_type
+        timeout = httpx.Timeout(wait_s, connect=min(self._connect_timeout_s, wait_s))
         try:
-            response = self._client.post(
-                url, data=data, headers={"Accept": accept}, timeout=timeout_s
-            )
+            with self._client.stream(
+                method,
+                url,
+                data=data,
+                params=params,
+                content=content,
+                headers=headers,
+                timeout=timeout,
+            ) as response:
+                return _Reply(response.status_code, response.headers, _read(response, deadline))
         except httpx.ConnectTimeout:
             logger.warning("remote store %s: connect timeout", url)
             raise StoreUnavailable("the remote store does not answer") from None
         except httpx.TimeoutException:
-            raise QueryTimeout(f"the remote store did not answer within {timeout_s:g} s") from None
+            raise _late(wait_s) from None
         except httpx.TransportError as exc:
             logger.warning("remote store %s: %s", url, exc)
             raise StoreUnavailable(
                 f"the remote store is unreachable ({type(exc).__name__})"
             ) from None
-        if response.status_code < 300:
-            return response
-        detail = response.text[:500].strip()
-        if response.status_code == 400:
-            raise QueryError(f"malformed {what}: {detail}")
-        if response.status_code == 406:
-            raise NotAcceptable(f"the store offers none of the accepted formats: {detail}")
-        if response.status_code in (401, 403):
-            raise StoreError(f"the remote store refused our credentials ({response.status_code})")
-        raise StoreError(f"the remote store answered {response.status_code}: {detail}")
+
+    def _wait_s(self, limit_s: float) -> float:
+        """How long to wait for a query with this limit: an engine that takes the limit
+        stops by itself and says why (Virtuoso answers up to about twice its limit after
+        the start), so it gets that long; other engines get the limit and a second."""
+        if self._engine.timeout_param is not None:
+            return 2 * limit_s + 1.0
+        return limit_s + 1.0
+
+    def _ask_server(self, data: dict[str, object], limit_s: float) -> _Reply:
+        """Run a query operation and refuse any answer that is not whole.
+
+        Raises:
+            QueryError, NotAcceptable, RemoteTimeout, IncompleteAnswer, StoreUnavailable,
+            StoreError.
+        """
+        value = self._engine.timeout_value(limit_s)
+        if value is not None and self._engine.timeout_param is not None:
+            data = {**data, self._engine.timeout_param: value}
+        reply = self._exchange(
+            "POST", self._query_url, self._wait_s(limit_s), accept=_QUERY_ACCEPT, data=data
+        )
+        _refuse_errors(reply, "query")
+        if reply.status != 200:
+            raise IncompleteAnswer(
+                f"the remote store answered {reply.status}, not 200: a partial answer is no"
+                " answer; nothing of it is shown"
+            )
+        _refuse_partial(reply.headers)
+        return reply
 
     def _limit(self, timeout_s: float | None) -> float:
         return self._timeout_s if timeout_s is None else timeout_s
 
-    def _trusted(self, query: str, timeout_s: float | None) -> bytes:
+    def _results(self, query: str, timeout_s: float | None) -> Solutions | bool:
         data: dict[str, object] = {
             "query": query,
             "default-graph-uri": list(_OUR_GRAPHS),
             "named-graph-uri": list(_OUR_GRAPHS),
         }
-        return self._post(self._query_url, data, _JSON, self._limit(timeout_s), "query").content
+        reply = self._ask_server(data, self._limit(timeout_s))
+        if reply.media != _JSON:
+            raise IncompleteAnswer(f"the remote store answered in {reply.media or 'no type'}")
+        return read_results(reply.body, query, self._max_rows)
+
+    # ---- the KgStore API ----------------------------------------------------------------
 
     def select(self, query: str, *, timeout_s: float | None = None) -> list[Bindings]:
-        """Run a trusted SELECT. Raises: QueryError, QueryTimeout, StoreUnavailable."""
-        return parse_select(self._trusted(query, timeout_s))
+        """Run a trusted SELECT.
+
+        Raises:
+            QueryError, RemoteTimeout, IncompleteAnswer, StoreUnavailable.
+        """
+        answer = self._results(query, timeout_s)
+        if not isinstance(answer, Solutions):
+            raise QueryError("select() got an ASK query")
+        return answer.rows
 
     def ask(self, query: str, *, timeout_s: float | None = None) -> bool:
-        """Run a trusted ASK. Raises: QueryError, QueryTimeout, StoreUnavailable."""
-        return parse_ask(self._trusted(query, timeout_s))
+        """Run a trusted ASK.
+
+        Raises:
+            QueryError, RemoteTimeout, IncompleteAnswer, StoreUnavailable.
+        """
+        answer = self._results(query, timeout_s)
+        if not isinstance(answer, bool):
+            raise QueryError("ask() got a SELECT query")
+        return answer
 
     async def aselect(self, query: str, *, timeout_s: float | None = None) -> list[Bindings]:
         """Run :meth:`select` in a thread. Raises: as that method."""
@@ -164,10 +280,12 @@ class RemoteStore:
         named_graph_uris: Sequence[str] = (),
         timeout_s: float | None = None,
     ) -> tuple[str, bytes]:
-        """Check an untrusted query, then run it on the server.
+        """Check an untrusted query, run it on the server, read the answer whole, then write
+        it in the first of ``media_types`` that fits.
 
         Raises:
-            QueryError, NotAcceptable, QueryTimeout, StoreUnavailable, StoreError.
+            QueryError, NotAcceptable, RemoteTimeout, IncompleteAnswer, StoreUnavailable,
+            StoreError.
         """
         check_dataset_iris((*default_graph_uris, *named_graph_uris), self._hosts)
         checked = _checked(query, self._hosts)
@@ -178,27 +296,22 @@ class RemoteStore:
         elif not checked.has_dataset:
             data["default-graph-uri"] = list(_OUR_GRAPHS)
             data["named-graph-uri"] = list(_OUR_GRAPHS)
-        count = len(media_types)
-        accept = ", ".join(
-            f"{media};q={1 - index / (count + 1):.3f}" for index, media in enumerate(media_types)
-        )
         try:
-            response = self._post(self._query_url, data, accept, self._limit(timeout_s), "query")
+            reply = self._ask_server(data, self._limit(timeout_s))
         except QueryError:
             if is_update(query):
                 raise QueryError(
                     "this is a SPARQL Update; send it to /sparql/update, not the query operation"
                 ) from None
             raise
-        media = response.headers.get("content-type", "").split(";")[0].strip().lower()
-        if media not in media_types:
-            raise NotAcceptable(f"the store answered in {media or 'no media type'}")
-        return media, response.content
-
-    def _update_text(self, text: str, timeout_s: float | None) -> None:
-        if not self._update_url:
-            raise StoreError("no update endpoint configured (OOS_KG_REMOTE_UPDATE_URL)")
-        self._post(self._update_url, {"update": text}, "*/*", self._limit(timeout_s), "update")
+        if reply.media == _JSON:
+            return write_results(read_results(reply.body, query, self._max_rows), media_types)
+        if reply.media == _NTRIPLES:
+            return write_graph(read_graph(reply.body, self._max_rows), media_types)
+        raise IncompleteAnswer(
+            f"the remote store answered in {reply.media or 'no media type'}, which is not"
+            " read here to its end"
+        )
 
     async def aquery_serialized(
         self,
@@ -221,14 +334,20 @@ class RemoteStore:
             )
         )
 
+    def _update_text(self, text: str, timeout_s: float) -> None:
+        if not self._update_url:
+            raise StoreError("no update endpoint configured (OOS_KG_REMOTE_UPDATE_URL)")
+        reply = self._exchange("POST", self._update_url, timeout_s, data={"update": text})
+        _refuse_errors(reply, "update")
+
     def update(self, update: str, *, timeout_s: float | None = None) -> None:
         """Check an untrusted update, then send it.
 
         Raises:
-            QueryError, QueryTimeout, StoreUnavailable, StoreError.
+            QueryError, RemoteTimeout, StoreUnavailable, StoreError.
         """
         check_update(update, self._hosts)
-        self._update_text(update, timeout_s)
+        self._update_text(update, self._limit(timeout_s))
 
     def replace_graphs(
         self,
@@ -239,11 +358,11 @@ class RemoteStore:
         """Replace the graphs with one update request (or one GSP ``PUT`` per graph).
 
         Raises:
-            StoreError, StoreUnavailable.
+            StoreError, StoreUnavailable, RemoteTimeout.
         """
-        if not self._update_url and self._store_url:
+        if self._store_url and (not self._update_url or self._engine.loads_by_graph_store):
             for iri, body in graphs.items():
-                self._put_graph(iri, body)
+                self._put_graph(self._store_url, iri, body)
             return
         parts = []
         for iri, body in graphs.items():
@@ -253,24 +372,18 @@ class RemoteStore:
             )
         self._update_text(" ;\n".join(parts), self._load_timeout_s)
 
-    def _put_graph(self, iri: str, body: bytes) -> None:
-        assert self._store_url is not None
-        try:
-            response = self._client.put(
-                self._store_url,
-                params={"graph": iri},
-                content=body,
-                headers={"Content-Type": "application/n-triples"},
-                timeout=self._load_timeout_s,
-            )
-        except httpx.TransportError as exc:
-            logger.warning("remote store %s: %s", self._store_url, exc)
-            raise StoreUnavailable(
-                f"the remote store is unreachable ({type(exc).__name__})"
-            ) from None
-        if response.status_code >= 300:
+    def _put_graph(self, store_url: str, iri: str, body: bytes) -> None:
+        reply = self._exchange(
+            "PUT",
+            store_url,
+            self._load_timeout_s,
+            params={"graph": iri},
+            content=body,
+            content_type=_NTRIPLES,
+        )
+        if reply.status >= 300:
             raise StoreError(
-                f"the graph store refused <{iri}> ({response.status_code}): {response.text[:300]}"
+                f"the graph store refused <{iri}> ({reply.status}): {reply.detail()[:300]}"
             )
 
     def loaded_hash(self) -> str | None:
@@ -282,9 +395,16 @@ class RemoteStore:
         return None
 
     def graph_sizes(self) -> dict[str, int]:
-        """Return each named graph's IRI and size. Raises: StoreUnavailable, QueryTimeout."""
-        body = self._post(self._query_url, {"query": GRAPH_SIZES_QUERY}, _JSON, self._timeout_s)
-        return parse_graph_sizes(body.content)
+        """Return each named graph's IRI and size.
+
+        Raises:
+            StoreUnavailable, RemoteTimeout, IncompleteAnswer.
+        """
+        reply = self._ask_server({"query": GRAPH_SIZES_QUERY}, self._timeout_s)
+        answer = read_results(reply.body, GRAPH_SIZES_QUERY, self._max_rows)
+        if not isinstance(answer, Solutions):
+            raise IncompleteAnswer("the remote store answered the graph sizes with a boolean")
+        return {row["g"].value: int(row["n"].value) for row in answer.rows}
 
     def ping(self) -> None:
         """Check that the server answers and holds the ontology graph.
@@ -294,10 +414,11 @@ class RemoteStore:
         """
         query = f"ASK {{ GRAPH <{GRAPH['ontology']}> {{ ?s ?p ?o }} }}"
         try:
-            body = self._post(self._query_url, {"query": query}, _JSON, _PING_TIMEOUT_S)
-        except (QueryTimeout, StoreError) as exc:
+            reply = self._ask_server({"query": query}, _PING_TIMEOUT_S)
+            held = read_results(reply.body, query, None)
+        except (RemoteTimeout, StoreError) as exc:
             raise StoreUnavailable(exc.message) from None
-        if not parse_ask(body.content):
+        if held is not True:
             raise StoreUnavailable(
                 "the remote store answers but holds no graphs; run `oos-kg load --remote`"
             )
@@ -305,3 +426,81 @@ class RemoteStore:
     def close(self) -> None:
         """Close the HTTP connections."""
         self._client.close()
+
+
+def _read(response: httpx.Response, deadline: float) -> bytes:
+    """Read a streamed body whole, by the deadline.
+
+    Raises:
+        RemoteTimeout: the deadline passed first.
+        IncompleteAnswer: the body broke off (connection closed, a chunk or bytes missing).
+    """
+    chunks: list[bytes] = []
+    try:
+        for chunk in response.iter_bytes():
+            chunks.append(chunk)
+            if time.monotonic() > deadline:
+                raise RemoteTimeout(
+                    "the remote store was still sending its answer at the time limit;"
+                    " nothing of it is shown"
+                )
+    except httpx.TimeoutException:
+        raise RemoteTimeout(
+            "the remote store stopped sending its answer before the end; nothing of it is shown"
+        ) from None
+    except httpx.TransportError as exc:
+        raise IncompleteAnswer(
+            f"the remote store's answer broke off before its end ({type(exc).__name__});"
+            " nothing of it is shown"
+        ) from None
+    return b"".join(chunks)
+
+
+def _late(wait_s: float) -> RemoteTimeout:
+    return RemoteTimeout(
+        f"the remote store did not answer within {wait_s:g} s; the query was abandoned"
+    )
+
+
+def _refuse_errors(reply: _Reply, what: str) -> None:
+    """Map an error status to the oos-kg error that names it.
+
+    Raises:
+        QueryError, NotAcceptable, StoreError, RemoteTimeout, IncompleteAnswer.
+    """
+    status = reply.status
+    if status < 300:
+        return
+    detail = reply.detail()
+    if status == 400:
+        raise QueryError(f"malformed {what}: {detail}")
+    if status == 406:
+        raise NotAcceptable(f"the store offers none of the accepted formats: {detail}")
+    if status in (401, 403):
+        raise StoreError(f"the remote store refused our credentials ({status})")
+    if status >= 500 and _TIMED_OUT.search(detail):
+        raise RemoteTimeout(f"the remote store stopped the {what} at its time limit: {detail}")
+    raise IncompleteAnswer(f"the remote store answered {status}: {detail}")
+
+
+def _refuse_partial(headers: httpx.Headers) -> None:
+    """Refuse an answer the engine marks as partial (Virtuoso's "anytime" answers).
+
+    Raises:
+        RemoteTimeout: marked partial because its time limit ran out.
+        IncompleteAnswer: marked partial for another reason.
+    """
+    state = headers.get("x-sql-state")
+    activity = headers.get("x-exec-db-activity")
+    if state is None and activity is None:
+        return
+    message = " ".join(headers.get("x-sql-message", "").split())
+    reason = f"{state or 'no state'}: {message}" if message else (state or "X-Exec-DB-Activity")
+    if state == "S1TAT" or _TIMED_OUT.search(message):
+        raise RemoteTimeout(
+            "the remote store stopped the query at its time limit and marked the answer"
+            f" incomplete ({reason}); nothing of it is shown"
+        )
+    raise IncompleteAnswer(
+        f"the remote store marked its answer as partial ({reason}); nothing of it is shown"
+    )

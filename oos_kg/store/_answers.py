@@ -1,0 +1,145 @@
+"""Read a remote store's answer to its end, refuse it unless it is whole, and make the answers of
+different engines alike before anything of them is relayed.
+
+A SELECT or ASK answer is asked for as SPARQL JSON and a graph as N-Triples, then parsed here to
+the last byte: a document cut short, or followed by an error text (``oxigraph serve
+--timeout-s`` appends "The SPARQL operation has been cancelled" to a 200 answer), fails the
+parse and becomes :class:`~oos_kg.errors.IncompleteAnswer` or
+:class:`~oos_kg.errors.RemoteTimeout`, never a shorter answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    QueryBoolean,
+    QueryResultsFormat,
+    RdfFormat,
+    Triple,
+    parse,
+    parse_query_results,
+)
+
+from oos_kg.errors import IncompleteAnswer, RemoteTimeout
+from oos_kg.store.base import Bindings
+
+__all__ = ["CANCELLED", "Solutions", "Term", "check_trailer", "read_graph", "read_results"]
+
+CANCELLED = b"The SPARQL operation has been cancelled"
+"""What ``oxigraph serve --timeout-s`` writes after the partial answer of a cancelled query."""
+
+Term = NamedNode | Literal | BlankNode
+
+_BOOLEAN = NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
+_CANONICAL_BOOLEANS = {"1": "true", "0": "false"}
+_VIRTUOSO_ASK = "__ASK_RETVAL"
+
+
+@dataclass(frozen=True, slots=True)
+class Solutions:
+    """The solutions of a SELECT, read whole: the variables in order and every row."""
+
+    variables: tuple[str, ...]
+    rows: list[Bindings]
+
+
+def check_trailer(body: bytes) -> None:
+    """Refuse a body that ends with an engine's cancellation text.
+
+    Raises:
+        RemoteTimeout: the engine cancelled the query at its own time limit.
+
+    >>> check_trailer(b'{"head":{},"boolean":true}')
+    """
+    if body.rstrip().endswith(CANCELLED):
+        raise RemoteTimeout(
+            "the remote store stopped the query at its own time limit"
+            f" ({CANCELLED.decode()}); nothing of its partial answer is shown"
+        )
+
+
+def _cut(exc: Exception) -> IncompleteAnswer:
+    return IncompleteAnswer(
+        f"the remote store's answer does not parse to its end ({exc}); nothing of it is shown"
+    )
+
+
+def _canonical(term: Term) -> Term:
+    """The engines' terms written alike: Virtuoso writes xsd:boolean values as 1 and 0.
+
+    >>> _canonical(Literal("1", datatype=_BOOLEAN)).value
+    'true'
+    """
+    if isinstance(term, Literal) and term.datatype == _BOOLEAN:
+        canonical = _CANONICAL_BOOLEANS.get(term.value)
+        if canonical is not None:
+            return Literal(canonical, datatype=_BOOLEAN)
+    return term
+
+
+def read_results(body: bytes, query: str, max_rows: int | None) -> Solutions | bool:
+    """Parse SPARQL JSON results to the end and return the solutions or the boolean.
+
+    Args:
+        body: the answer as the store sent it.
+        query: the query text (to tell Virtuoso's way of answering ASK from a SELECT).
+        max_rows: the engine's result cap, if it has one: an answer with as many rows may
+            have been cut at it.
+
+    Raises:
+        IncompleteAnswer: the body does not parse to its end, or reaches ``max_rows``.
+        RemoteTimeout: the body ends with the engine's cancellation text.
+    """
+    check_trailer(body)
+    try:
+        result = parse_query_results(body, format=QueryResultsFormat.JSON)
+        if isinstance(result, QueryBoolean):
+            return bool(result)
+        variables = tuple(variable.value for variable in result.variables)
+        rows: list[Bindings] = []
+        for solution in result:
+            row: Bindings = {}
+            for name in variables:
+                term = solution[name]
+                if term is not None:
+                    row[name] = _canonical(term)
+            rows.append(row)
+    except (SyntaxError, ValueError) as exc:
+        raise _cut(exc) from None
+    if variables == (_VIRTUOSO_ASK,) and _VIRTUOSO_ASK not in query:
+        # Virtuoso 7.2 answers ASK with one row binding 1 (true), or with no row (false)
+        return any(row.get(_VIRTUOSO_ASK, Literal("0")).value not in ("0", "false") for row in rows)
+    if max_rows is not None and len(rows) >= max_rows:
+        raise IncompleteAnswer(
+            f"the remote store answered {len(rows)} rows, its result cap"
+            " (Virtuoso's ResultSetMaxRows, OOS_KG_REMOTE_MAX_ROWS): the answer may have been"
+            " cut there; add a LIMIT below it or raise the cap"
+        )
+    return Solutions(variables, rows)
+
+
+def read_graph(body: bytes, max_rows: int | None) -> list[Triple]:
+    """Parse an N-Triples graph to the end and return its triples.
+
+    Raises:
+        IncompleteAnswer: the body does not parse to its end, or reaches ``max_rows``.
+        RemoteTimeout: the body ends with the engine's cancellation text.
+    """
+    check_trailer(body)
+    try:
+        triples = [
+            Triple(quad.subject, quad.predicate, _canonical(quad.object))
+            for quad in parse(body, format=RdfFormat.N_TRIPLES)
+        ]
+    except (SyntaxError, ValueError) as exc:
+        raise _cut(exc) from None
+    if max_rows is not None and len(triples) >= max_rows:
+        raise IncompleteAnswer(
+            f"the remote store answered {len(triples)} triples, its result cap: the answer may"
+            " have been cut there; add a LIMIT below it or raise the cap"
+        )
+    return triples
