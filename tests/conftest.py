@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from pyoxigraph import NamedNode, RdfFormat, Store
+from store_support import VIRTUOSO, RemoteServer, skip_or_fail, virtuoso_server
 
 from oos_kg.namespaces import GRAPH
 from oos_kg.resources import graph_sources
@@ -39,3 +40,19 @@ def kg() -> Iterator[Store]:
     store = Store()
     load_files_into(store)
     yield store
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RemoteServer]:
+    """One Virtuoso server for the whole session, empty (tests load what they need).
+
+    Skipped with the reason where Debian's ``virtuoso-opensource`` is not installed or does
+    not start; under CI (``CI=true``) that fails instead.
+    """
+    if not Path(VIRTUOSO).is_file():
+        skip_or_fail(f"no {VIRTUOSO}: install Debian's virtuoso-opensource (`make virtuoso`)")
+    try:
+        with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as server:
+            yield server
+    except RuntimeError as exc:
+        skip_or_fail(str(exc))

@@ -1,9 +1,11 @@
 """Helpers shared by the store, API, CLI and integration tests: a small source tree of
-fixture files and a real ``oxigraph serve`` process on a free loopback port."""
+fixture files, and real SPARQL servers on a free loopback port (``oxigraph serve``, and
+Debian's Virtuoso as a user process with a throw-away database)."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import socket
 import subprocess
@@ -11,10 +13,12 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from fastapi import FastAPI
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,12 +67,33 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float = 2
     raise RuntimeError(f"{url} did not come up within {seconds} s")
 
 
+def _stop(process: subprocess.Popen[bytes], seconds: float = 10.0) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @contextmanager
-def oxigraph_server(location: Path, port: int | None = None) -> Iterator[str]:
-    """Run ``oxigraph serve`` on loopback; yield its base URL; stop it afterwards."""
+def oxigraph_server(
+    location: Path, port: int | None = None, timeout_s: float | None = None
+) -> Iterator[str]:
+    """Run ``oxigraph serve`` on loopback (with ``--timeout-s`` when given); yield its base
+    URL; stop it afterwards."""
     port = port or free_port()
+    limit = ["--timeout-s", f"{timeout_s:g}"] if timeout_s is not None else []
     process = subprocess.Popen(
-        [str(OXIGRAPH), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        [
+            str(OXIGRAPH),
+            "serve",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+            *limit,
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -77,12 +102,139 @@ def oxigraph_server(location: Path, port: int | None = None) -> Iterator[str]:
         wait_until_up(f"{base}/query?query=ASK%7B%7D", process)
         yield base
     finally:
-        process.terminate()
+        _stop(process)
+
+
+@dataclass(frozen=True)
+class RemoteServer:
+    """A running SPARQL server as the remote store's settings name it."""
+
+    engine: str
+    query_url: str
+    update_url: str
+    store_url: str
+    user: str | None = None
+    password: str | None = None
+    max_rows: int | None = None
+
+    def settings(self) -> dict[str, Any]:
+        """Keyword arguments of :class:`~oos_kg.settings.Settings` for this server."""
+        values: dict[str, Any] = {
+            "store": "remote",
+            "remote_engine": self.engine,
+            "remote_query_url": self.query_url,
+            "remote_update_url": self.update_url,
+            "remote_store_url": self.store_url,
+        }
+        if self.user is not None:
+            values.update(remote_user=self.user, remote_password=self.password)
+            values["remote_auth"] = "digest"
+        if self.max_rows is not None:
+            values["remote_max_rows"] = self.max_rows
+        return values
+
+    def env(self) -> dict[str, str]:
+        """The same settings as ``OOS_KG_*`` environment variables."""
+        return {f"OOS_KG_{key.upper()}": str(value) for key, value in self.settings().items()}
+
+
+def oxigraph_remote(base: str) -> RemoteServer:
+    """The remote-store view of an ``oxigraph serve`` at ``base``."""
+    return RemoteServer("oxigraph", f"{base}/query", f"{base}/update", f"{base}/store")
+
+
+VIRTUOSO = shutil.which("virtuoso-t") or "/usr/bin/virtuoso-t"
+VIRTUOSO_MAX_ROWS = 100_000
+"""The test database's ResultSetMaxRows (Virtuoso's default, 10,000, is raised)."""
+
+_VIRTUOSO_INI = """[Database]
+DatabaseFile = {dir}/virtuoso.db
+ErrorLogFile = {dir}/virtuoso.log
+LockFile = {dir}/virtuoso.lck
+TransactionFile = {dir}/virtuoso.trx
+xa_persistent_file = {dir}/virtuoso.pxa
+FileExtend = 200
+Striping = 0
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {dir}/virtuoso-temp.db
+TransactionFile = {dir}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+MaxClientConnections = 10
+CheckpointInterval = 0
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+ThreadsPerQuery = 2
+DirsAllowed = {dir}
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {dir}
+MaxClientConnections = 10
+ServerThreads = 10
+EnabledDavVSP = 0
+Charset = UTF-8
+[SPARQL]
+ResultSetMaxRows = {max_rows}
+MaxQueryCostEstimationTime = 400
+MaxQueryExecutionTime = 60
+"""
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip a test whose server cannot run here; under CI (``CI=true``) fail instead.
+
+    Raises:
+        pytest.skip.Exception, pytest.fail.Exception: always.
+    """
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI must run it: `make virtuoso` installs it)", pytrace=False)
+    pytest.skip(reason)
+
+
+@contextmanager
+def virtuoso_server(folder: Path) -> Iterator[RemoteServer]:
+    """Run Debian's ``virtuoso-t`` as a user process on free loopback ports with a new
+    database in ``folder``; yield it as a remote store (the dba account, digest auth on
+    ``/sparql-auth``, loads through ``/sparql-graph-crud-auth``); stop it afterwards.
+
+    Raises:
+        RuntimeError: the server did not come up (its log is in the message).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    ini = folder / "virtuoso.ini"
+    http_port, sql_port = free_port(), free_port()
+    ini.write_text(
+        _VIRTUOSO_INI.format(
+            dir=folder, sql_port=sql_port, http_port=http_port, max_rows=VIRTUOSO_MAX_ROWS
+        )
+    )
+    with (folder / "stdout.log").open("wb") as log:
+        process = subprocess.Popen(
+            [VIRTUOSO, "+foreground", "+configfile", str(ini)],
+            cwd=folder,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{http_port}"
+    try:
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            wait_until_up(f"{base}/sparql?query=ASK%7B%7D", process, seconds=60)
+        except RuntimeError as exc:
+            logged = (folder / "virtuoso.log").read_text("utf-8", "replace")[-2000:]
+            raise RuntimeError(f"virtuoso did not come up: {exc}\n{logged}") from None
+        yield RemoteServer(
+            "virtuoso",
+            f"{base}/sparql",
+            f"{base}/sparql-auth",
+            f"{base}/sparql-graph-crud-auth",
+            user="dba",
+            password="dba",  # the new database's own; the server listens on loopback only
+            max_rows=VIRTUOSO_MAX_ROWS,
+        )
+    finally:
+        _stop(process, seconds=20)
 
 
 class Client:

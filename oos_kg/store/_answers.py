@@ -27,7 +27,14 @@ from pyoxigraph import (
 from oos_kg.errors import IncompleteAnswer, RemoteTimeout
 from oos_kg.store.base import Bindings
 
-__all__ = ["CANCELLED", "Solutions", "Term", "check_trailer", "read_graph", "read_results"]
+__all__ = [
+    "CANCELLED",
+    "Solutions",
+    "Term",
+    "check_trailer",
+    "read_graph",
+    "read_results",
+]
 
 CANCELLED = b"The SPARQL operation has been cancelled"
 """What ``oxigraph serve --timeout-s`` writes after the partial answer of a cancelled query."""
@@ -81,6 +88,34 @@ def _canonical(term: Term) -> Term:
     return term
 
 
+def _parse_results(body: bytes) -> tuple[tuple[str, ...], list[Bindings]] | bool:
+    """Parse SPARQL JSON to its end; the results object is dropped here, in this thread
+    (pyoxigraph refuses to drop one on another thread).
+
+    Raises:
+        IncompleteAnswer: the body does not parse to its end.
+    """
+    result = solution = None
+    try:
+        result = parse_query_results(body, format=QueryResultsFormat.JSON)
+        if isinstance(result, QueryBoolean):
+            return bool(result)
+        variables = tuple(variable.value for variable in result.variables)
+        rows: list[Bindings] = []
+        for solution in result:
+            row: Bindings = {}
+            for name in variables:
+                term = solution[name]
+                if term is not None:
+                    row[name] = _canonical(term)
+            rows.append(row)
+        return variables, rows
+    except (SyntaxError, ValueError) as exc:
+        raise _cut(exc) from None
+    finally:
+        del result, solution
+
+
 def read_results(body: bytes, query: str, max_rows: int | None) -> Solutions | bool:
     """Parse SPARQL JSON results to the end and return the solutions or the boolean.
 
@@ -95,21 +130,10 @@ def read_results(body: bytes, query: str, max_rows: int | None) -> Solutions | b
         RemoteTimeout: the body ends with the engine's cancellation text.
     """
     check_trailer(body)
-    try:
-        result = parse_query_results(body, format=QueryResultsFormat.JSON)
-        if isinstance(result, QueryBoolean):
-            return bool(result)
-        variables = tuple(variable.value for variable in result.variables)
-        rows: list[Bindings] = []
-        for solution in result:
-            row: Bindings = {}
-            for name in variables:
-                term = solution[name]
-                if term is not None:
-                    row[name] = _canonical(term)
-            rows.append(row)
-    except (SyntaxError, ValueError) as exc:
-        raise _cut(exc) from None
+    parsed = _parse_results(body)
+    if isinstance(parsed, bool):
+        return parsed
+    variables, rows = parsed
     if variables == (_VIRTUOSO_ASK,) and _VIRTUOSO_ASK not in query:
         # Virtuoso 7.2 answers ASK with one row binding 1 (true), or with no row (false)
         return any(row.get(_VIRTUOSO_ASK, Literal("0")).value not in ("0", "false") for row in rows)

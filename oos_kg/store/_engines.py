@@ -23,6 +23,10 @@ class Engine:
             that reaches it may have been cut.
         loads_by_graph_store: load graphs with one Graph Store Protocol ``PUT`` each even when
             an update endpoint is set (the engine cannot take a graph in one update request).
+        rewrites_queries: the engine needs a query rewritten to answer it as the protocol
+            says: it adds the protocol's ``default-graph-uri`` and ``named-graph-uri`` to the
+            query's FROM and FROM NAMED instead of replacing them, reads every graph where the
+            protocol names none of a kind, and refuses a second BASE.
     """
 
     name: str
@@ -30,6 +34,7 @@ class Engine:
     timeout_scale: float = 1.0
     default_max_rows: int | None = None
     loads_by_graph_store: bool = False
+    rewrites_queries: bool = False
 
     def timeout_value(self, seconds: float) -> str | None:
         """The time limit as the engine's parameter takes it, or None when it takes none.
@@ -55,6 +60,7 @@ ENGINES = {
             timeout_scale=1000.0,
             default_max_rows=10_000,  # virtuoso.ini [SPARQL] ResultSetMaxRows
             loads_by_graph_store=True,  # its SPARQL parser runs out of memory on big INSERT DATA
+            rewrites_queries=True,
         ),
     )
 }

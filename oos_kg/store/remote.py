@@ -49,6 +49,7 @@ from oos_kg.sparql.guard import (
 from oos_kg.store._answers import Solutions, read_graph, read_results
 from oos_kg.store._engines import ENGINES
 from oos_kg.store._execute import GRAPH_SIZES_QUERY
+from oos_kg.store._rewrite import drop_dataset_clauses, merge_leading_bases, query_form
 from oos_kg.store._writers import write_graph, write_results
 from oos_kg.store.base import Bindings
 
@@ -58,10 +59,12 @@ logger = logging.getLogger(__name__)
 
 _JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
-_QUERY_ACCEPT = f"{_JSON}, {_NTRIPLES};q=0.9"
-"""What a query asks of the server: formats read here to their end, whatever the client wants."""
 _PING_TIMEOUT_S = 5.0
 _OUR_GRAPHS = tuple(str(GRAPH[name]) for name in GRAPH_NAMES)
+_NO_GRAPH = "urn:x-oos-kg:no-graph"
+"""A graph nobody writes: what an engine that reads every graph by default is given to read
+where the protocol's dataset names no graph of a kind (an empty default graph, no named
+graphs)."""
 _TIMED_OUT = re.compile(r"S1T00|S1TAT|timeout|timed out|cancelled", re.IGNORECASE)
 """An engine's error text that means its time limit stopped the query."""
 
@@ -203,8 +206,11 @@ class RemoteStore:
             return 2 * limit_s + 1.0
         return limit_s + 1.0
 
-    def _ask_server(self, data: dict[str, object], limit_s: float) -> _Reply:
+    def _ask_server(self, data: dict[str, object], limit_s: float, accept: str = _JSON) -> _Reply:
         """Run a query operation and refuse any answer that is not whole.
+
+        ``accept`` is SPARQL JSON for SELECT and ASK, N-Triples for graphs, whatever the
+        client wants: formats read here to their end.
 
         Raises:
             QueryError, NotAcceptable, RemoteTimeout, IncompleteAnswer, StoreUnavailable,
@@ -214,7 +220,7 @@ class RemoteStore:
         if value is not None and self._engine.timeout_param is not None:
             data = {**data, self._engine.timeout_param: value}
         reply = self._exchange(
-            "POST", self._query_url, self._wait_s(limit_s), accept=_QUERY_ACCEPT, data=data
+            "POST", self._query_url, self._wait_s(limit_s), accept=accept, data=data
         )
         _refuse_errors(reply, "query")
         if reply.status != 200:
@@ -289,24 +295,27 @@ class RemoteStore:
         """
         check_dataset_iris((*default_graph_uris, *named_graph_uris), self._hosts)
         checked = _checked(query, self._hosts)
-        data: dict[str, object] = {"query": query}
-        if default_graph_uris or named_graph_uris:
-            data["default-graph-uri"] = list(default_graph_uris)
-            data["named-graph-uri"] = list(named_graph_uris)
-        elif not checked.has_dataset:
-            data["default-graph-uri"] = list(_OUR_GRAPHS)
-            data["named-graph-uri"] = list(_OUR_GRAPHS)
+        form = query_form(query)
+        if form == "other":
+            if is_update(query):
+                raise QueryError(
+                    "this is a SPARQL Update; send it to /sparql/update, not the query operation"
+                )
+            raise QueryError("malformed query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
+        data = self._dataset(query, checked, default_graph_uris, named_graph_uris)
         try:
-            reply = self._ask_server(data, self._limit(timeout_s))
+            reply = self._ask_server(
+                data, self._limit(timeout_s), _NTRIPLES if form == "graph" else _JSON
+            )
         except QueryError:
             if is_update(query):
                 raise QueryError(
                     "this is a SPARQL Update; send it to /sparql/update, not the query operation"
                 ) from None
             raise
-        if reply.media == _JSON:
+        if form == "results" and reply.media == _JSON:
             return write_results(read_results(reply.body, query, self._max_rows), media_types)
-        if reply.media == _NTRIPLES:
+        if form == "graph" and reply.media == _NTRIPLES:
             return write_graph(read_graph(reply.body, self._max_rows), media_types)
         raise IncompleteAnswer(
             f"the remote store answered in {reply.media or 'no media type'}, which is not"
@@ -333,6 +342,36 @@ class RemoteStore:
                 timeout_s=timeout_s,
             )
         )
+
+    def _dataset(
+        self,
+        query: str,
+        checked: QueryCheck,
+        default_graph_uris: Sequence[str],
+        named_graph_uris: Sequence[str],
+    ) -> dict[str, object]:
+        """The form fields of a query: the query and the dataset it runs on.
+
+        The protocol's dataset replaces the query's FROM and FROM NAMED as a whole; with
+        neither, the default graph is the union of our graphs.
+        """
+        if self._engine.rewrites_queries:
+            query = merge_leading_bases(query)
+        if not (default_graph_uris or named_graph_uris):
+            if checked.has_dataset:
+                return {"query": query}
+            graphs = list(_OUR_GRAPHS)
+            return {"query": query, "default-graph-uri": graphs, "named-graph-uri": graphs}
+        if self._engine.rewrites_queries:
+            if checked.has_dataset:
+                query = drop_dataset_clauses(query)
+            default_graph_uris = default_graph_uris or (_NO_GRAPH,)
+            named_graph_uris = named_graph_uris or (_NO_GRAPH,)
+        return {
+            "query": query,
+            "default-graph-uri": list(default_graph_uris),
+            "named-graph-uri": list(named_graph_uris),
+        }
 
     def _update_text(self, text: str, timeout_s: float) -> None:
         if not self._update_url:

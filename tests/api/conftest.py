@@ -1,7 +1,8 @@
 """API fixtures: the app over each store backend, loaded from the fixture source tree.
 
-The same tests run on the embedded store (worker processes on disk) and on a remote store
-(a real ``oxigraph serve`` on a free loopback port, marked ``integration``).
+The same tests run on the embedded store (worker processes on disk) and on two remote stores
+(a real ``oxigraph serve`` and a real Virtuoso on free loopback ports, marked
+``integration``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from store_support import ADMIN_TOKEN, Client, make_source_tree, oxigraph_server
+from store_support import (
+    ADMIN_TOKEN,
+    Client,
+    RemoteServer,
+    make_source_tree,
+    oxigraph_remote,
+    oxigraph_server,
+)
 
 from oos_kg.app import create_app
 from oos_kg.loading import load_store
@@ -36,20 +44,23 @@ def remote_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def backend_settings(
     kind: str, request: pytest.FixtureRequest, tmp: Path, **extra: Any
 ) -> Settings:
-    """Settings for a backend: an embedded store in ``tmp``, or the session's oxigraph."""
+    """Settings for a backend: an embedded store in ``tmp``, or the session's oxigraph
+    (``remote``) or Virtuoso (``virtuoso``)."""
     common: dict[str, Any] = {"admin_token": ADMIN_TOKEN, "query_timeout_s": 5.0, **extra}
     if kind == "remote":
-        base = request.getfixturevalue("remote_base")
-        return Settings(
-            store="remote",
-            remote_query_url=f"{base}/query",
-            remote_update_url=f"{base}/update",
-            **common,
-        )
+        server: RemoteServer = oxigraph_remote(request.getfixturevalue("remote_base"))
+        return Settings(**server.settings(), **common)
+    if kind == "virtuoso":
+        server = request.getfixturevalue("virtuoso")
+        return Settings(**server.settings(), **common)
     return Settings(store="embedded", store_path=tmp / "store", **common)
 
 
-BACKENDS = ["embedded", pytest.param("remote", marks=pytest.mark.integration)]
+BACKENDS = [
+    "embedded",
+    pytest.param("remote", marks=pytest.mark.integration),
+    pytest.param("virtuoso", marks=pytest.mark.integration),
+]
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
