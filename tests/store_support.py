@@ -82,6 +82,15 @@ def oxigraph_server(
 ) -> Iterator[str]:
     """Run ``oxigraph serve`` on loopback (with ``--timeout-s`` when given); yield its base
     URL; stop it afterwards."""
+    with oxigraph_process(location, port, timeout_s) as (base, _):
+        yield base
+
+
+@contextmanager
+def oxigraph_process(
+    location: Path, port: int | None = None, timeout_s: float | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """:func:`oxigraph_server`, yielding the process too (to watch its activity)."""
     port = port or free_port()
     limit = ["--timeout-s", f"{timeout_s:g}"] if timeout_s is not None else []
     process = subprocess.Popen(
@@ -100,9 +109,33 @@ def oxigraph_server(
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{base}/query?query=ASK%7B%7D", process)
-        yield base
+        yield base, process
     finally:
         _stop(process)
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user + system) a process has used so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def assert_idle(pid: int, within_s: float = 10.0, window_s: float = 0.5) -> None:
+    """Assert that a server process comes to rest: some ``window_s`` in which it uses under a
+    fifth of a core, within ``within_s``.
+
+    Raises:
+        AssertionError: it kept working.
+    """
+    deadline = time.monotonic() + within_s
+    used = 0.0
+    while time.monotonic() < deadline:
+        before = cpu_seconds(pid)
+        time.sleep(window_s)
+        used = cpu_seconds(pid) - before
+        if used < window_s / 5:
+            return
+    raise AssertionError(f"the server still used {used:.2f} s of CPU in {window_s} s")
 
 
 @dataclass(frozen=True)
@@ -116,6 +149,7 @@ class RemoteServer:
     user: str | None = None
     password: str | None = None
     max_rows: int | None = None
+    pid: int | None = None
 
     def settings(self) -> dict[str, Any]:
         """Keyword arguments of :class:`~oos_kg.settings.Settings` for this server."""
@@ -232,6 +266,7 @@ def virtuoso_server(folder: Path) -> Iterator[RemoteServer]:
             user="dba",
             password="dba",  # the new database's own; the server listens on loopback only
             max_rows=VIRTUOSO_MAX_ROWS,
+            pid=process.pid,
         )
     finally:
         _stop(process, seconds=20)
