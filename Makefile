@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install serve test lint fmt check bench clean browser
+.PHONY: install serve test lint fmt check bench clean browser virtuoso
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ test: $(STAMP)
 browser:
 	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && fc-list | grep -q "Noto Sans CJK"; then echo "chromium: present"; \
 	else apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver fonts-noto-cjk; fi
+
+## virtuoso: install Debian's virtuoso-opensource for the remote-store tests (needs root; skipped when present)
+virtuoso:
+	@if [ -x /usr/bin/virtuoso-t ]; then echo "virtuoso: present"; \
+	else apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y virtuoso-opensource; fi
 
 ## check: parse, validate and reason over the graph and print its counts
 check: $(STAMP)
