@@ -206,11 +206,18 @@ class RemoteStore:
             return 2 * limit_s + 1.0
         return limit_s + 1.0
 
-    def _ask_server(self, data: dict[str, object], limit_s: float, accept: str = _JSON) -> _Reply:
+    def _ask_server(
+        self,
+        data: dict[str, object],
+        limit_s: float,
+        accept: str = _JSON,
+        wait_s: float | None = None,
+    ) -> _Reply:
         """Run a query operation and refuse any answer that is not whole.
 
         ``accept`` is SPARQL JSON for SELECT and ASK, N-Triples for graphs, whatever the
-        client wants: formats read here to their end.
+        client wants: formats read here to their end. ``wait_s`` is how long to wait for the
+        whole answer (default: :meth:`_wait_s` of the limit).
 
         Raises:
             QueryError, NotAcceptable, RemoteTimeout, IncompleteAnswer, StoreUnavailable,
@@ -220,7 +227,11 @@ class RemoteStore:
         if value is not None and self._engine.timeout_param is not None:
             data = {**data, self._engine.timeout_param: value}
         reply = self._exchange(
-            "POST", self._query_url, self._wait_s(limit_s), accept=accept, data=data
+            "POST",
+            self._query_url,
+            self._wait_s(limit_s) if wait_s is None else wait_s,
+            accept=accept,
+            data=data,
         )
         _refuse_errors(reply, "query")
         if reply.status != 200:
@@ -453,7 +464,7 @@ class RemoteStore:
         """
         query = f"ASK {{ GRAPH <{GRAPH['ontology']}> {{ ?s ?p ?o }} }}"
         try:
-            reply = self._ask_server({"query": query}, _PING_TIMEOUT_S)
+            reply = self._ask_server({"query": query}, _PING_TIMEOUT_S, wait_s=_PING_TIMEOUT_S)
             held = read_results(reply.body, query, None)
         except (RemoteTimeout, StoreError) as exc:
             raise StoreUnavailable(exc.message) from None
