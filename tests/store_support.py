@@ -21,6 +21,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from bench._virtuoso import VIRTUOSO, write_ini
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "kg"
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
@@ -177,43 +179,8 @@ def oxigraph_remote(base: str) -> RemoteServer:
     return RemoteServer("oxigraph", f"{base}/query", f"{base}/update", f"{base}/store")
 
 
-VIRTUOSO = shutil.which("virtuoso-t") or "/usr/bin/virtuoso-t"
 VIRTUOSO_MAX_ROWS = 100_000
 """The test database's ResultSetMaxRows (Virtuoso's default, 10,000, is raised)."""
-
-_VIRTUOSO_INI = """[Database]
-DatabaseFile = {dir}/virtuoso.db
-ErrorLogFile = {dir}/virtuoso.log
-LockFile = {dir}/virtuoso.lck
-TransactionFile = {dir}/virtuoso.trx
-xa_persistent_file = {dir}/virtuoso.pxa
-FileExtend = 200
-Striping = 0
-TempStorage = TempDatabase
-[TempDatabase]
-DatabaseFile = {dir}/virtuoso-temp.db
-TransactionFile = {dir}/virtuoso-temp.trx
-[Parameters]
-ServerPort = 127.0.0.1:{sql_port}
-DisableUnixSocket = 1
-MaxClientConnections = 10
-CheckpointInterval = 0
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
-ThreadsPerQuery = 2
-DirsAllowed = {dir}
-[HTTPServer]
-ServerPort = 127.0.0.1:{http_port}
-ServerRoot = {dir}
-MaxClientConnections = 10
-ServerThreads = 10
-EnabledDavVSP = 0
-Charset = UTF-8
-[SPARQL]
-ResultSetMaxRows = {max_rows}
-MaxQueryCostEstimationTime = 400
-MaxQueryExecutionTime = 60
-"""
 
 
 def skip_or_fail(reason: str) -> None:
@@ -236,14 +203,8 @@ def virtuoso_server(folder: Path) -> Iterator[RemoteServer]:
     Raises:
         RuntimeError: the server did not come up (its log is in the message).
     """
-    folder.mkdir(parents=True, exist_ok=True)
-    ini = folder / "virtuoso.ini"
     http_port, sql_port = free_port(), free_port()
-    ini.write_text(
-        _VIRTUOSO_INI.format(
-            dir=folder, sql_port=sql_port, http_port=http_port, max_rows=VIRTUOSO_MAX_ROWS
-        )
-    )
+    ini = write_ini(folder, http_port=http_port, sql_port=sql_port, max_rows=VIRTUOSO_MAX_ROWS)
     with (folder / "stdout.log").open("wb") as log:
         process = subprocess.Popen(
             [VIRTUOSO, "+foreground", "+configfile", str(ini)],
