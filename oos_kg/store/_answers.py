@@ -10,6 +10,7 @@ parse and becomes :class:`~oos_kg.errors.IncompleteAnswer` or
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from pyoxigraph import (
@@ -43,6 +44,12 @@ Term = NamedNode | Literal | BlankNode
 
 _BOOLEAN = NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
 _CANONICAL_BOOLEANS = {"1": "true", "0": "false"}
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_DURATIONS = tuple(
+    NamedNode(f"{_XSD}{name}") for name in ("duration", "dayTimeDuration", "yearMonthDuration")
+)
+_MONTHS = re.compile(r"-?[0-9]+")
+_SECONDS = re.compile(r"-?[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?")
 _VIRTUOSO_ASK = "__ASK_RETVAL"
 
 
@@ -75,16 +82,53 @@ def _cut(exc: Exception) -> IncompleteAnswer:
     )
 
 
+def _day_time(seconds: float) -> str:
+    """An XSD duration of ``seconds`` in canonical form (``P2D``, ``PT1H30M``).
+
+    >>> _day_time(172800.0), _day_time(5400.0), _day_time(0.0)
+    ('P2D', 'PT1H30M', 'PT0S')
+    """
+    sign, left = ("-", -seconds) if seconds < 0 else ("", seconds)
+    days, left = divmod(left, 86400)
+    hours, left = divmod(left, 3600)
+    minutes, left = divmod(left, 60)
+    time_part = "".join(
+        f"{value:g}{unit}" for value, unit in ((hours, "H"), (minutes, "M"), (left, "S")) if value
+    )
+    text = (f"{days:g}D" if days else "") + (f"T{time_part}" if time_part else "")
+    return f"{sign}P{text or 'T0S'}"
+
+
+def _duration(term: Literal) -> Literal:
+    """Virtuoso 7.2 keeps an xsd:duration as a number: months (``12`` for ``P1Y``) or seconds
+    (``172800.0`` for ``PT48H``); write it back as a duration in canonical form."""
+    value = term.value
+    if _MONTHS.fullmatch(value):
+        years, months = divmod(int(value), 12)
+        text = (f"{years}Y" if years else "") + (f"{months}M" if months or not years else "")
+        return Literal(f"P{text}", datatype=term.datatype)
+    if _SECONDS.fullmatch(value):
+        return Literal(_day_time(float(value)), datatype=term.datatype)
+    return term
+
+
 def _canonical(term: Term) -> Term:
-    """The engines' terms written alike: Virtuoso writes xsd:boolean values as 1 and 0.
+    """The engines' terms written alike: Virtuoso writes xsd:boolean values as 1 and 0, and
+    durations as numbers.
 
     >>> _canonical(Literal("1", datatype=_BOOLEAN)).value
     'true'
+    >>> _canonical(Literal("172800.0", datatype=_DURATIONS[0])).value
+    'P2D'
     """
-    if isinstance(term, Literal) and term.datatype == _BOOLEAN:
+    if not isinstance(term, Literal):
+        return term
+    if term.datatype == _BOOLEAN:
         canonical = _CANONICAL_BOOLEANS.get(term.value)
         if canonical is not None:
             return Literal(canonical, datatype=_BOOLEAN)
+    elif term.datatype in _DURATIONS:
+        return _duration(term)
     return term
 
 
