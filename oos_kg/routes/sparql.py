@@ -48,7 +48,9 @@ _QUERY_RESPONSES: dict[int | str, dict[str, Any]] = {
     406: {"description": "no offered format fits the Accept header"},
     413: {"description": "body over the size limit"},
     415: {"description": "POST body neither a form nor application/sparql-query"},
+    502: {"description": "a remote store's answer that is not whole (never relayed in part)"},
     503: {"description": "query over the time limit, or store unavailable"},
+    504: {"description": "a remote store ran over the time limit"},
 }
 _QUERY_PARAMETERS: dict[str, Any] = {
     "parameters": [
