@@ -56,3 +56,14 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RemoteServer]
             yield server
     except RuntimeError as exc:
         skip_or_fail(str(exc))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Send every test that uses Virtuoso to one xdist worker (``make test`` runs
+    ``--dist loadgroup``), so that one Virtuoso server serves the whole run."""
+    group = pytest.mark.xdist_group("virtuoso")
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_virtuoso = callspec is not None and callspec.params.get("backend") == "virtuoso"
+        if on_virtuoso or "virtuoso" in getattr(item, "fixturenames", ()):
+            item.add_marker(group)
