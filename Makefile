@@ -24,7 +24,7 @@ serve: $(STAMP)
 ## test: install, then run the whole suite (style, SHACL, reasoning, SPARQL checks, pytest)
 test: $(STAMP)
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -n 2 --cov --cov-report=term:skip-covered --cov-fail-under=70
+	$(BIN)/python -m pytest -n 2 --dist loadgroup --cov --cov-report=term:skip-covered --cov-fail-under=70
 
 ## browser: install Debian's chromium, chromium-driver and fonts-noto-cjk for tests/ui (needs root; skipped when present)
 browser:
