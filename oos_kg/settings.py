@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     remote_engine: Literal["generic", "oxigraph", "virtuoso"] = "generic"
     remote_auth: Literal["basic", "digest"] = "basic"
     remote_max_rows: int | None = Field(default=None, gt=0)
+    remote_max_answer_bytes: int = Field(default=64 * 1024 * 1024, gt=0)
 
     registry_path: Path | None = None
     """The case registry's own store (embedded and memory stores); ``registry`` beside

@@ -32,6 +32,7 @@ def open_store(settings: Settings) -> KgStore:
             digest=settings.remote_auth == "digest",
             engine=settings.remote_engine,
             max_rows=settings.remote_max_rows,
+            max_answer_bytes=settings.remote_max_answer_bytes,
             timeout_s=settings.query_timeout_s,
             load_timeout_s=settings.remote_timeout_s,
             allowed_hosts=settings.allowed_hosts,

@@ -105,6 +105,8 @@ class RemoteStore:
         load_timeout_s: time limit of a load.
         engine: the engine's name in :data:`~oos_kg.store._engines.ENGINES`.
         max_rows: the engine's result cap (None: the engine's default cap, if any).
+        max_answer_bytes: the most of an answer held while it is checked; a longer one is
+            refused (every answer is held whole before any of it is relayed).
         allowed_hosts: hosts SERVICE, LOAD and FROM may name.
 
     Raises:
@@ -123,6 +125,7 @@ class RemoteStore:
         digest: bool = False,
         engine: str = "generic",
         max_rows: int | None = None,
+        max_answer_bytes: int = 64 * 1024 * 1024,
         timeout_s: float = 10.0,
         load_timeout_s: float = 120.0,
         connect_timeout_s: float = 5.0,
@@ -132,6 +135,7 @@ class RemoteStore:
             raise StoreError(f"unknown remote engine {engine!r}; known: {', '.join(ENGINES)}")
         self._engine = ENGINES[engine]
         self._max_rows = max_rows if max_rows is not None else self._engine.default_max_rows
+        self._max_bytes = max_answer_bytes
         self._query_url = query_url
         self._update_url = update_url
         self._store_url = store_url
@@ -186,7 +190,11 @@ class RemoteStore:
                 headers=headers,
                 timeout=timeout,
             ) as response:
-                return _Reply(response.status_code, response.headers, _read(response, deadline))
+                return _Reply(
+                    response.status_code,
+                    response.headers,
+                    _read(response, deadline, self._max_bytes),
+                )
         except httpx.ConnectTimeout:
             logger.warning("remote store %s: connect timeout", url)
             raise StoreUnavailable("the remote store does not answer") from None
@@ -478,17 +486,25 @@ class RemoteStore:
         self._client.close()
 
 
-def _read(response: httpx.Response, deadline: float) -> bytes:
-    """Read a streamed body whole, by the deadline.
+def _read(response: httpx.Response, deadline: float, max_bytes: int) -> bytes:
+    """Read a streamed body whole, by the deadline and within ``max_bytes``.
 
     Raises:
         RemoteTimeout: the deadline passed first.
-        IncompleteAnswer: the body broke off (connection closed, a chunk or bytes missing).
+        IncompleteAnswer: the body broke off (connection closed, a chunk or bytes missing),
+            or runs past ``max_bytes``.
     """
     chunks: list[bytes] = []
+    size = 0
     try:
         for chunk in response.iter_bytes():
             chunks.append(chunk)
+            size += len(chunk)
+            if size > max_bytes:
+                raise IncompleteAnswer(
+                    f"the remote store's answer runs past {max_bytes:,} bytes, the most held"
+                    " here to check it (OOS_KG_REMOTE_MAX_ANSWER_BYTES); add a LIMIT"
+                )
             if time.monotonic() > deadline:
                 raise RemoteTimeout(
                     "the remote store was still sending its answer at the time limit;"

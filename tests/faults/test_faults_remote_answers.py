@@ -139,6 +139,16 @@ def test_a_result_as_long_as_virtuosos_row_cap_is_refused(server: str) -> None:
         roomy.close()
 
 
+def test_an_answer_over_the_size_held_for_checking_is_refused(server: str) -> None:
+    _Handler.canned = Canned()
+    store = RemoteStore(server, max_answer_bytes=len(ROWS) - 1)
+    try:
+        with pytest.raises(IncompleteAnswer, match="runs past"):
+            store.query_serialized("SELECT ?s { ?s ?p ?o }", [JSON])
+    finally:
+        store.close()
+
+
 def test_a_cancelled_graph_is_a_504(server: str) -> None:
     _Handler.canned = Canned(
         headers={"Content-Type": "application/n-triples"},
