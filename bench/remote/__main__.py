@@ -3,12 +3,12 @@
 
 Both engines are started here on loopback (Virtuoso from Debian's ``virtuoso-opensource`` as a
 user process with its own ini and a new database), loaded with ``oos-kg load --remote`` and the
-synthetic cases (Graph Store Protocol requests of ``CHUNK`` triples), and each is put behind its own ``oos-kg
-serve``. Every question of docs/questions.md is asked of both services over ``/graphql`` (after
-checking that both give the recorded answer), and the 10k-case aggregate over ``/sparql``, in
-ABBA order at one client. The figure is the service over Virtuoso, the anchor the service over
-Oxigraph: the ratio says what the engine costs, the rest of the path being the same. No target:
-these are figures to choose an engine by, not a promise.
+synthetic cases (Graph Store Protocol requests of ``CHUNK`` triples), and each is put behind
+its own ``oos-kg serve``. Every question of docs/questions.md is asked of both services over
+``/graphql`` (after checking that both give the same answer), and the 10k-case aggregate over
+``/sparql``, in ABBA order at one client. The figure is the service over Virtuoso, the anchor
+the service over Oxigraph: the ratio says what the engine costs, the rest of the path being
+the same. No target: these are figures to choose an engine by, not a promise.
 """
 
 from __future__ import annotations
