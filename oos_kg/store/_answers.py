@@ -10,6 +10,7 @@ parse and becomes :class:`~oos_kg.errors.IncompleteAnswer` or
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -17,12 +18,9 @@ from pyoxigraph import (
     BlankNode,
     Literal,
     NamedNode,
-    QueryBoolean,
-    QueryResultsFormat,
     RdfFormat,
     Triple,
     parse,
-    parse_query_results,
 )
 
 from oos_kg.errors import IncompleteAnswer, RemoteTimeout
@@ -132,32 +130,62 @@ def _canonical(term: Term) -> Term:
     return term
 
 
-def _parse_results(body: bytes) -> tuple[tuple[str, ...], list[Bindings]] | bool:
-    """Parse SPARQL JSON to its end; the results object is dropped here, in this thread
-    (pyoxigraph refuses to drop one on another thread).
+_BLANK_LABEL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+
+
+def _blank(label: str) -> BlankNode:
+    """A blank node for an engine's label; Virtuoso's ``nodeID://b10006`` is no valid label,
+    so such a label is written in hexadecimal (one label, one node, as before).
+
+    >>> _blank("b1").value, _blank("nodeID://b1").value
+    ('b1', 'x6e6f646549443a2f2f6231')
+    """
+    if _BLANK_LABEL.fullmatch(label) and not label.endswith("."):
+        return BlankNode(label)
+    return BlankNode("x" + label.encode().hex())
+
+
+def _term(value: object) -> Term:
+    """A term of SPARQL JSON results.
 
     Raises:
-        IncompleteAnswer: the body does not parse to its end.
+        ValueError: not a term of SPARQL JSON results.
     """
-    result = solution = None
+    if not isinstance(value, dict) or not isinstance(value.get("value"), str):
+        raise ValueError(f"not an RDF term: {str(value)[:100]}")
+    kind, text = value.get("type"), value["value"]
+    if kind == "uri":
+        return NamedNode(text)
+    if kind == "bnode":
+        return _blank(text)
+    if kind not in ("literal", "typed-literal"):
+        raise ValueError(f"unknown term type {kind!r}")
+    if "xml:lang" in value:
+        return Literal(text, language=value["xml:lang"])
+    if "datatype" in value:
+        return Literal(text, datatype=NamedNode(value["datatype"]))
+    return Literal(text)
+
+
+def _parse_results(body: bytes) -> tuple[tuple[str, ...], list[Bindings]] | bool:
+    """Parse SPARQL JSON to its end (Python's JSON parser refuses a document cut short or
+    followed by anything).
+
+    Raises:
+        IncompleteAnswer: the body does not parse to its end, or is not SPARQL JSON results.
+    """
     try:
-        result = parse_query_results(body, format=QueryResultsFormat.JSON)
-        if isinstance(result, QueryBoolean):
-            return bool(result)
-        variables = tuple(variable.value for variable in result.variables)
-        rows: list[Bindings] = []
-        for solution in result:
-            row: Bindings = {}
-            for name in variables:
-                term = solution[name]
-                if term is not None:
-                    row[name] = _canonical(term)
-            rows.append(row)
-        return variables, rows
-    except (SyntaxError, ValueError) as exc:
+        document = json.loads(body)
+        if isinstance(document.get("boolean"), bool):
+            return bool(document["boolean"])
+        variables = tuple(document["head"]["vars"])
+        rows: list[Bindings] = [
+            {name: _canonical(_term(term)) for name, term in solution.items()}
+            for solution in document["results"]["bindings"]
+        ]
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
         raise _cut(exc) from None
-    finally:
-        del result, solution
+    return variables, rows
 
 
 def read_results(body: bytes, query: str, max_rows: int | None) -> Solutions | bool:
