@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from graphql_api._questions import Question, parse_questions
 from store_support import Client
 from validation.case_support import expected_of
 
-from graphql_api._questions import Question, parse_questions
 from oos_kg.app import create_app
 from oos_kg.loading import load_store
 from oos_kg.resources import GraphSource
