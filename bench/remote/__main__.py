@@ -28,7 +28,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-from graphql_api._questions import as_table, flatten, parse_questions
 from pyoxigraph import RdfFormat, parse, serialize
 
 from bench import casegen
@@ -36,6 +35,7 @@ from bench._client import Measurement, Request, combine, measure
 from bench._servers import RunningServer, free_port, run_server
 from bench._virtuoso import VIRTUOSO, write_ini
 from bench.report import Row, write_results
+from tests.graphql.questions import as_table, flatten, parse_questions
 
 ROOT = Path(__file__).resolve().parents[2]
 BANK = ROOT / "docs" / "questions.md"

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from graphql_api._questions import Question, parse_questions
 from store_support import Client
 from validation.case_support import expected_of
 
@@ -22,6 +21,7 @@ from oos_kg.loading import load_store
 from oos_kg.resources import GraphSource
 from oos_kg.settings import Settings
 from oos_kg.store import open_store
+from tests.graphql.questions import Question, parse_questions
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTIONS = parse_questions(ROOT / "docs" / "questions.md")
