@@ -47,6 +47,20 @@ def bigger_tree(source: Path, target: Path) -> Path:
     return target
 
 
+def versions(store: Path) -> set[str]:
+    """The version folders of an embedded store (a load builds a new one, then swaps)."""
+    folder = store / "versions"
+    return {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+
+
+def wait_for_new_version(store: Path, *, before: set[str], limit: float) -> None:
+    """Return as soon as a load has started writing a version that was not there ``before``."""
+    deadline = time.monotonic() + limit
+    while not versions(store) - before:
+        assert time.monotonic() < deadline, "the load never started writing a version"
+        time.sleep(0.005)
+
+
 class Poller:
     """Ask the service for the graph sizes again and again in a thread, keeping each answer."""
 
@@ -99,7 +113,10 @@ def test_kill_9_of_load_under_a_running_service_shows_old_or_new_graphs(tmp_path
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-            time.sleep(duration * (0.3 + 0.8 * rng.random()))  # the later ones may finish
+            if run == 0:  # killed while it writes: a kill that surely lands before the swap
+                wait_for_new_version(store, before=versions(store), limit=duration * 3 + 10)
+            else:  # killed at a random point: these may land after the swap
+                time.sleep(duration * (0.3 + 0.8 * rng.random()))
             process.send_signal(signal.SIGKILL)
             process.wait(timeout=10)
             time.sleep(0.2)
