@@ -69,6 +69,14 @@ class Engine(StrEnum):
     fast = "fast"
 
 
+class FailOn(StrEnum):
+    """The least severe result that makes a case non-conforming (exit 1)."""
+
+    violation = "violation"
+    warning = "warning"
+    info = "info"
+
+
 class Lang(StrEnum):
     """Language of the messages."""
 
@@ -219,12 +227,14 @@ def _run_parallel(
     return [outcome for chunk in results for outcome in chunk]
 
 
-def _summary(outcomes: list[tuple[Path, CaseReport | OosKgError]]) -> Table:
+def _summary(outcomes: list[tuple[Path, CaseReport | OosKgError]], fail_on: str) -> Table:
     table = Table(title="validation summary")
     table.add_column("verdict")
     table.add_column("files", justify="right")
     verdicts = Counter(
-        "bad input" if isinstance(o, OosKgError) else ("conforms" if o.conforms else "violates")
+        "bad input"
+        if isinstance(o, OosKgError)
+        else ("conforms" if o.conforms_at(fail_on) else "violates")
         for _, o in outcomes
     )
     for verdict in ("conforms", "violates", "bad input"):
@@ -277,6 +287,12 @@ def validate(
     jobs: Annotated[
         int, typer.Option("--jobs", "-j", min=0, help="worker processes for many files (0: cores)")
     ] = 0,
+    fail_on: Annotated[
+        FailOn,
+        typer.Option(
+            "--fail-on", help="least severe result that fails a case (exit 1, conforms false)"
+        ),
+    ] = FailOn.violation,
     as_of: Annotated[
         str | None,
         typer.Option(
@@ -286,7 +302,8 @@ def validate(
         ),
     ] = None,
 ) -> None:
-    """Validate OOS provision case graphs; exit 0 when all conform, 1 on violations, 2 on bad input.
+    """Validate OOS provision case graphs; exit 0 when all conform, 1 when a case has a result
+    as severe as --fail-on (a Violation by default), 2 on bad input.
 
     Raises:
         typer.Exit: always, with the exit code.
@@ -339,12 +356,14 @@ def validate(
                 found.append(_check_one(validator, path, input_format.value, framework.value, when))
                 progress.advance(task)
     outcomes = list(zip(files, found, strict=True))
-    _print(outcomes, output, lang.value, quiet)
+    _print(outcomes, output, lang.value, quiet, fail_on.value)
     if len(files) > 1 and output is OutputFormat.text:
-        Console().print(_summary(outcomes))
+        Console().print(_summary(outcomes, fail_on.value))
     if any(isinstance(o, OosKgError) for _, o in outcomes):
         raise typer.Exit(2)
-    raise typer.Exit(0 if all(isinstance(o, CaseReport) and o.conforms for _, o in outcomes) else 1)
+    raise typer.Exit(
+        0 if all(isinstance(o, CaseReport) and o.conforms_at(fail_on) for _, o in outcomes) else 1
+    )
 
 
 def _print(
@@ -352,6 +371,7 @@ def _print(
     output: OutputFormat,
     lang: str,
     quiet: bool,
+    fail_on: str,
 ) -> None:
     if output is OutputFormat.json:
         files: list[dict[str, Any]] = []
@@ -359,7 +379,7 @@ def _print(
             if isinstance(outcome, OosKgError):
                 files.append({"file": str(path), "error": outcome.to_json()["error"]})
             else:
-                files.append({"file": str(path), **report_to_json(outcome, lang)})
+                files.append({"file": str(path), **report_to_json(outcome, lang, fail_on)})
         conforms = all(f.get("conforms") is True for f in files)
         typer.echo(json.dumps({"conforms": conforms, "files": files}, ensure_ascii=False, indent=2))
         return
@@ -373,4 +393,4 @@ def _print(
                 typer.echo(f"# ---- {path} ----")
             typer.echo(report_to_rdf(outcome, "turtle").decode())
         else:
-            typer.echo(report_to_text(outcome, str(path), lang))
+            typer.echo(report_to_text(outcome, str(path), lang, fail_on))

@@ -152,6 +152,10 @@ async def validate_case(
     settings: Annotated[Settings, Depends(route_settings)],
     framework: Annotated[str, Query(description=f"one of: {', '.join(FRAMEWORKS)}")],
     lang: Annotated[Literal["en", "ja"], Query(description="language of messages")] = "en",
+    fail_on: Annotated[
+        Literal["violation", "warning", "info"],
+        Query(description="least severe result that makes conforms false"),
+    ] = "violation",
     as_of: Annotated[
         str | None,
         Query(
@@ -179,5 +183,5 @@ async def validate_case(
     except OosKgError as exc:
         return JSONResponse(exc.to_json(), status_code=exc.status)
     if media == "application/json":
-        return JSONResponse(report_to_json(report, lang))
+        return JSONResponse(report_to_json(report, lang, fail_on))
     return Response(report_to_rdf(report, REPORT_MEDIA_TYPES[media]), media_type=media)

@@ -34,23 +34,25 @@ from oos_kg.validation._render import (
     report_to_text,
 )
 from oos_kg.validation._rules import Rule, load_shapes, rules_of
-from oos_kg.validation._validator import CaseReport, CaseResult, CaseValidator
+from oos_kg.validation._validator import FAIL_ON, CaseReport, CaseResult, CaseValidator, FailOn
 
 __all__ = [
+    "FAIL_ON",
+    "FRAMEWORKS",
+    "INPUT_FORMATS",
+    "MAX_CASE_TRIPLES",
+    "REPORT_MEDIA_TYPES",
     "CaseReport",
     "CaseResult",
     "CaseValidator",
     "ClauseInfo",
-    "FRAMEWORKS",
+    "FailOn",
     "FastValidator",
     "Framework",
     "FrameworkInfo",
-    "INPUT_FORMATS",
     "KgFacts",
-    "MAX_CASE_TRIPLES",
     "ObligationInfo",
     "ObligationStatus",
-    "REPORT_MEDIA_TYPES",
     "Rule",
     "UnsupportedShape",
     "facts_from_graph",

@@ -86,19 +86,24 @@ def _obligation_json(status: ObligationStatus) -> dict[str, Any]:
     }
 
 
-def report_to_json(report: CaseReport, lang: str = "en") -> dict[str, Any]:
+def report_to_json(
+    report: CaseReport, lang: str = "en", fail_on: str = "violation"
+) -> dict[str, Any]:
     """Return the JSON summary: ``conforms``, the time judged at (``asOf``), the framework
     (and whether it is in force, when the graph says), each obligation's status and due time,
     and per result: rule, severity, focus node, path, value, message (in ``lang``), clause.
+    ``conforms`` is false when a result is as severe as ``fail_on`` (by default only a
+    Violation; a Warning or an Info, such as a pending deadline, does not count).
 
     Raises:
-        Nothing.
+        KeyError: for a ``fail_on`` other than ``violation``, ``warning`` or ``info``.
     """
     return {
         "framework": report.framework,
         "frameworkInfo": _framework_json(report.framework_info, lang),
         "asOf": report.as_of.isoformat() if report.as_of else None,
-        "conforms": report.conforms,
+        "conforms": report.conforms_at(fail_on),
+        "failOn": fail_on,
         "obligations": [_obligation_json(o) for o in report.obligations],
         "results": [
             {
@@ -132,15 +137,17 @@ def _clause_line(result: CaseResult) -> str:
     return f"{head}{tail} <{clause.iri}>"
 
 
-def report_to_text(report: CaseReport, source: str, lang: str = "en") -> str:
+def report_to_text(
+    report: CaseReport, source: str, lang: str = "en", fail_on: str = "violation"
+) -> str:
     """Return the verdict, the time judged at, a note when the framework is not in force,
     each obligation's status, and one block per result (focus node, message in ``lang``,
-    clause).
+    clause). The verdict counts results as severe as ``fail_on``.
 
     Raises:
-        Nothing.
+        KeyError: for a ``fail_on`` other than ``violation``, ``warning`` or ``info``.
     """
-    verdict = "conforms" if report.conforms else "does not conform"
+    verdict = "conforms" if report.conforms_at(fail_on) else "does not conform"
     words = _WORDS[_lang(lang)]
     lines = [f"{source}: {verdict} ({report.framework}), {len(report.results)} result(s)"]
     if report.as_of is not None:

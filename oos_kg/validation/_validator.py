@@ -9,6 +9,7 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from typing import Literal as TypingLiteral
 
 import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
@@ -31,7 +32,16 @@ from oos_kg.validation._obligations import (
 )
 from oos_kg.validation._rules import Rule, load_shapes, rules_of
 
-__all__ = ["CaseReport", "CaseResult", "CaseValidator", "make_report"]
+__all__ = ["FAIL_ON", "CaseReport", "CaseResult", "CaseValidator", "FailOn", "make_report"]
+
+FailOn = TypingLiteral["violation", "warning", "info"]
+
+FAIL_ON: dict[str, frozenset[str]] = {
+    "violation": frozenset({"Violation"}),
+    "warning": frozenset({"Violation", "Warning"}),
+    "info": frozenset({"Violation", "Warning", "Info"}),
+}
+"""The severities that make a case non-conforming, by ``--fail-on`` / ``fail_on`` value."""
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +110,16 @@ class CaseReport:
     def fired(self) -> set[str]:
         """Return the ids of the rules that produced at least one result."""
         return {r.rule_id for r in self.results}
+
+    def conforms_at(self, fail_on: str = "violation") -> bool:
+        """Return whether no result is as severe as ``fail_on`` (``violation``, the default,
+        is :attr:`conforms`; ``warning`` also fails on Warnings; ``info`` on any result).
+
+        Raises:
+            KeyError: for another ``fail_on``.
+        """
+        failing = FAIL_ON[fail_on]
+        return not any(r.severity in failing for r in self.results)
 
 
 def make_report(
