@@ -11,12 +11,6 @@ from oos_kg.validation._facts import (
     facts_from_store,
     load_kg_facts,
 )
-from oos_kg.validation._fast import (
-    FastValidator,
-    UnsupportedShape,
-    parse_untrusted,
-    validate_bytes,
-)
 from oos_kg.validation._frameworks import FRAMEWORKS, Framework, get_framework
 from oos_kg.validation._obligations import ObligationStatus, parse_as_of, resolve_as_of
 from oos_kg.validation._parse import (
@@ -25,6 +19,7 @@ from oos_kg.validation._parse import (
     format_for_media_type,
     format_for_path,
     parse_case,
+    parse_untrusted,
 )
 from oos_kg.validation._render import (
     REPORT_MEDIA_TYPES,
@@ -33,10 +28,12 @@ from oos_kg.validation._render import (
     report_to_rdf,
     report_to_text,
 )
+from oos_kg.validation._report import FAIL_ON, CaseReport, CaseResult, FailOn
 from oos_kg.validation._rules import Rule, load_shapes, rules_of
-from oos_kg.validation._validator import FAIL_ON, CaseReport, CaseResult, CaseValidator, FailOn
+from oos_kg.validation._validator import ENGINES, CaseValidator, Engine
 
 __all__ = [
+    "ENGINES",
     "FAIL_ON",
     "FRAMEWORKS",
     "INPUT_FORMATS",
@@ -46,15 +43,14 @@ __all__ = [
     "CaseResult",
     "CaseValidator",
     "ClauseInfo",
+    "Engine",
     "FailOn",
-    "FastValidator",
     "Framework",
     "FrameworkInfo",
     "KgFacts",
     "ObligationInfo",
     "ObligationStatus",
     "Rule",
-    "UnsupportedShape",
     "facts_from_graph",
     "facts_from_store",
     "format_for_media_type",
@@ -71,5 +67,4 @@ __all__ = [
     "report_to_text",
     "resolve_as_of",
     "rules_of",
-    "validate_bytes",
 ]

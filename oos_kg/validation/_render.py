@@ -6,7 +6,7 @@ from typing import Any
 
 from oos_kg.validation._facts import FrameworkInfo
 from oos_kg.validation._obligations import ObligationStatus
-from oos_kg.validation._validator import CaseReport, CaseResult
+from oos_kg.validation._report import CaseReport, CaseResult
 
 __all__ = [
     "REPORT_MEDIA_TYPES",
