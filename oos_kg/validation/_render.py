@@ -20,16 +20,22 @@ REPORT_MEDIA_TYPES = {"text/turtle": "turtle", "application/ld+json": "json-ld"}
 """Media types the SHACL report graph can be serialised in, and rdflib's format names."""
 
 
-def _clause_json(result: CaseResult) -> dict[str, str | None] | None:
+_ENGLISH_ONLY = "(English only)"
+
+
+def _clause_json(result: CaseResult, lang: str) -> dict[str, str | None] | None:
     clause = result.clause
     if clause is None:
         return None
+    text, text_lang = clause.text_in(lang)
     return {
         "iri": clause.iri,
-        "label": clause.label,
+        "label": clause.label_in(lang),
         "number": clause.number,
         "instrument": clause.instrument,
-        "text": clause.text,
+        "text": text,
+        "textLanguage": text_lang,
+        "note": _ENGLISH_ONLY if text_lang and text_lang != lang else None,
     }
 
 
@@ -70,7 +76,6 @@ def _framework_json(info: FrameworkInfo | None, lang: str) -> dict[str, Any] | N
         "iri": info.iri,
         "label": info.label,
         "inForce": info.in_force,
-        "inForceFrom": info.in_force_from,
         "note": framework_note(info, lang),
     }
 
@@ -114,27 +119,25 @@ def report_to_json(
                 "path": r.path,
                 "value": r.value,
                 "message": r.message(lang),
-                "clause": _clause_json(r),
+                "clause": _clause_json(r, lang),
             }
             for r in report.results
         ],
     }
 
 
-def _clause_line(result: CaseResult) -> str:
+def _clause_line(result: CaseResult, lang: str) -> str:
+    """The clause's label and IRI, then its text in ``lang`` (saying when only English exists)."""
     clause = result.clause
     if clause is None:
         return "(none)"
-    parts = [p for p in (clause.instrument, clause.number) if p]
-    if not parts and not clause.label:
-        return f"<{clause.iri}>"
-    head = " ".join(parts) if parts else (clause.label or clause.iri)
-    tail = (
-        f" - {clause.text}"
-        if clause.text
-        else (f" - {clause.label}" if parts and clause.label else "")
-    )
-    return f"{head}{tail} <{clause.iri}>"
+    head = clause.label_in(lang) or " ".join(p for p in (clause.instrument, clause.number) if p)
+    text, text_lang = clause.text_in(lang)
+    line = f"{head} <{clause.iri}>" if head else f"<{clause.iri}>"
+    if text:
+        note = f" {_ENGLISH_ONLY}" if text_lang != lang else ""
+        line += f"\n             {text}{note}"
+    return line
 
 
 def report_to_text(
@@ -168,7 +171,7 @@ def report_to_text(
         if r.value and r.value != r.focus_node:
             lines.append(f"    value:   {r.value}")
         lines.append(f"    message: {r.message(lang)}")
-        lines.append(f"    clause:  {_clause_line(r)}")
+        lines.append(f"    clause:  {_clause_line(r, lang)}")
     return "\n".join(lines)
 
 

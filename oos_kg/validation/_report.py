@@ -119,11 +119,12 @@ def make_report(
         Nothing.
     """
     results.sort(key=lambda r: (r.focus_node, r.rule_id, r.value or ""))
-    checked = [rule.obligation for rule in rules.values() if rule.obligation]
+    checked = [iri for rule in rules.values() for iri in rule.obligations]
     fired = [
-        Fired(r.rule.obligation, r.severity, r.value)
+        Fired(iri, r.severity, r.value)
         for r in results
-        if r.rule is not None and r.rule.obligation
+        if r.rule is not None
+        for iri in r.rule.obligations
     ]
     describe = {
         iri: (info.label or iri, info.clause, info.bearer or "")
@@ -136,5 +137,5 @@ def make_report(
         report_graph=report_graph,
         obligations=statuses(checked, fired, describe),
         as_of=as_of,
-        framework_info=facts.framework(get_framework(code).iri),
+        framework_info=facts.framework(code, get_framework(code).iri),
     )

@@ -4,6 +4,7 @@ pyshacl (the reference engine) on an rdflib graph; both safely, with the same re
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
@@ -160,7 +161,8 @@ class CaseValidator:
         else:
             report = self._pyshacl(case, code, when)
         rules = rules_of(code, self._root)
-        return make_report(code, self._results(report, rules), report, self.facts, rules, when)
+        results = self._results(report, rules, code)
+        return make_report(code, results, report, self.facts, rules, when)
 
     def _program(self, code: str) -> pyshacl_turbo.CompiledShapes:
         program = self._programs.get(code)
@@ -228,7 +230,7 @@ class CaseValidator:
             raise RuntimeError(f"pyshacl failed: {text}")
         return report
 
-    def _results(self, report: Graph, rules: dict[str, Rule]) -> list[CaseResult]:
+    def _results(self, report: Graph, rules: dict[str, Rule], code: str) -> list[CaseResult]:
         results = []
         for node in report.subjects(RDF.type, SH.ValidationResult):
             shape = report.value(node, SH.sourceShape)
@@ -237,24 +239,62 @@ class CaseValidator:
             value = report.value(node, SH.value)
             path = report.value(node, SH.resultPath)
             path_text = rule.path if isinstance(path, BNode) and rule else _text(path)
-            messages = sorted(
-                (m.language or "", str(m))
-                for m in report.objects(node, SH.resultMessage)
-                if isinstance(m, Literal)
+            focus = _text(report.value(node, SH.focusNode)) or ""
+            value_text = str(value) if isinstance(value, Literal) else _text(value)
+            messages = _messages(
+                [m for m in report.objects(node, SH.resultMessage) if isinstance(m, Literal)],
+                rule,
+                {"this": focus, "value": value_text or "", "path": path_text or ""},
             )
             results.append(
                 CaseResult(
                     rule=rule,
                     shape=_text(shape) or "",
                     severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-                    focus_node=_text(report.value(node, SH.focusNode)) or "",
+                    focus_node=focus,
                     path=path_text,
-                    value=str(value) if isinstance(value, Literal) else _text(value),
-                    clause=self.facts.clause(rule.clause) if rule else None,
-                    messages=tuple(messages),
+                    value=value_text,
+                    clause=self.facts.clause(rule.clause_for(code)) if rule else None,
+                    messages=messages,
                 )
             )
         return results
+
+
+_PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
+
+
+def _template_pattern(template: str) -> re.Pattern[str]:
+    parts = _PLACEHOLDER.split(template)
+    # split gives text, name, text, name, ...: placeholders become lazy groups
+    return re.compile(
+        "".join(re.escape(p) if i % 2 == 0 else "(.*?)" for i, p in enumerate(parts)), re.S
+    )
+
+
+def _messages(
+    found: list[Literal], rule: Rule | None, values: dict[str, str]
+) -> tuple[tuple[str, str], ...]:
+    """The result's messages by language, with every ``{?var}`` / ``{$var}`` filled.
+
+    Both engines fill a SPARQL constraint's variables but drop the message's language tag,
+    and neither fills ``{$this}``, ``{?value}`` or ``{?path}`` in a core constraint's message
+    (SHACL defines the substitution for SPARQL-based constraints only). A message without a
+    tag gets the language of the rule's message it was made from; what is left unfilled
+    gets the focus node, value or path.
+    """
+    templates = [
+        (lang, _template_pattern(text)) for lang, text in (rule.messages if rule else {}).items()
+    ]
+    out: dict[str, str] = {}
+    for message in found:
+        text = str(message)
+        lang = message.language or next(
+            (tag for tag, pattern in templates if pattern.fullmatch(text)), ""
+        )
+        filled = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+        out.setdefault(lang, filled)
+    return tuple(sorted(out.items()))
 
 
 def _from_ox(term: object) -> Node:
