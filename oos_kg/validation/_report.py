@@ -128,7 +128,8 @@ def make_report(
     ]
     describe = {
         iri: (info.label or iri, info.clause, info.bearer or "")
-        for iri, info in facts.obligations.items()
+        for iri in set(checked)
+        if (info := facts.obligations.get(iri)) is not None
     }
     return CaseReport(
         framework=code,
