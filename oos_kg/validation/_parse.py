@@ -211,7 +211,7 @@ def _decoded(data: bytes, source: str) -> str:
     return text
 
 
-def _parse_turtle(data: bytes, source: str) -> list[ox.Quad]:
+def _parse_turtle(data: bytes, source: str, fresh_blank_nodes: bool = False) -> list[ox.Quad]:
     """Parse Turtle or N-Triples with Oxigraph (no network; ill-typed literals kept as
     written), with the checks of :func:`parse_case`.
 
@@ -221,7 +221,14 @@ def _parse_turtle(data: bytes, source: str) -> list[ox.Quad]:
     """
     _decoded(data, source)
     try:
-        quads = list(ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=_PUBLIC_ID))
+        quads = list(
+            ox.parse(
+                data,
+                format=ox.RdfFormat.TURTLE,
+                base_iri=_PUBLIC_ID,
+                rename_blank_nodes=fresh_blank_nodes,
+            )
+        )
     except SyntaxError as exc:
         message = re.sub(r"^Parser error at line \d+ column \d+: ", "", str(exc.msg))
         raise RdfSyntaxError(message, source=source, line=exc.lineno, column=exc.offset) from None
@@ -231,7 +238,7 @@ def _parse_turtle(data: bytes, source: str) -> list[ox.Quad]:
 
 
 def parse_untrusted(
-    data: bytes, input_format: str, *, source: str = "body"
+    data: bytes, input_format: str, *, source: str = "body", fresh_blank_nodes: bool = False
 ) -> Graph | list[ox.Quad]:
     """Parse a case for validation: Turtle and N-Triples with Oxigraph (quads, as the engine
     reads them), JSON-LD and RDF/XML with :func:`parse_case` (and its refusals).
@@ -241,5 +248,5 @@ def parse_untrusted(
         RdfSyntaxError, PayloadTooLarge: bad input.
     """
     if input_format in ("turtle", "ntriples"):
-        return _parse_turtle(data, source)
+        return _parse_turtle(data, source, fresh_blank_nodes)
     return parse_case(data, input_format, source=source)
