@@ -126,7 +126,7 @@ def _templates(cases: list[tuple[str, bytes]], count: int) -> list[str]:
     2024 so that some obligations are pending, some past due), return each as N-Quads."""
     from oos_kg.registry import Caller, LocalBackend, Registry, validation_check
     from oos_kg.store.memory import MemoryStore
-    from oos_kg.validation import CaseValidator, FastValidator, facts_from_store
+    from oos_kg.validation import CaseValidator, facts_from_store
 
     kg = MemoryStore()
     from oos_kg.loading import load_store
@@ -138,7 +138,7 @@ def _templates(cases: list[tuple[str, bytes]], count: int) -> list[str]:
     registry = Registry(
         backend,
         kg,
-        validation_check(CaseValidator(facts), FastValidator(facts)),
+        validation_check(CaseValidator(facts)),
         clock=lambda: now[0],
     )
     caller = Caller("bench", "institution", "https://example.org/bench-hospital", None)

@@ -1,9 +1,9 @@
 """Case validation: one case through ``POST /validate`` and a batch through ``oos-kg validate``.
 
-Both are measured against pyshacl validating the same cases with the same shapes, in the
-same run: over HTTP the anchor is the same server answering ``Accept: text/turtle`` (the SHACL
-report graph, made by pyshacl); for the batch it is pyshacl called case by case in one
-process on a sample of the batch (cases per second). Cases come from ``oos-kg
+Both are measured against pyshacl (the reference engine) validating the same cases with the
+same shapes, in the same run: for one case, pyshacl's time for one case in one process
+(median, parse included) against the server's p50; for the batch, pyshacl called case by case
+in one process on a sample of the batch (cases per second). Cases come from ``oos-kg
 generate-cases`` (seed 1), spread over the five frameworks, half of them breaking one rule.
 
     .venv/bin/python -m bench.validation            # 10k-case batch, 500 HTTP requests
@@ -106,19 +106,27 @@ def _batch(out: Path, n: int) -> dict[str, Any]:
 
 
 def _pyshacl_rate(out: Path, sample: int) -> dict[str, float]:
+    """pyshacl, the reference engine, case by case in this process (parse included)."""
     from oos_kg.validation import CaseValidator, parse_case
 
     manifest = json.loads((out / "manifest.json").read_text())[:sample]
-    validator = CaseValidator.from_files()
+    validator = CaseValidator.from_files(engine="pyshacl")
     for framework in FRAMEWORKS:  # warm-up: shapes parsed, queries prepared
         first = next(m for m in manifest if m["framework"] == framework)
         validator.validate(parse_case((out / first["file"]).read_bytes(), "turtle"), framework)
-    started = time.perf_counter()
+    times = []
     for entry in manifest:
         data = (out / entry["file"]).read_bytes()
+        started = time.perf_counter()
         validator.validate(parse_case(data, "turtle"), entry["framework"])
-    elapsed = time.perf_counter() - started
-    return {"cases": len(manifest), "seconds": elapsed, "cases_per_s": len(manifest) / elapsed}
+        times.append(time.perf_counter() - started)
+    elapsed = sum(times)
+    return {
+        "cases": len(manifest),
+        "seconds": elapsed,
+        "cases_per_s": len(manifest) / elapsed,
+        "p50_ms": statistics.median(times) * 1000,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -153,27 +161,28 @@ def main(argv: list[str] | None = None) -> int:
     rows = [
         Row(
             benchmark="validation",
-            what="one case, POST /validate, JSON summary (fast path)",
+            what="one case, POST /validate, JSON summary (pyshacl-turbo)",
             command=command,
-            figure=f"p50 {format_ms(json_p50)}, p99 {format_ms(http['json']['p99_ms'])}",
-            anchor=f"same server, pyshacl report graph: p50 {format_ms(report_p50)}, "
-            f"p99 {format_ms(http['report']['p99_ms'])}",
-            ratio=json_p50 / report_p50,
+            figure=f"p50 {format_ms(json_p50)}, p99 {format_ms(http['json']['p99_ms'])} "
+            f"(report graph: p50 {format_ms(report_p50)})",
+            anchor=f"pyshacl, one case in one process: p50 {format_ms(anchor['p50_ms'])}",
+            ratio=json_p50 / anchor["p50_ms"],
             ratio_of="p50",
-            target="p50 <= 20 ms",
-            met=json_p50 <= 20.0,
+            target="p50 <= 5 ms",
+            met=json_p50 <= 5.0,
         ),
         Row(
             benchmark="validation",
-            what=f"{n} generated cases, oos-kg validate (5 runs, one per framework)",
+            what=f"{n} generated cases, oos-kg validate (5 runs, one per framework; "
+            "a worker process per core)",
             command=command,
             figure=f"{batch['cases_per_s']:.0f} cases/s ({batch['seconds']:.1f} s)",
             anchor=f"pyshacl case by case, same shapes: {anchor['cases_per_s']:.0f} cases/s "
             f"({anchor['cases']} cases)",
             ratio=batch["cases_per_s"] / anchor["cases_per_s"],
             ratio_of="cases/s",
-            target=">= 500 cases/s",
-            met=batch["cases_per_s"] >= 500,
+            target=">= 1000 cases/s",
+            met=batch["cases_per_s"] >= 1000,
         ),
     ]
     raw = {"http": http, "batch": batch, "pyshacl": anchor, "cases": n, "requests": requests}

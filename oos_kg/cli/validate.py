@@ -27,9 +27,7 @@ from oos_kg.validation import (
     INPUT_FORMATS,
     CaseReport,
     CaseValidator,
-    FastValidator,
     KgFacts,
-    UnsupportedShape,
     format_for_path,
     load_kg_facts,
     parse_as_of,
@@ -39,14 +37,14 @@ from oos_kg.validation import (
     report_to_rdf,
     report_to_text,
     resolve_as_of,
-    validate_bytes,
 )
 from oos_kg.validation._parse import _EXTENSIONS
 
 logger = logging.getLogger(__name__)
 
-_GROUP = 64
-"""Files read and validated together in one process between two steps of the progress bar."""
+_PARALLEL_FROM = 100
+"""From this many files, ``validate`` runs a worker process per core (``--jobs``); below,
+starting the workers costs more than it saves."""
 
 FrameworkCode = Enum("FrameworkCode", {code: code for code in FRAMEWORKS}, type=str)  # type: ignore[misc]
 InputFormat = Enum("InputFormat", {n: n for n in ("auto", *INPUT_FORMATS)}, type=str)  # type: ignore[misc]
@@ -62,11 +60,18 @@ class OutputFormat(StrEnum):
 
 
 class Engine(StrEnum):
-    """Which validator runs: pyshacl, the compiled fast path, or fast unless --format turtle."""
+    """Which engine runs: pyshacl-turbo (the default) or pyshacl (the reference)."""
 
-    auto = "auto"
+    turbo = "turbo"
     pyshacl = "pyshacl"
-    fast = "fast"
+
+
+class FailOn(StrEnum):
+    """The least severe result that makes a case non-conforming (exit 1)."""
+
+    violation = "violation"
+    warning = "warning"
+    info = "info"
 
 
 class Lang(StrEnum):
@@ -114,45 +119,17 @@ def _read(path: Path, input_format: str) -> tuple[bytes, str] | OosKgError:
 
 
 def _check_one(
-    validator: CaseValidator | FastValidator,
-    path: Path,
-    input_format: str,
-    framework: str,
-    as_of: datetime,
+    validator: CaseValidator, path: Path, input_format: str, framework: str, as_of: datetime
 ) -> CaseReport | OosKgError:
     read = _read(path, input_format)
     if isinstance(read, OosKgError):
         return read
     data, fmt = read
     try:
-        if isinstance(validator, FastValidator):
-            return validate_bytes(validator, data, fmt, framework, source=str(path), as_of=as_of)
-        return validator.validate(parse_case(data, fmt, source=str(path)), framework, as_of=as_of)
+        case = parse_untrusted(data, fmt, source=str(path))
+        return validator.validate(case, framework, as_of=as_of)
     except OosKgError as exc:
         return exc
-
-
-def _check_many(
-    validator: FastValidator,
-    paths: list[Path],
-    input_format: str,
-    framework: str,
-    as_of: datetime,
-) -> list[CaseReport | OosKgError]:
-    """Parse ``paths`` and validate them together on the fast path (checks run once per
-    chunk of cases); one outcome per path, in order."""
-    parsed: list[Any] = []
-    for path in paths:
-        read = _read(path, input_format)
-        if isinstance(read, OosKgError):
-            parsed.append(read)
-            continue
-        data, fmt = read
-        try:
-            parsed.append(parse_untrusted(data, fmt, source=str(path), fresh_blank_nodes=True))
-        except OosKgError as exc:
-            parsed.append(exc)
-    return validator.validate_many(parsed, framework, fresh_blank_nodes=True, as_of=as_of)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,18 +141,24 @@ class _Failure:
     exit_code: int
 
 
-_WORKER: dict[tuple[str, ...], FastValidator] = {}
+_WORKER: dict[tuple[str, ...], CaseValidator] = {}
 
 
 def _chunk_worker(
-    paths: list[Path], input_format: str, framework: str, facts: list[Path], as_of: datetime
+    paths: list[Path],
+    input_format: str,
+    framework: str,
+    facts: list[Path],
+    as_of: datetime,
+    engine: Engine,
 ) -> list[CaseReport | _Failure]:
-    key = tuple(str(p) for p in facts)
+    key = (*(str(p) for p in facts), engine.value)
     validator = _WORKER.get(key)
     if validator is None:  # once per worker process
-        validator = _WORKER[key] = FastValidator(_facts_with(facts))
+        validator = _WORKER[key] = CaseValidator(_facts_with(facts), engine=engine.value)
     out: list[CaseReport | _Failure] = []
-    for outcome in _check_many(validator, paths, input_format, framework, as_of):
+    for path in paths:
+        outcome = _check_one(validator, path, input_format, framework, as_of)
         if isinstance(outcome, OosKgError):
             out.append(_Failure(outcome.code, str(outcome), outcome.exit_code))
         else:
@@ -193,7 +176,6 @@ def _restore(outcome: CaseReport | _Failure) -> CaseReport | OosKgError:
 
 
 def _run_parallel(
-    validator: FastValidator,
     files: list[Path],
     input_format: str,
     framework: str,
@@ -201,15 +183,16 @@ def _run_parallel(
     jobs: int,
     advance: Callable[[int], None],
     as_of: datetime,
+    engine: Engine,
 ) -> list[CaseReport | OosKgError]:
-    # Forked workers start with this process's validator, shapes already compiled.
-    _WORKER[tuple(str(p) for p in facts)] = validator
+    """Validate ``files`` in ``jobs`` worker processes, one validator each (built once per
+    worker: the engine's compiled shapes are not shared across a fork)."""
     size = max(50, min(500, len(files) // (jobs * 4) or 1))
     chunks = [files[i : i + size] for i in range(0, len(files), size)]
     results: list[list[CaseReport | OosKgError]] = [[] for _ in chunks]
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = {
-            pool.submit(_chunk_worker, chunk, input_format, framework, facts, as_of): i
+            pool.submit(_chunk_worker, chunk, input_format, framework, facts, as_of, engine): i
             for i, chunk in enumerate(chunks)
         }
         for future in as_completed(futures):
@@ -219,12 +202,14 @@ def _run_parallel(
     return [outcome for chunk in results for outcome in chunk]
 
 
-def _summary(outcomes: list[tuple[Path, CaseReport | OosKgError]]) -> Table:
+def _summary(outcomes: list[tuple[Path, CaseReport | OosKgError]], fail_on: str) -> Table:
     table = Table(title="validation summary")
     table.add_column("verdict")
     table.add_column("files", justify="right")
     verdicts = Counter(
-        "bad input" if isinstance(o, OosKgError) else ("conforms" if o.conforms else "violates")
+        "bad input"
+        if isinstance(o, OosKgError)
+        else ("conforms" if o.conforms_at(fail_on) else "violates")
         for _, o in outcomes
     )
     for verdict in ("conforms", "violates", "bad input"):
@@ -233,27 +218,6 @@ def _summary(outcomes: list[tuple[Path, CaseReport | OosKgError]]) -> Table:
     for rule, count in sorted(rules.items()):
         table.add_row(f"  {rule}", str(count))
     return table
-
-
-def _validator(
-    facts: list[Path], framework: str, engine: Engine, output: OutputFormat
-) -> CaseValidator | FastValidator:
-    """Return the fast validator unless pyshacl is asked for, the report graph is wanted,
-    or the framework's shapes do not compile.
-
-    Raises:
-        OosKgError: for unusable fact files or an unknown framework.
-    """
-    kg_facts = _facts_with(facts)
-    if engine is Engine.pyshacl or (engine is Engine.auto and output is OutputFormat.turtle):
-        return CaseValidator(kg_facts)
-    fast = FastValidator(kg_facts)
-    try:
-        fast.compiled(framework)
-    except UnsupportedShape as exc:
-        logger.warning("fast path unavailable for %s (%s); using pyshacl", framework, exc)
-        return CaseValidator(kg_facts)
-    return fast
 
 
 @app.command()
@@ -272,11 +236,17 @@ def validate(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="print only the summary")] = False,
     engine: Annotated[
-        Engine, typer.Option("--engine", help="validator; auto is fast unless --format turtle")
-    ] = Engine.auto,
+        Engine, typer.Option("--engine", help="SHACL engine (pyshacl: the reference, slower)")
+    ] = Engine.turbo,
     jobs: Annotated[
         int, typer.Option("--jobs", "-j", min=0, help="worker processes for many files (0: cores)")
     ] = 0,
+    fail_on: Annotated[
+        FailOn,
+        typer.Option(
+            "--fail-on", help="least severe result that fails a case (exit 1, conforms false)"
+        ),
+    ] = FailOn.violation,
     as_of: Annotated[
         str | None,
         typer.Option(
@@ -286,18 +256,16 @@ def validate(
         ),
     ] = None,
 ) -> None:
-    """Validate OOS provision case graphs; exit 0 when all conform, 1 on violations, 2 on bad input.
+    """Validate OOS provision case graphs; exit 0 when all conform, 1 when a case has a result
+    as severe as --fail-on (a Violation by default), 2 on bad input.
 
     Raises:
         typer.Exit: always, with the exit code.
     """
     err = Console(stderr=True)
-    if output is OutputFormat.turtle and engine is Engine.fast:
-        err.print("error: the SHACL report graph needs --engine pyshacl", markup=False)
-        raise typer.Exit(2)
     try:
         when = parse_as_of(as_of) if as_of is not None else resolve_as_of(None)
-        validator = _validator(facts or [], framework.value, engine, output)
+        validator = CaseValidator(_facts_with(facts or []), engine=engine.value)
     except OosKgError as exc:
         err.print(f"error: {exc}", markup=False, highlight=False)
         raise typer.Exit(2) from None
@@ -316,9 +284,9 @@ def validate(
         disable=len(files) < 2,
     ) as progress:
         task = progress.add_task("validate", total=len(files))
-        if isinstance(validator, FastValidator) and workers > 1 and len(files) >= 200:
+        parallel = workers > 1 and len(files) >= _PARALLEL_FROM
+        if parallel and output is not OutputFormat.turtle:
             found = _run_parallel(
-                validator,
                 files,
                 input_format.value,
                 framework.value,
@@ -326,25 +294,22 @@ def validate(
                 workers,
                 lambda n: progress.advance(task, n),
                 when,
+                engine,
             )
-        elif isinstance(validator, FastValidator):
-            found = []
-            for start in range(0, len(files), _GROUP):
-                group = files[start : start + _GROUP]
-                found += _check_many(validator, group, input_format.value, framework.value, when)
-                progress.advance(task, len(group))
         else:
             found = []
             for path in files:
                 found.append(_check_one(validator, path, input_format.value, framework.value, when))
                 progress.advance(task)
     outcomes = list(zip(files, found, strict=True))
-    _print(outcomes, output, lang.value, quiet)
+    _print(outcomes, output, lang.value, quiet, fail_on.value)
     if len(files) > 1 and output is OutputFormat.text:
-        Console().print(_summary(outcomes))
+        Console().print(_summary(outcomes, fail_on.value))
     if any(isinstance(o, OosKgError) for _, o in outcomes):
         raise typer.Exit(2)
-    raise typer.Exit(0 if all(isinstance(o, CaseReport) and o.conforms for _, o in outcomes) else 1)
+    raise typer.Exit(
+        0 if all(isinstance(o, CaseReport) and o.conforms_at(fail_on) for _, o in outcomes) else 1
+    )
 
 
 def _print(
@@ -352,6 +317,7 @@ def _print(
     output: OutputFormat,
     lang: str,
     quiet: bool,
+    fail_on: str,
 ) -> None:
     if output is OutputFormat.json:
         files: list[dict[str, Any]] = []
@@ -359,7 +325,7 @@ def _print(
             if isinstance(outcome, OosKgError):
                 files.append({"file": str(path), "error": outcome.to_json()["error"]})
             else:
-                files.append({"file": str(path), **report_to_json(outcome, lang)})
+                files.append({"file": str(path), **report_to_json(outcome, lang, fail_on)})
         conforms = all(f.get("conforms") is True for f in files)
         typer.echo(json.dumps({"conforms": conforms, "files": files}, ensure_ascii=False, indent=2))
         return
@@ -373,4 +339,4 @@ def _print(
                 typer.echo(f"# ---- {path} ----")
             typer.echo(report_to_rdf(outcome, "turtle").decode())
         else:
-            typer.echo(report_to_text(outcome, str(path), lang))
+            typer.echo(report_to_text(outcome, str(path), lang, fail_on))

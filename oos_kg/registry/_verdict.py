@@ -6,10 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from rdflib import Graph
-
 from oos_kg.registry._content import CaseContent
-from oos_kg.validation import CaseReport, CaseValidator, FastValidator, UnsupportedShape
+from oos_kg.validation import CaseReport, CaseValidator
 
 __all__ = ["Check", "Finding", "ObligationRecord", "Verdict", "validation_check"]
 
@@ -77,8 +75,8 @@ def verdict_of(report: CaseReport) -> Verdict:
     return Verdict(report.conforms, findings, kept)
 
 
-def validation_check(slow: CaseValidator, fast: FastValidator) -> Check:
-    """Return the registry's check: the fast validator, pyshacl when a shape does not compile.
+def validation_check(validator: CaseValidator) -> Check:
+    """Return the registry's check: ``validator`` (pyshacl-turbo, as ``POST /validate``).
 
     Obligation statuses are the validator's as of the time the version is received; the
     registry's queries turn a stored ``pending`` into ``overdue`` once its due time passes.
@@ -88,11 +86,6 @@ def validation_check(slow: CaseValidator, fast: FastValidator) -> Check:
     """
 
     def check(content: CaseContent, framework: str, as_of: datetime) -> Verdict:
-        try:
-            report = fast.validate(content.parsed, framework, as_of=as_of)
-        except UnsupportedShape:
-            graph = Graph(bind_namespaces="none").parse(data=content.ntriples, format="nt")
-            report = slow.validate(graph, framework, as_of=as_of)
-        return verdict_of(report)
+        return verdict_of(validator.validate(content.parsed, framework, as_of=as_of))
 
     return check

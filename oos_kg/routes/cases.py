@@ -29,7 +29,7 @@ from oos_kg.registry import (
     open_case_backend,
     validation_check,
 )
-from oos_kg.routes.validate import validators
+from oos_kg.routes.validate import case_validator
 from oos_kg.settings import Settings
 from oos_kg.store.base import KgStore
 from oos_kg.validation import FRAMEWORKS, format_for_media_type
@@ -146,9 +146,9 @@ async def get_registry(request: Request) -> Registry:
         return registry
     settings: Settings = state.settings
     store: KgStore = state.store
-    slow, fast = await validators(request)
+    validator = await case_validator(request)
     backend = open_case_backend(settings, store)
-    registry = state.registry = Registry(backend, store, validation_check(slow, fast))
+    registry = state.registry = Registry(backend, store, validation_check(validator))
     return registry
 
 

@@ -28,7 +28,7 @@ from oos_kg.pages._products import (
 )
 from oos_kg.pages._store import labels_of, run_queries
 from oos_kg.routes.deps import StoreDep
-from oos_kg.routes.validate import route_settings, validators
+from oos_kg.routes.validate import case_validator, route_settings
 from oos_kg.settings import Settings
 from oos_kg.ui import PAGE_HEADERS, STATIC_URL, script_json
 from oos_kg.validation import (
@@ -37,12 +37,9 @@ from oos_kg.validation import (
     REPORT_MEDIA_TYPES,
     CaseReport,
     CaseValidator,
-    FastValidator,
-    UnsupportedShape,
-    parse_case,
+    parse_untrusted,
     report_to_json,
     report_to_rdf,
-    validate_bytes,
 )
 
 __all__ = ["router"]
@@ -162,18 +159,11 @@ async def check_form(request: Request) -> HTMLResponse:
     return render_page(request, "check.html", _check_context(), title=title)
 
 
-def _validate(slow: CaseValidator, fast: FastValidator, case: CaseForm) -> CaseReport:
-    """Validate as ``POST /validate`` does: the fast path for findings, pyshacl for the report
-    graph (or when the framework's shapes do not compile). Runs in a worker thread."""
-    if not case.report:
-        try:
-            return validate_bytes(
-                fast, case.data, case.input_format, case.framework, source=case.source
-            )
-        except UnsupportedShape:
-            logger.warning("fast path unavailable for %s; using pyshacl", case.framework)
-    return slow.validate(
-        parse_case(case.data, case.input_format, source=case.source), case.framework
+def _validate(validator: CaseValidator, case: CaseForm) -> CaseReport:
+    """Validate as ``POST /validate`` does (findings and the report graph come from one run).
+    Runs in a worker thread."""
+    return validator.validate(
+        parse_untrusted(case.data, case.input_format, source=case.source), case.framework
     )
 
 
@@ -187,8 +177,8 @@ async def check_submit(request: Request, settings: SettingsOfApp) -> Response:
         pasted = str(form.get("case") or "")[:limit]
         try:
             case = await read_case_form(form, limit)
-            slow, fast = await validators(request)
-            report = await run_in_threadpool(_validate, slow, fast, case)
+            validator = await case_validator(request)
+            report = await run_in_threadpool(_validate, validator, case)
         except OosKgError as exc:
             context = _check_context(error=exc.message, case_text=pasted)
             return render_page(request, "check.html", context, title=title, status_code=exc.status)

@@ -18,17 +18,14 @@ from oos_kg.validation import (
     REPORT_MEDIA_TYPES,
     CaseReport,
     CaseValidator,
-    FastValidator,
-    UnsupportedShape,
     format_for_media_type,
     get_framework,
     load_kg_facts,
     parse_as_of,
-    parse_case,
+    parse_untrusted,
     report_to_json,
     report_to_rdf,
     resolve_as_of,
-    validate_bytes,
 )
 from oos_kg.validation._facts import afacts_from_store
 
@@ -39,29 +36,25 @@ logger = logging.getLogger(__name__)
 router = APIRouter(tags=["validation"])
 
 
-async def validators(request: Request) -> tuple[CaseValidator, FastValidator]:
-    """Return the app's pyshacl and fast validators, built on first use from the facts in the
-    app's store (``app.state.store``, awaited on the event loop), or from the data files when
-    the app has no store.
+async def case_validator(request: Request) -> CaseValidator:
+    """Return the app's validator, built on first use from the facts in the app's store
+    (``app.state.store``, awaited on the event loop), or from the data files when the app has
+    no store.
 
-    The facts (programs, trials, products, clauses, notified items) are read once per app;
-    reload the service after changing them.
+    The facts (programs, trials, products, clauses, obligations, notified items) are read
+    once per app; reload the service after changing them.
 
     Raises:
         StoreError: when the store cannot answer. OSError: when a file cannot be read.
     """
     state = request.app.state
-    slow = getattr(state, "case_validator", None)
-    if not isinstance(slow, CaseValidator):
+    validator = getattr(state, "case_validator", None)
+    if not isinstance(validator, CaseValidator):
         store = getattr(state, "store", None)
         facts = await afacts_from_store(store) if isinstance(store, KgStore) else load_kg_facts()
-        slow = CaseValidator(facts)
-        state.case_validator = slow
-    fast = getattr(state, "fast_validator", None)
-    if not isinstance(fast, FastValidator) or fast.facts is not slow.facts:
-        fast = FastValidator(slow.facts)
-        state.fast_validator = fast
-    return slow, fast
+        validator = CaseValidator(facts)
+        state.case_validator = validator
+    return validator
 
 
 def route_settings(request: Request) -> Settings:
@@ -117,23 +110,12 @@ async def _read_body(request: Request, limit: int) -> bytes:
 
 
 def _run(
-    slow: CaseValidator,
-    fast: FastValidator,
-    body: bytes,
-    input_format: str,
-    framework: str,
-    media: str,
-    as_of: datetime,
+    validator: CaseValidator, body: bytes, input_format: str, framework: str, as_of: datetime
 ) -> CaseReport:
-    """Validate on the fast path for a JSON answer, with pyshacl for a report graph (or when
-    the framework's shapes do not compile); both give the same results (tested). Runs in a
-    worker thread and never touches the store."""
-    if media == "application/json":
-        try:
-            return validate_bytes(fast, body, input_format, framework, as_of=as_of)
-        except UnsupportedShape:
-            logger.warning("fast path unavailable for %s; using pyshacl", framework)
-    return slow.validate(parse_case(body, input_format, source="body"), framework, as_of=as_of)
+    """Parse and validate the body; runs in a worker thread and never touches the store."""
+    return validator.validate(
+        parse_untrusted(body, input_format, source="body"), framework, as_of=as_of
+    )
 
 
 @router.post(
@@ -152,6 +134,10 @@ async def validate_case(
     settings: Annotated[Settings, Depends(route_settings)],
     framework: Annotated[str, Query(description=f"one of: {', '.join(FRAMEWORKS)}")],
     lang: Annotated[Literal["en", "ja"], Query(description="language of messages")] = "en",
+    fail_on: Annotated[
+        Literal["violation", "warning", "info"],
+        Query(description="least severe result that makes conforms false"),
+    ] = "violation",
     as_of: Annotated[
         str | None,
         Query(
@@ -174,10 +160,10 @@ async def validate_case(
         media = _negotiate(request.headers.get("accept"))
         input_format = format_for_media_type(request.headers.get("content-type"))
         body = await _read_body(request, settings.validate_body_limit)
-        slow, fast = await validators(request)
-        report = await run_in_threadpool(_run, slow, fast, body, input_format, code, media, when)
+        validator = await case_validator(request)
+        report = await run_in_threadpool(_run, validator, body, input_format, code, when)
     except OosKgError as exc:
         return JSONResponse(exc.to_json(), status_code=exc.status)
     if media == "application/json":
-        return JSONResponse(report_to_json(report, lang))
+        return JSONResponse(report_to_json(report, lang, fail_on))
     return Response(report_to_rdf(report, REPORT_MEDIA_TYPES[media]), media_type=media)

@@ -11,12 +11,6 @@ from oos_kg.validation._facts import (
     facts_from_store,
     load_kg_facts,
 )
-from oos_kg.validation._fast import (
-    FastValidator,
-    UnsupportedShape,
-    parse_untrusted,
-    validate_bytes,
-)
 from oos_kg.validation._frameworks import FRAMEWORKS, Framework, get_framework
 from oos_kg.validation._obligations import ObligationStatus, parse_as_of, resolve_as_of
 from oos_kg.validation._parse import (
@@ -25,6 +19,7 @@ from oos_kg.validation._parse import (
     format_for_media_type,
     format_for_path,
     parse_case,
+    parse_untrusted,
 )
 from oos_kg.validation._render import (
     REPORT_MEDIA_TYPES,
@@ -33,26 +28,29 @@ from oos_kg.validation._render import (
     report_to_rdf,
     report_to_text,
 )
+from oos_kg.validation._report import FAIL_ON, CaseReport, CaseResult, FailOn
 from oos_kg.validation._rules import Rule, load_shapes, rules_of
-from oos_kg.validation._validator import CaseReport, CaseResult, CaseValidator
+from oos_kg.validation._validator import ENGINES, CaseValidator, Engine
 
 __all__ = [
+    "ENGINES",
+    "FAIL_ON",
+    "FRAMEWORKS",
+    "INPUT_FORMATS",
+    "MAX_CASE_TRIPLES",
+    "REPORT_MEDIA_TYPES",
     "CaseReport",
     "CaseResult",
     "CaseValidator",
     "ClauseInfo",
-    "FRAMEWORKS",
-    "FastValidator",
+    "Engine",
+    "FailOn",
     "Framework",
     "FrameworkInfo",
-    "INPUT_FORMATS",
     "KgFacts",
-    "MAX_CASE_TRIPLES",
     "ObligationInfo",
     "ObligationStatus",
-    "REPORT_MEDIA_TYPES",
     "Rule",
-    "UnsupportedShape",
     "facts_from_graph",
     "facts_from_store",
     "format_for_media_type",
@@ -69,5 +67,4 @@ __all__ = [
     "report_to_text",
     "resolve_as_of",
     "rules_of",
-    "validate_bytes",
 ]

@@ -45,7 +45,9 @@ class ClauseInfo:
 
     Attributes:
         iri: the clause IRI. label: its English label. number: its number as printed.
-        instrument: the English label of its legal instrument. text: a short text.
+        instrument: the English label of its legal instrument. text: a short text (English).
+        labels: its labels by language tag. texts: its verbatim text (``oos:clauseText``),
+            else its description, shortened, by language tag.
     """
 
     iri: str
@@ -53,6 +55,30 @@ class ClauseInfo:
     number: str | None = None
     instrument: str | None = None
     text: str | None = None
+    labels: tuple[tuple[str, str], ...] = ()
+    texts: tuple[tuple[str, str], ...] = ()
+
+    def label_in(self, lang: str) -> str | None:
+        """Return the label in ``lang``, else the English one.
+
+        Raises:
+            Nothing.
+        """
+        return dict(self.labels).get(lang) or self.label
+
+    def text_in(self, lang: str) -> tuple[str | None, str | None]:
+        """Return the text in ``lang`` and its language, else the English text and ``en``
+        (a reader of another language is told it is English only), else ``(None, None)``.
+
+        Raises:
+            Nothing.
+        """
+        texts = dict(self.texts)
+        if lang in texts:
+            return texts[lang], lang
+        if self.text:
+            return self.text, "en"
+        return None, None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,14 +102,14 @@ class FrameworkInfo:
 
     Attributes:
         iri: the framework IRI. label: its English label.
-        in_force: True or False when the graph says so, None when it is silent.
-        in_force_from: the date it came (or comes) into force, as written, when given.
+        in_force: ``oos:inForce`` when the graph says (False for a proposal), else None.
+        codes: the validation codes it answers to (``oos:caseFramework``), when given.
     """
 
     iri: str
     label: str | None = None
     in_force: bool | None = None
-    in_force_from: str | None = None
+    codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,12 +122,16 @@ class KgFacts:
     obligations: dict[str, ObligationInfo] = field(default_factory=dict)
     frameworks: dict[str, FrameworkInfo] = field(default_factory=dict)
 
-    def framework(self, iri: str | None) -> FrameworkInfo | None:
-        """Return what is known of framework ``iri`` (None when it is not given).
+    def framework(self, code: str, iri: str | None = None) -> FrameworkInfo | None:
+        """Return the framework that validation code ``code`` stands for: the one naming it
+        with ``oos:caseFramework``, else the one with IRI ``iri``, else None.
 
         Raises:
             Nothing.
         """
+        for info in self.frameworks.values():
+            if code in info.codes:
+                return info
         if iri is None:
             return None
         return self.frameworks.get(iri) or FrameworkInfo(iri=iri)
@@ -135,7 +165,7 @@ def _to_rdflib(term: object) -> Node | None:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-_QUERY_NAMES = ("facts.rq", "clauses.rq", "obligations.rq", "frameworks.rq")
+_QUERY_NAMES = ("facts.rq", "clauses.rq", "obligations.rq", "frameworks.rq", "clause-texts.rq")
 
 _Rows = Iterable[Mapping[str, object]]
 
@@ -150,12 +180,19 @@ def _build(
     clause_rows: _Rows,
     obligation_rows: _Rows = (),
     framework_rows: _Rows = (),
+    clause_text_rows: _Rows = (),
 ) -> KgFacts:
     graph = Graph(bind_namespaces="none")
     for row in fact_rows:
         s, p, o = (_to_rdflib(row.get(k)) for k in ("s", "p", "o"))
         if isinstance(s, URIRef | BNode) and isinstance(p, URIRef) and o is not None:
             graph.add((s, p, o))
+    by_lang: dict[tuple[str, str], dict[str, str]] = {}
+    for row in clause_text_rows:
+        kind, written = _string(row, "kind"), _to_rdflib(row.get("text"))
+        if isinstance(written, Literal) and kind:
+            key = (_string(row, "clause") or "", kind)
+            by_lang.setdefault(key, {}).setdefault(written.language or "en", str(written))
     clauses: dict[str, ClauseInfo] = {}
     for row in clause_rows:
         iri = _to_rdflib(row.get("clause"))
@@ -171,13 +208,23 @@ def _build(
             number=text["number"],
             instrument=text["instrument"],
             text=_short(text["text"] or text["description"]),
+            labels=tuple(sorted(by_lang.get((str(iri), "label"), {}).items())),
+            texts=tuple(
+                sorted(
+                    (lang, _short(value) or "")
+                    for lang, value in {
+                        **by_lang.get((str(iri), "description"), {}),
+                        **by_lang.get((str(iri), "text"), {}),
+                    }.items()
+                )
+            ),
         )
     obligations = {
-        key: ObligationInfo(
-            key, _string(row, "label"), _string(row, "clause"), _string(row, "bearer")
+        ob: ObligationInfo(
+            ob, _string(row, "label"), _string(row, "clause"), _string(row, "bearer")
         )
         for row in obligation_rows
-        if (key := _string(row, "obligation"))
+        if (ob := _string(row, "obligation"))
     }
     frameworks: dict[str, FrameworkInfo] = {}
     for row in framework_rows:
@@ -186,11 +233,13 @@ def _build(
             continue
         flag = _to_rdflib(row.get("inForce"))
         in_force = flag.toPython() if isinstance(flag, Literal) else None
+        known = frameworks.get(framework)
+        code_text = _string(row, "code")
         frameworks[framework] = FrameworkInfo(
             framework,
-            _string(row, "label"),
-            in_force if isinstance(in_force, bool) else None,
-            _string(row, "inForceFrom"),
+            _string(row, "label") or (known.label if known else None),
+            in_force if isinstance(in_force, bool) else (known.in_force if known else None),
+            tuple(sorted({*(known.codes if known else ()), *([code_text] if code_text else [])})),
         )
     return KgFacts(graph=graph, clauses=clauses, obligations=obligations, frameworks=frameworks)
 

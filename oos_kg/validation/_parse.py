@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
@@ -19,6 +20,7 @@ __all__ = [
     "format_for_media_type",
     "format_for_path",
     "parse_case",
+    "parse_untrusted",
 ]
 
 INPUT_FORMATS: dict[str, tuple[str, ...]] = {
@@ -106,12 +108,7 @@ def parse_case(data: bytes, input_format: str, *, source: str = "body") -> Graph
     """
     if input_format not in INPUT_FORMATS:
         raise UnsupportedMediaType(f"unknown input format {input_format!r}")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise RdfSyntaxError(f"not UTF-8 (byte {exc.start})", source=source) from None
-    if "\x00" in text:
-        raise RdfSyntaxError("NUL characters are refused", source=source)
+    text = _decoded(data, source)
     if input_format == "rdfxml":
         _refuse_xml_declarations(text, source)
     elif input_format == "jsonld":
@@ -202,3 +199,54 @@ def _names_a_resource(value: Any) -> bool:
     if isinstance(value, list):
         return any(isinstance(item, str) for item in value)
     return False
+
+
+def _decoded(data: bytes, source: str) -> str:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RdfSyntaxError(f"not UTF-8 (byte {exc.start})", source=source) from None
+    if "\x00" in text:
+        raise RdfSyntaxError("NUL characters are refused", source=source)
+    return text
+
+
+def _parse_turtle(data: bytes, source: str, fresh_blank_nodes: bool = False) -> list[ox.Quad]:
+    """Parse Turtle or N-Triples with Oxigraph (no network; ill-typed literals kept as
+    written), with the checks of :func:`parse_case`.
+
+    Raises:
+        RdfSyntaxError: bad UTF-8, NUL, or bad syntax (with line and column).
+        PayloadTooLarge: over :data:`MAX_CASE_TRIPLES` triples.
+    """
+    _decoded(data, source)
+    try:
+        quads = list(
+            ox.parse(
+                data,
+                format=ox.RdfFormat.TURTLE,
+                base_iri=_PUBLIC_ID,
+                rename_blank_nodes=fresh_blank_nodes,
+            )
+        )
+    except SyntaxError as exc:
+        message = re.sub(r"^Parser error at line \d+ column \d+: ", "", str(exc.msg))
+        raise RdfSyntaxError(message, source=source, line=exc.lineno, column=exc.offset) from None
+    if len(quads) > MAX_CASE_TRIPLES:
+        raise PayloadTooLarge(f"{source}: {len(quads)} triples; a case may hold {MAX_CASE_TRIPLES}")
+    return quads
+
+
+def parse_untrusted(
+    data: bytes, input_format: str, *, source: str = "body", fresh_blank_nodes: bool = False
+) -> Graph | list[ox.Quad]:
+    """Parse a case for validation: Turtle and N-Triples with Oxigraph (quads, as the engine
+    reads them), JSON-LD and RDF/XML with :func:`parse_case` (and its refusals).
+
+    Raises:
+        UnsupportedMediaType: for an unknown ``input_format``.
+        RdfSyntaxError, PayloadTooLarge: bad input.
+    """
+    if input_format in ("turtle", "ntriples"):
+        return _parse_turtle(data, source, fresh_blank_nodes)
+    return parse_case(data, input_format, source=source)

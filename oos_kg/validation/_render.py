@@ -6,7 +6,7 @@ from typing import Any
 
 from oos_kg.validation._facts import FrameworkInfo
 from oos_kg.validation._obligations import ObligationStatus
-from oos_kg.validation._validator import CaseReport, CaseResult
+from oos_kg.validation._report import CaseReport, CaseResult
 
 __all__ = [
     "REPORT_MEDIA_TYPES",
@@ -20,16 +20,22 @@ REPORT_MEDIA_TYPES = {"text/turtle": "turtle", "application/ld+json": "json-ld"}
 """Media types the SHACL report graph can be serialised in, and rdflib's format names."""
 
 
-def _clause_json(result: CaseResult) -> dict[str, str | None] | None:
+_ENGLISH_ONLY = "(English only)"
+
+
+def _clause_json(result: CaseResult, lang: str) -> dict[str, str | None] | None:
     clause = result.clause
     if clause is None:
         return None
+    text, text_lang = clause.text_in(lang)
     return {
         "iri": clause.iri,
-        "label": clause.label,
+        "label": clause.label_in(lang),
         "number": clause.number,
         "instrument": clause.instrument,
-        "text": clause.text,
+        "text": text,
+        "textLanguage": text_lang,
+        "note": _ENGLISH_ONLY if text_lang and text_lang != lang else None,
     }
 
 
@@ -70,7 +76,6 @@ def _framework_json(info: FrameworkInfo | None, lang: str) -> dict[str, Any] | N
         "iri": info.iri,
         "label": info.label,
         "inForce": info.in_force,
-        "inForceFrom": info.in_force_from,
         "note": framework_note(info, lang),
     }
 
@@ -86,19 +91,24 @@ def _obligation_json(status: ObligationStatus) -> dict[str, Any]:
     }
 
 
-def report_to_json(report: CaseReport, lang: str = "en") -> dict[str, Any]:
+def report_to_json(
+    report: CaseReport, lang: str = "en", fail_on: str = "violation"
+) -> dict[str, Any]:
     """Return the JSON summary: ``conforms``, the time judged at (``asOf``), the framework
     (and whether it is in force, when the graph says), each obligation's status and due time,
     and per result: rule, severity, focus node, path, value, message (in ``lang``), clause.
+    ``conforms`` is false when a result is as severe as ``fail_on`` (by default only a
+    Violation; a Warning or an Info, such as a pending deadline, does not count).
 
     Raises:
-        Nothing.
+        KeyError: for a ``fail_on`` other than ``violation``, ``warning`` or ``info``.
     """
     return {
         "framework": report.framework,
         "frameworkInfo": _framework_json(report.framework_info, lang),
         "asOf": report.as_of.isoformat() if report.as_of else None,
-        "conforms": report.conforms,
+        "conforms": report.conforms_at(fail_on),
+        "failOn": fail_on,
         "obligations": [_obligation_json(o) for o in report.obligations],
         "results": [
             {
@@ -109,38 +119,38 @@ def report_to_json(report: CaseReport, lang: str = "en") -> dict[str, Any]:
                 "path": r.path,
                 "value": r.value,
                 "message": r.message(lang),
-                "clause": _clause_json(r),
+                "clause": _clause_json(r, lang),
             }
             for r in report.results
         ],
     }
 
 
-def _clause_line(result: CaseResult) -> str:
+def _clause_line(result: CaseResult, lang: str) -> str:
+    """The clause's label and IRI, then its text in ``lang`` (saying when only English exists)."""
     clause = result.clause
     if clause is None:
         return "(none)"
-    parts = [p for p in (clause.instrument, clause.number) if p]
-    if not parts and not clause.label:
-        return f"<{clause.iri}>"
-    head = " ".join(parts) if parts else (clause.label or clause.iri)
-    tail = (
-        f" - {clause.text}"
-        if clause.text
-        else (f" - {clause.label}" if parts and clause.label else "")
-    )
-    return f"{head}{tail} <{clause.iri}>"
+    head = clause.label_in(lang) or " ".join(p for p in (clause.instrument, clause.number) if p)
+    text, text_lang = clause.text_in(lang)
+    line = f"{head} <{clause.iri}>" if head else f"<{clause.iri}>"
+    if text:
+        note = f" {_ENGLISH_ONLY}" if text_lang != lang else ""
+        line += f"\n             {text}{note}"
+    return line
 
 
-def report_to_text(report: CaseReport, source: str, lang: str = "en") -> str:
+def report_to_text(
+    report: CaseReport, source: str, lang: str = "en", fail_on: str = "violation"
+) -> str:
     """Return the verdict, the time judged at, a note when the framework is not in force,
     each obligation's status, and one block per result (focus node, message in ``lang``,
-    clause).
+    clause). The verdict counts results as severe as ``fail_on``.
 
     Raises:
-        Nothing.
+        KeyError: for a ``fail_on`` other than ``violation``, ``warning`` or ``info``.
     """
-    verdict = "conforms" if report.conforms else "does not conform"
+    verdict = "conforms" if report.conforms_at(fail_on) else "does not conform"
     words = _WORDS[_lang(lang)]
     lines = [f"{source}: {verdict} ({report.framework}), {len(report.results)} result(s)"]
     if report.as_of is not None:
@@ -161,7 +171,7 @@ def report_to_text(report: CaseReport, source: str, lang: str = "en") -> str:
         if r.value and r.value != r.focus_node:
             lines.append(f"    value:   {r.value}")
         lines.append(f"    message: {r.message(lang)}")
-        lines.append(f"    clause:  {_clause_line(r)}")
+        lines.append(f"    clause:  {_clause_line(r, lang)}")
     return "\n".join(lines)
 
 

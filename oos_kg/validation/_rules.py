@@ -29,7 +29,9 @@ class Rule:
         severity: ``Violation``, ``Warning`` or ``Info``.
         clause: the clause IRI of ``oos:enforces``, when given.
         path: the shape's ``sh:path`` as text (IRIs joined by ``/`` for a sequence), if any.
-        obligation: the obligation IRI of ``oos:checksObligation``, when given.
+        obligations: the obligation IRIs of ``oos:checksObligation``, sorted.
+        clauses_under: for a common rule, the clause it enforces under each framework code
+            (``oos:enforcesUnder [ oos:caseFramework "eu" ; oos:enforces <clause> ]``).
     """
 
     shape: str
@@ -39,7 +41,17 @@ class Rule:
     severity: str
     clause: str | None
     path: str | None = None
-    obligation: str | None = None
+    obligations: tuple[str, ...] = ()
+    clauses_under: tuple[tuple[str, str], ...] = ()
+
+    def clause_for(self, code: str) -> str | None:
+        """Return the clause this rule enforces under framework ``code``: its entry for the
+        code, else its own ``oos:enforces``.
+
+        Raises:
+            Nothing.
+        """
+        return dict(self.clauses_under).get(code) or self.clause
 
     def name(self, lang: str) -> str:
         """Return the name in ``lang``, else English, else the rule id."""
@@ -98,7 +110,13 @@ def rules_of(code: str, root: Path | None = None) -> dict[str, Rule]:
                 continue
             severity = graph.value(shape, SH.severity)
             clause = graph.value(shape, OOS.enforces)
-            obligation = graph.value(shape, OOS.checksObligation)
+            obligations = tuple(sorted(str(o) for o in graph.objects(shape, OOS.checksObligation)))
+            under = []
+            for entry in graph.objects(shape, OOS.enforcesUnder):
+                entry_code = graph.value(entry, OOS.caseFramework)
+                entry_clause = graph.value(entry, OOS.enforces)
+                if entry_code is not None and entry_clause is not None:
+                    under.append((str(entry_code), str(entry_clause)))
             path = graph.value(shape, SH.path)
             if isinstance(path, BNode) and graph.value(path, RDF.first) is not None:
                 path_text: str | None = "/".join(str(step) for step in Collection(graph, path))
@@ -112,6 +130,7 @@ def rules_of(code: str, root: Path | None = None) -> dict[str, Rule]:
                 severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
                 clause=str(clause) if clause is not None else None,
                 path=path_text,
-                obligation=str(obligation) if obligation is not None else None,
+                obligations=obligations,
+                clauses_under=tuple(sorted(under)),
             )
     return rules

@@ -23,7 +23,7 @@ from oos_kg.registry import (
 from oos_kg.resources import graph_sources
 from oos_kg.settings import Settings
 from oos_kg.store.memory import MemoryStore
-from oos_kg.validation import CaseValidator, FastValidator, facts_from_store
+from oos_kg.validation import CaseValidator, facts_from_store
 
 
 @pytest.fixture(scope="session")
@@ -44,10 +44,10 @@ def kg_store() -> MemoryStore:
 
 
 @pytest.fixture(scope="session")
-def validators(kg_store: MemoryStore) -> tuple[CaseValidator, FastValidator]:
+def validators(kg_store: MemoryStore) -> CaseValidator:
     """The validators over the KG's facts."""
     facts = facts_from_store(kg_store)
-    return CaseValidator(facts), FastValidator(facts)
+    return CaseValidator(facts)
 
 
 @pytest.fixture()
@@ -57,11 +57,9 @@ def clock() -> Clock:
 
 
 @pytest.fixture()
-def registry(
-    kg_store: MemoryStore, validators: tuple[CaseValidator, FastValidator], clock: Clock
-) -> Registry:
+def registry(kg_store: MemoryStore, validators: CaseValidator, clock: Clock) -> Registry:
     """A registry in memory on the test's clock."""
-    return Registry(LocalBackend(None), kg_store, validation_check(*validators), clock=clock)
+    return Registry(LocalBackend(None), kg_store, validation_check(validators), clock=clock)
 
 
 @pytest.fixture()

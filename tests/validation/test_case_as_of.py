@@ -9,13 +9,22 @@ from datetime import datetime, timedelta
 import pytest
 from case_support import EXAMPLES, Client
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib.namespace import RDF, XSD
 from typer.testing import CliRunner
 
 from oos_kg.cli import app as cli
 from oos_kg.errors import InputError
 from oos_kg.namespaces import OOS, OOSD
-from oos_kg.validation import CaseValidator, FrameworkInfo, framework_note, parse_case
+from oos_kg.validation import (
+    CaseValidator,
+    FrameworkInfo,
+    KgFacts,
+    facts_from_graph,
+    framework_note,
+    parse_case,
+    report_to_json,
+    report_to_text,
+)
 
 QDR = str(OOSD["obligation-eu-mah-quality-defect-report"])
 CASE = URIRef("https://example.org/oos-cases/eu-conforms/case")
@@ -187,3 +196,31 @@ def test_json_summary_names_the_framework(client: Client) -> None:
     body = json.loads(response.text)
     assert response.status_code == 200 and body["conforms"] is True
     assert body["frameworkInfo"]["iri"] == str(OOSD["framework-jp-proposed"])
+
+
+def test_a_framework_not_in_force_is_said_so_without_failing_the_case(
+    validator: CaseValidator,
+) -> None:
+    """The graph marks a framework with oos:inForce false and the code it answers to
+    (oos:caseFramework); the summary says it is not in force, the verdict is the case's."""
+    kg = Graph()
+    framework = OOSD["framework-jp-proposed"]
+    kg.add((framework, RDF.type, OOS.RegulatoryFramework))
+    kg.add((framework, OOS.inForce, Literal(False)))
+    kg.add((framework, OOS.caseFramework, Literal("jp-proposed")))
+    facts = facts_from_graph(kg)
+    kg_facts = KgFacts(validator.facts.graph, validator.facts.clauses, frameworks=facts.frameworks)
+    case = parse_case((EXAMPLES / "jp-proposed" / "conforms.ttl").read_bytes(), "turtle")
+    report = CaseValidator(kg_facts).validate(case, "jp-proposed")
+    body = report_to_json(report, "en")
+    assert body["conforms"] is True
+    assert body["frameworkInfo"]["inForce"] is False
+    assert "not in force" in body["frameworkInfo"]["note"]
+    assert "施行されていない" in report_to_text(report, "case.ttl", "ja")
+    other = CaseValidator(kg_facts).validate(
+        parse_case((EXAMPLES / "eu" / "conforms.ttl").read_bytes(), "turtle"), "eu"
+    )
+    assert (
+        report_to_json(other)["frameworkInfo"] is None
+        or not report_to_json(other)["frameworkInfo"]["note"]
+    )

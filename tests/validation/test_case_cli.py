@@ -150,7 +150,7 @@ def test_notified_items_can_come_from_a_facts_file(tmp_path: Path) -> None:
 
 
 def test_many_files_in_worker_processes_keep_their_order_and_verdicts(tmp_path: Path) -> None:
-    """Over 200 files go to worker processes, each validating its files in chunks."""
+    """From 100 files on, the files go to worker processes (one validator each)."""
     from oos_kg.validation._generate import generate_cases
 
     cases = list(generate_cases(240, seed=11, frameworks=("eu",)))

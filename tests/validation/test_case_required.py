@@ -9,8 +9,8 @@ from case_support import Client
 from typer.testing import CliRunner
 
 from oos_kg.cli import app
-from oos_kg.validation import CaseValidator
-from oos_kg.validation._fast import FastValidator
+from oos_kg.errors import InputError
+from oos_kg.validation import ENGINES, CaseValidator, Engine, parse_untrusted
 from oos_kg.validation._parse import parse_case
 
 NOT_A_CASE = {
@@ -31,14 +31,13 @@ def test_http_refuses_a_graph_without_a_case(client: Client, body: bytes) -> Non
         assert "OosProvisionCase" in response.json()["error"]["message"]
 
 
-def test_both_validators_refuse_it_alike(validator: CaseValidator) -> None:
-    from oos_kg.errors import InputError
-
+@pytest.mark.parametrize("engine", ENGINES)
+def test_both_engines_refuse_it_alike(validator: CaseValidator, engine: Engine) -> None:
     graph = parse_case(NOT_A_CASE["unrelated"], "turtle")
-    with pytest.raises(InputError, match="no oos:OosProvisionCase"):
-        validator.validate(graph, "eu")
-    with pytest.raises(InputError, match="no oos:OosProvisionCase"):
-        FastValidator(validator.facts).validate(graph, "eu")
+    quads = parse_untrusted(NOT_A_CASE["unrelated"], "turtle")
+    for case in (graph, quads):
+        with pytest.raises(InputError, match="no oos:OosProvisionCase"):
+            CaseValidator(validator.facts, engine=engine).validate(case, "eu")
 
 
 def test_cli_exits_2_on_a_file_without_a_case(tmp_path: Path) -> None:

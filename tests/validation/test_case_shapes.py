@@ -53,13 +53,23 @@ def test_every_rule_is_complete(code: str) -> None:
 
 
 @pytest.mark.parametrize("code", list(FRAMEWORKS))
-def test_a_checked_obligation_has_an_overdue_and_a_pending_shape(code: str) -> None:
-    by_obligation: dict[str, set[str]] = {}
-    for rule in rules_of(code).values():
-        if rule.obligation:
-            by_obligation.setdefault(rule.obligation, set()).add(rule.severity)
-    for obligation, severities in by_obligation.items():
-        assert severities == {"Violation", "Info"}, obligation
+def test_a_pending_shape_has_its_overdue_twin(code: str) -> None:
+    """A deadline obligation: ``<rule>-pending`` (Info) and ``<rule>`` (Violation) check the
+    same obligations and read the time of judgement."""
+    rules = {rule.rule_id: rule for rule in rules_of(code).values()}
+    graph = load_shapes(code)
+    pending = [rule for rule in rules.values() if rule.severity == "Info" and rule.obligations]
+    for rule in pending:
+        twin = rules[rule.rule_id.removesuffix("-pending")]
+        assert rule.rule_id.endswith("-pending") and twin.severity == "Violation"
+        assert twin.obligations == rule.obligations
+        for shape in (rule.shape, twin.shape):
+            selects = [
+                str(graph.value(c, SH.select)) for c in graph.objects(URIRef(shape), SH.sparql)
+            ]
+            assert any("oos:asOf ?asOf" in select for select in selects), shape
+    if code == "eu":
+        assert [rule.rule_id for rule in pending] == ["EU-03-report-within-48h-pending"]
 
 
 def test_every_enforced_clause_is_a_clause_of_the_graph(kg: Store) -> None:
