@@ -51,10 +51,10 @@ _WORDS = {
     "en": {
         "as_of": "as of",
         "due": "due",
-        "none": "no deadline stated",
+        "none": "no due time",
         "obligations": "obligations",
     },
-    "ja": {"as_of": "基準日時", "due": "期限", "none": "期限の定めなし", "obligations": "義務"},
+    "ja": {"as_of": "基準日時", "due": "期限", "none": "期限日時なし", "obligations": "義務"},
 }
 
 

@@ -265,8 +265,8 @@ def test_an_obligation_without_a_deadline_is_pending_without_a_due_time(
         rule = next(r for r in report.results if r.rule is not None and iri in r.rule.obligations)
         assert rule.clause is not None and found.clause == rule.clause.iri
         assert {o.status for o in report.obligations if o.obligation != iri} == {"fulfilled"}
-    assert f"pending (no deadline stated): {found.label}" in report_to_text(report, example)
-    assert "(期限の定めなし)" in report_to_text(report, example, lang="ja")
+    assert f"pending (no due time): {found.label}" in report_to_text(report, example)
+    assert "(期限日時なし)" in report_to_text(report, example, lang="ja")
 
 
 @pytest.mark.parametrize("framework", ["us", "eu", "pics", "jp", "jp-proposed"])

@@ -151,12 +151,18 @@ def test_both_engines_agree_on_every_example(
 
 ORDER_RULES = {
     "us": {"US-08-treatment-ind-before-supply", "US-10-risk-assessment-before-supply"},
-    "eu": {"EU-02-risk-assessment-after-request"},
+    "eu": {
+        "EU-02-risk-assessment-after-request",
+        # no due time can be computed: the 48-hour reports stay pending, never fulfilled
+        "EU-03-report-within-48h-pending",
+        "EU-08-provision-reported-within-48h-pending",
+    },
     "pics": {"PICS-04-mah-risk-evaluation"},
     "jp": {"JP-01-ctn-before-supply", "JP-06-risk-assessment-before-supply"},
     "jp-proposed": {"JPP-02-failed-item-notified", "JPP-07-risk-benefit-after-assessment"},
 }
-"""The rules of each framework that need a record to come before the supply, in time."""
+"""The rules of each framework that need a record to come before, or a report within 48 h
+of, the supply."""
 
 UNORDERED_SUPPLY = {
     "date-only": lambda t: f'"{t[:10]}"^^xsd:date',
@@ -182,3 +188,9 @@ def test_a_supply_time_that_cannot_be_ordered_is_found_not_passed(
     (finding,) = (r for r in ours.results if r.rule_id == "COM-07-dates-well-formed")
     assert finding.path == "https://w3id.org/oos-kg/ontology#suppliedAt"
     assert "suppliedAt" in finding.message("en") and "xsd:dateTime" in finding.message("en")
+    timed = {o.obligation: (o.status, o.due) for o in ours.obligations if o.status != "fulfilled"}
+    if framework == "eu":
+        assert timed["https://w3id.org/oos-kg/id/obligation-eu-mah-quality-defect-report"] == (
+            "pending",
+            None,
+        )
