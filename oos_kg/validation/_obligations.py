@@ -3,7 +3,8 @@
 A deadline obligation is checked by two shapes that name it with ``oos:checksObligation``:
 an "overdue" shape (``sh:Violation``) that fires when the due time has passed as of
 ``?asOf`` and the obligation was not met in time, and a "pending" shape (``sh:Info``) that
-fires when it is not met and not yet due. Both give the due time as ``?value``. An
+fires when it is not met and not yet due. Both give the due time as ``?value`` (the pending
+one gives the case when no due time can be computed: it is then pending, due unknown). An
 obligation for which the source states no deadline is checked by one shape: while it fires
 the obligation is pending (not yet fulfilled) with no due time, never overdue. Before
 validation the case data graph gets one triple, ``oosd:validation-context oos:asOf
@@ -50,7 +51,8 @@ class ObligationStatus:
     Attributes:
         obligation: the obligation IRI (``oosd:obligation-...``).
         label: its English label from the graph (the IRI when the graph has none).
-        clause: the IRI of the clause stating it (``oos:statedBy``), when known.
+        clause: the IRI of the clause its checking rule cites under the case's framework,
+            else the one stating it (``oos:statedBy``), when known.
         bearer: the IRI of the role bearing it (``oos:bearer``; empty when unknown).
         status: ``pending`` (not met and not yet due, or not met and without a deadline),
             ``fulfilled`` (met, or no shape found it unmet) or ``overdue`` (past its due
