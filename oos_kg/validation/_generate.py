@@ -136,6 +136,18 @@ def _add_framework_records(spec: CaseSpec, framework: str, d0: date, product: st
                 "recipient-national-competent-authority",
                 _at(d0 + timedelta(days=4), 7),
             ),
+            Notification(
+                "supply-report-ema",
+                "notification-kind-supply-report",
+                "recipient-ema",
+                _at(d0 + timedelta(days=3), 12),
+            ),
+            Notification(
+                "supply-report-national-authority",
+                "notification-kind-supply-report",
+                "recipient-national-competent-authority",
+                _at(d0 + timedelta(days=3), 12),
+            ),
         ]
     elif framework == "pics":
         spec.request_to = ("role-authorised-person", "role-mah")
@@ -371,6 +383,11 @@ MUTATIONS: dict[str, tuple[str, str, Callable[[CaseSpec], None]]] = {
         "eu",
         "an alternative treatment was available",
         _set("alternative_available", True),
+    ),
+    "EU-08-provision-reported-within-48h": (
+        "eu",
+        "the report of the provision to the supervisory authority was sent 49 h after supply",
+        _note_after_supply("supply-report-national-authority", 49),
     ),
     "PICS-01-exceptional-circumstances": (
         "pics",

@@ -3,7 +3,10 @@
 A deadline obligation is checked by two shapes that name it with ``oos:checksObligation``:
 an "overdue" shape (``sh:Violation``) that fires when the due time has passed as of
 ``?asOf`` and the obligation was not met in time, and a "pending" shape (``sh:Info``) that
-fires when it is not met and not yet due. Both give the due time as ``?value``. Before
+fires when it is not met and not yet due. Both give the due time as ``?value`` (the pending
+one gives the case when no due time can be computed: it is then pending, due unknown). An
+obligation for which the source states no deadline is checked by one shape: while it fires
+the obligation is pending (not yet fulfilled) with no due time, never overdue. Before
 validation the case data graph gets one triple, ``oosd:validation-context oos:asOf
 "<as_of>"^^xsd:dateTime``, which the shapes read; a case cannot state it itself.
 """
@@ -48,11 +51,14 @@ class ObligationStatus:
     Attributes:
         obligation: the obligation IRI (``oosd:obligation-...``).
         label: its English label from the graph (the IRI when the graph has none).
-        clause: the IRI of the clause stating it (``oos:statedBy``), when known.
+        clause: the IRI of the clause its checking rule cites under the case's framework,
+            else the one stating it (``oos:statedBy``), when known.
         bearer: the IRI of the role bearing it (``oos:bearer``; empty when unknown).
-        status: ``pending`` (not met, not yet due), ``fulfilled`` (met, or no shape found
-            it unmet) or ``overdue`` (past its due time and not met in time).
-        due: the due time the shapes computed, for a pending or overdue obligation.
+        status: ``pending`` (not met and not yet due, or not met and without a deadline),
+            ``fulfilled`` (met, or no shape found it unmet) or ``overdue`` (past its due
+            time and not met in time).
+        due: the due time the shapes computed, for a pending or overdue obligation with a
+            deadline; None for one without.
     """
 
     obligation: str
@@ -127,6 +133,7 @@ def statuses(
     checked: Iterable[str],
     fired: Iterable[Fired],
     describe: dict[str, tuple[str, str | None, str]],
+    timed: Iterable[str] = (),
 ) -> tuple[ObligationStatus, ...]:
     """Return the status of each obligation in ``checked``, sorted by IRI.
 
@@ -134,13 +141,19 @@ def statuses(
         checked: the obligations some shape of the framework checks.
         fired: the results of those shapes.
         describe: label, clause and bearer by obligation IRI (what the graph says).
+        timed: the obligations with a deadline (checked by a pending twin); any other one
+            whose shape fires is pending without a due time.
 
     Raises:
         Nothing.
     """
+    with_deadline = set(timed)
     overdue: dict[str, str | None] = {}
     pending: dict[str, str | None] = {}
     for result in fired:
+        if result.obligation not in with_deadline:
+            pending.setdefault(result.obligation, None)
+            continue
         target = pending if result.severity == "Info" else overdue
         target.setdefault(result.obligation, result.value)
     out = []

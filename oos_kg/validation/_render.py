@@ -48,8 +48,13 @@ _STATUS = {
     "ja": {"pending": "履行待ち", "fulfilled": "履行済み", "overdue": "期限超過"},
 }
 _WORDS = {
-    "en": {"as_of": "as of", "due": "due", "obligations": "obligations"},
-    "ja": {"as_of": "基準日時", "due": "期限", "obligations": "義務"},
+    "en": {
+        "as_of": "as of",
+        "due": "due",
+        "none": "no due time",
+        "obligations": "obligations",
+    },
+    "ja": {"as_of": "基準日時", "due": "期限", "none": "期限日時なし", "obligations": "義務"},
 }
 
 
@@ -162,6 +167,8 @@ def report_to_text(
         lines.append(f"  {words['obligations']}:")
     for o in report.obligations:
         due = f" ({words['due']} {o.due.isoformat()})" if o.due else ""
+        if o.status == "pending" and o.due is None:
+            due = f" ({words['none']})"
         lines.append(f"    {_STATUS[_lang(lang)][o.status]}{due}: {o.label} <{o.obligation}>")
     for r in report.results:
         lines.append(f"  {r.severity}: {r.rule_id}")

@@ -120,14 +120,22 @@ def make_report(
     """
     results.sort(key=lambda r: (r.focus_node, r.rule_id, r.value or ""))
     checked = [iri for rule in rules.values() for iri in rule.obligations]
+    timed = {iri for rule in rules.values() if rule.severity == "Info" for iri in rule.obligations}
     fired = [
         Fired(iri, r.severity, r.value)
         for r in results
         if r.rule is not None
         for iri in r.rule.obligations
     ]
+    # the clause a finding of the checking rule cites under this framework (as precise as
+    # the source allows), else the one the graph says states the obligation
+    cited = {
+        iri: rule.clause_for(code)
+        for rule in sorted(rules.values(), key=lambda r: r.rule_id, reverse=True)
+        for iri in rule.obligations
+    }
     describe = {
-        iri: (info.label or iri, info.clause, info.bearer or "")
+        iri: (info.label or iri, cited.get(iri) or info.clause, info.bearer or "")
         for iri in set(checked)
         if (info := facts.obligations.get(iri)) is not None
     }
@@ -136,7 +144,7 @@ def make_report(
         conforms=not any(r.severity == "Violation" for r in results),
         results=tuple(results),
         report_graph=report_graph,
-        obligations=statuses(checked, fired, describe),
+        obligations=statuses(checked, fired, describe, timed),
         as_of=as_of,
         framework_info=facts.framework(code, get_framework(code).iri),
     )

@@ -25,11 +25,11 @@ T0 = SUPPLIED + timedelta(hours=1)
 
 
 def eu_case(*, notified: bool = True) -> bytes:
-    """The EU example case; without its authority notifications when not ``notified`` (then
+    """The EU example case; without its quality defect reports when not ``notified`` (then
     it breaks EU-03 and the 48-hour report obligation is pending)."""
     lines = EU_CASE.splitlines()
     if not notified:
-        lines = [line for line in lines if "oos:authorityNotification" not in line]
+        lines = [line for line in lines if "oos:authorityNotification case:report-" not in line]
     return "\n".join(lines).encode("utf-8")
 
 

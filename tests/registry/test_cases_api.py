@@ -7,10 +7,17 @@ import threading
 from datetime import timedelta
 
 import pytest
-from registry_support import T0, Clock, Tokens, eu_case, submit
+from registry_support import OBLIGATION, T0, Clock, Tokens, eu_case, submit
 from store_support import Client
 
 from oos_kg.registry import CaseContent, Registry, Verdict, VersionConflict
+
+
+def _statuses(summary: dict[str, list[dict[str, str]]]) -> dict[str, str]:
+    """The statuses of a summary's obligations that are not fulfilled, by obligation."""
+    return {
+        o["obligation"]: o["status"] for o in summary["obligations"] if o["status"] != "fulfilled"
+    }
 
 
 def _count(registry: Registry) -> int:
@@ -43,7 +50,7 @@ def test_a_case_that_breaks_a_rule_is_stored_with_its_findings(
     assert [(f["rule"], f["severity"]) for f in summary["findings"]] == [
         ("EU-03-report-within-48h-pending", "Info")
     ]
-    assert [o["status"] for o in summary["obligations"]] == ["pending"]
+    assert _statuses(summary) == {OBLIGATION: "pending"}
     clock.now = T0 + timedelta(days=3)
     late = submit(client, tokens, body=eu_case(notified=False))
     summary = client.get(f"/cases/{late}", headers=tokens.header("admin")).json()
@@ -52,9 +59,9 @@ def test_a_case_that_breaks_a_rule_is_stored_with_its_findings(
         ("EU-03-report-within-48h", "Violation")
     ]
     assert summary["sentBy"] == "https://example.org/hospital-a"
-    (obligation,) = summary["obligations"]
+    (obligation,) = [o for o in summary["obligations"] if o["status"] != "fulfilled"]
     assert obligation["status"] == "overdue"
-    assert obligation["obligation"].endswith("obligation-eu-mah-quality-defect-report")
+    assert obligation["obligation"] == OBLIGATION
     assert obligation["bearer"].endswith("#role-mah")
     assert obligation["due"].startswith("2024-02-27T08:00:00")
 
@@ -99,7 +106,7 @@ def test_revisions_keep_every_version_and_who_sent_it(
     ]
     old = client.get(f"/cases/{case_id}?version=1", headers=tokens.header("admin")).json()
     assert (old["version"], old["versions"]) == (1, 2)
-    assert [o["status"] for o in old["obligations"]] == ["pending"]
+    assert _statuses(old) == {OBLIGATION: "pending"}
     then = client.get(
         f"/cases/{case_id}",
         params={"as_of": (T0 + timedelta(hours=1)).isoformat()},

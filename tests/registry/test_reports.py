@@ -65,14 +65,20 @@ def test_obligations_met_late_or_not_at_all_per_clause(
     submit(client, tokens, body=eu_case(notified=False))  # not reported yet
     submit(client, tokens)  # reported in time
     counts = ("obligations", "fulfilled", "overdue", "pending")
-    (row,) = _report(client, tokens, "obligations")["rows"]  # type: ignore[misc]
-    assert row["framework"] == "eu" and row["clause"].endswith("notification")
-    assert tuple(row[c] for c in counts) == (2, 1, 0, 1)
+
+    def notification_row() -> dict[str, object]:
+        # the two 48-hour reports of each case (EU-03, EU-08) cite the EMA Q&A's notification
+        rows = _report(client, tokens, "obligations")["rows"]
+        assert isinstance(rows, list)
+        (row,) = [r for r in rows if str(r["clause"]).endswith("notification")]
+        assert row["framework"] == "eu"
+        return dict(row)
+
+    assert tuple(notification_row()[c] for c in counts) == (4, 3, 0, 1)
     clock.now = SUPPLIED + timedelta(days=3)
     late = ROOT / "examples/cases/eu/violates-EU-03-report-within-48h.ttl"
     submit(client, tokens, who="admin", body=late.read_bytes())  # reported after 48 h
-    (row,) = _report(client, tokens, "obligations")["rows"]  # type: ignore[misc]
-    assert tuple(row[c] for c in counts) == (3, 1, 2, 0)
+    assert tuple(notification_row()[c] for c in counts) == (6, 4, 2, 0)
 
 
 def test_frameworks_report(client: Client, tokens: Tokens, clock: Clock) -> None:

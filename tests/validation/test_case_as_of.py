@@ -24,21 +24,29 @@ from oos_kg.validation import (
     parse_case,
     report_to_json,
     report_to_text,
+    rules_of,
 )
 
 QDR = str(OOSD["obligation-eu-mah-quality-defect-report"])
+PROVISION_REPORT = str(OOSD["obligation-eu-mah-report-each-provision"])
+REPORTS = {QDR: "quality-defect-report", PROVISION_REPORT: "supply-report"}
+"""The two EU obligations due 48 h after supply (EU-03, EU-08), with the kind of report each."""
 CASE = URIRef("https://example.org/oos-cases/eu-conforms/case")
 SUPPLIED = datetime.fromisoformat("2025-03-02T10:00:00+09:00")
 DUE = SUPPLIED + timedelta(hours=48)
 
 
-def eu_case(supplied: str, sent: dict[str, str]) -> Graph:
-    """The conforming EU example, supplied at ``supplied``, with quality defect reports sent
-    at ``sent`` (by recipient: ``ema``, ``national-competent-authority``) and no others."""
+def eu_case(supplied: str, sent: dict[str, str], obligation: str = QDR) -> Graph:
+    """The conforming EU example, supplied at ``supplied``, with the reports of
+    ``obligation`` sent at ``sent`` (by recipient: ``ema``, ``national-competent-authority``)
+    and no others; the other 48-hour reports sent at the time of supply."""
     graph = parse_case((EXAMPLES / "eu" / "conforms.ttl").read_bytes(), "turtle")
     for report in list(graph.objects(CASE, OOS.authorityNotification)):
         recipient = str(graph.value(report, OOS.recipientKind)).rsplit("recipient-", 1)[-1]
-        if recipient in sent:
+        kind = str(graph.value(report, OOS.notificationKind)).rsplit("notification-kind-", 1)[-1]
+        if kind != REPORTS[obligation]:
+            graph.set((report, OOS.sentAt, Literal(supplied, datatype=XSD.dateTime)))
+        elif recipient in sent:
             graph.set((report, OOS.sentAt, Literal(sent[recipient], datatype=XSD.dateTime)))
         else:
             graph.remove((CASE, OOS.authorityNotification, report))
@@ -48,13 +56,18 @@ def eu_case(supplied: str, sent: dict[str, str]) -> Graph:
     return graph
 
 
-def status_of(validator: CaseValidator, case: Graph, as_of: datetime) -> tuple[str, object]:
+def status_of(
+    validator: CaseValidator, case: Graph, as_of: datetime, obligation: str = QDR
+) -> tuple[str, object]:
     report = validator.validate(case, "eu", as_of=as_of)
-    (obligation,) = [o for o in report.obligations if o.obligation == QDR]
-    assert report.conforms is (obligation.status != "overdue")
-    return obligation.status, obligation.due
+    (found,) = [o for o in report.obligations if o.obligation == obligation]
+    others = [o.status for o in report.obligations if o.obligation != obligation]
+    assert set(others) == {"fulfilled"}, report.obligations
+    assert report.conforms is (found.status != "overdue")
+    return found.status, found.due
 
 
+@pytest.mark.parametrize("obligation", [QDR, PROVISION_REPORT], ids=["EU-03", "EU-08"])
 @pytest.mark.parametrize(
     ("after", "expected"),
     [
@@ -66,15 +79,16 @@ def status_of(validator: CaseValidator, case: Graph, as_of: datetime) -> tuple[s
     ids=["10h", "47:59", "48:00", "48:01"],
 )
 def test_unsent_report_is_pending_until_due_then_overdue(
-    validator: CaseValidator, after: timedelta, expected: str
+    validator: CaseValidator, after: timedelta, expected: str, obligation: str
 ) -> None:
-    case = eu_case(SUPPLIED.isoformat(), {})
+    case = eu_case(SUPPLIED.isoformat(), {}, obligation)
     as_of_utc = (SUPPLIED + after).astimezone(datetime.fromisoformat("2000-01-01T00:00Z").tzinfo)
-    status, due = status_of(validator, case, as_of_utc)
+    status, due = status_of(validator, case, as_of_utc, obligation)
     assert status == expected
     assert due == DUE
 
 
+@pytest.mark.parametrize("obligation", [QDR, PROVISION_REPORT], ids=["EU-03", "EU-08"])
 @pytest.mark.parametrize(
     ("sent_after", "expected"),
     [
@@ -85,7 +99,7 @@ def test_unsent_report_is_pending_until_due_then_overdue(
     ids=["47:59", "48:00", "48:01"],
 )
 def test_report_sent_at_the_boundary_in_another_offset(
-    validator: CaseValidator, sent_after: timedelta, expected: str
+    validator: CaseValidator, sent_after: timedelta, expected: str, obligation: str
 ) -> None:
     sent = (SUPPLIED + sent_after).astimezone(
         datetime.fromisoformat("2000-01-01T00:00-05:00").tzinfo
@@ -93,8 +107,9 @@ def test_report_sent_at_the_boundary_in_another_offset(
     case = eu_case(
         SUPPLIED.isoformat(),
         {"ema": sent.isoformat(), "national-competent-authority": SUPPLIED.isoformat()},
+        obligation,
     )
-    status, _ = status_of(validator, case, SUPPLIED + timedelta(days=30))
+    status, _ = status_of(validator, case, SUPPLIED + timedelta(days=30), obligation)
     assert status == expected
 
 
@@ -224,3 +239,46 @@ def test_a_framework_not_in_force_is_said_so_without_failing_the_case(
         report_to_json(other)["frameworkInfo"] is None
         or not report_to_json(other)["frameworkInfo"]["note"]
     )
+
+
+UNDATED = {
+    "us/violates-US-08-treatment-ind-before-supply.ttl": "obligation-us-mah-submit-treatment-ind",
+    "pics/violates-PICS-06-supply-reported.ttl": "obligation-pics-ap-report-supply",
+    "jp/violates-JP-01-ctn-before-supply.ttl": "obligation-jp-mah-submit-ctn",
+    "jp-proposed/violates-JPP-02-failed-item-notified.ttl": "obligation-jp-proposed-mah-notify-ha",
+}
+"""Reports and submissions for which the paper states no deadline, each broken by an example."""
+
+
+@pytest.mark.parametrize("example", sorted(UNDATED))
+def test_an_obligation_without_a_deadline_is_pending_without_a_due_time(
+    validator: CaseValidator, example: str
+) -> None:
+    """Not yet fulfilled however late the case is judged: no due time exists to pass."""
+    framework = example.split("/", 1)[0]
+    case = parse_case((EXAMPLES / example).read_bytes(), "turtle")
+    iri = str(OOSD[UNDATED[example]])
+    for as_of in (datetime.fromisoformat("2020-01-01T00:00Z"), SUPPLIED + timedelta(days=3650)):
+        report = validator.validate(case, framework, as_of=as_of)
+        (found,) = [o for o in report.obligations if o.obligation == iri]
+        assert (found.status, found.due) == ("pending", None)
+        rule = next(r for r in report.results if r.rule is not None and iri in r.rule.obligations)
+        assert rule.clause is not None and found.clause == rule.clause.iri
+        assert {o.status for o in report.obligations if o.obligation != iri} == {"fulfilled"}
+    assert f"pending (no due time): {found.label}" in report_to_text(report, example)
+    assert "(期限日時なし)" in report_to_text(report, example, lang="ja")
+
+
+@pytest.mark.parametrize("framework", ["us", "eu", "pics", "jp", "jp-proposed"])
+def test_a_conforming_case_lists_every_obligation_its_rules_check_as_fulfilled(
+    validator: CaseValidator, framework: str
+) -> None:
+    report = validator.validate(
+        parse_case((EXAMPLES / framework / "conforms.ttl").read_bytes(), "turtle"), framework
+    )
+    checked = {iri for rule in rules_of(framework).values() for iri in rule.obligations}
+    assert len(checked) >= 4
+    assert {o.obligation: (o.status, o.due) for o in report.obligations} == dict.fromkeys(
+        checked, ("fulfilled", None)
+    )
+    assert all(o.clause and not o.clause.endswith("-unspecified") for o in report.obligations)

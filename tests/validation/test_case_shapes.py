@@ -69,7 +69,30 @@ def test_a_pending_shape_has_its_overdue_twin(code: str) -> None:
             ]
             assert any("oos:asOf ?asOf" in select for select in selects), shape
     if code == "eu":
-        assert [rule.rule_id for rule in pending] == ["EU-03-report-within-48h-pending"]
+        assert sorted(rule.rule_id for rule in pending) == [
+            "EU-03-report-within-48h-pending",
+            "EU-08-provision-reported-within-48h-pending",
+        ]
+
+
+def test_the_obligations_judged_against_a_due_time_are_those_with_a_deadline(kg: Store) -> None:
+    """An obligation has a pending twin exactly when the graph gives it a deadline: no shape
+    makes up a due time, and no deadline of the paper goes unchecked by a shape."""
+    with_deadline = {
+        str(row["o"].value)
+        for row in kg.query(
+            "SELECT ?o WHERE { ?o <https://w3id.org/oos-kg/ontology#deadline> ?d }",
+            use_default_graph_as_union=True,
+        )
+    }
+    judged = {
+        iri
+        for code in FRAMEWORKS
+        for rule in rules_of(code).values()
+        if rule.severity == "Info"
+        for iri in rule.obligations
+    }
+    assert with_deadline and judged == with_deadline
 
 
 def test_every_enforced_clause_is_a_clause_of_the_graph(kg: Store) -> None:
@@ -151,3 +174,24 @@ def test_facts_from_the_store_equal_facts_from_the_files(root: Path) -> None:
     assert len(from_files.graph) > 50 and len(from_files.clauses) > 20
     assert set(from_store.graph) == set(from_files.graph)
     assert from_store.clauses == from_files.clauses
+
+
+def test_no_rule_cites_a_provision_the_paper_does_not_specify(kg: Store) -> None:
+    """Under every framework code, every rule (and so every finding and every obligation of
+    a summary) cites a clause a reader can look up, never a 'provision not specified'
+    stand-in for a whole instrument."""
+    labels = {
+        str(row["c"].value): str(row["l"].value)
+        for row in kg.query(
+            "SELECT ?c ?l WHERE { ?c a <https://w3id.org/oos-kg/ontology#Clause> ;"
+            " <http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER (LANG(?l) = 'en') }",
+            use_default_graph_as_union=True,
+        )
+    }
+    cited = {
+        (code, rule.rule_id): rule.clause_for(code)
+        for code in FRAMEWORKS
+        for rule in rules_of(code).values()
+    }
+    vague = {key: c for key, c in cited.items() if c is None or "not specified" in labels[c]}
+    assert vague == {}
