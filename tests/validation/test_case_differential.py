@@ -194,3 +194,19 @@ def test_a_supply_time_that_cannot_be_ordered_is_found_not_passed(
             "pending",
             None,
         )
+
+
+def test_the_48_hour_reports_of_a_case_not_yet_supplied_are_pending_not_fulfilled(
+    validator: CaseValidator, reference: CaseValidator
+) -> None:
+    """A case entered before its supply (no supply time yet) owes both EU 48 h reports once
+    it is supplied: they are pending with no due time, in both engines, never fulfilled."""
+    text = (EXAMPLES / "eu" / "conforms.ttl").read_text(encoding="utf-8")
+    changed = SUPPLIED.sub("", text)
+    assert changed != text
+    quads = parse_untrusted(changed.encode(), "turtle")
+    ours = validator.validate(quads, "eu")
+    assert results_of(ours) == results_of(reference.validate(quads, "eu"))
+    timed = {o.obligation: (o.status, o.due) for o in ours.obligations}
+    for report in ("quality-defect-report", "report-each-provision"):
+        assert timed[f"https://w3id.org/oos-kg/id/obligation-eu-mah-{report}"] == ("pending", None)
