@@ -152,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         command=command,
         started=started,
         readme=None if args.no_readme else ROOT / "bench" / "README.md",
+        partial=bool(args.only),
     )
     for row in rows:
         sys.stdout.write(f"{row.what}: {row.figure} | {row.anchor} | ratio {row.ratio}\n")
