@@ -54,6 +54,23 @@ class CaseContent:
     administered: bool = False
     failed_tests: tuple[str, ...] = ()
 
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        """Pickle as the N-Triples text (parsed again by Oxigraph on the other side): a
+        tenth of the time of pickling each quad."""
+        fields = (self.products, self.supplied_at, self.administered, self.failed_tests)
+        return _from_ntriples, (self.ntriples, *fields)
+
+
+def _from_ntriples(
+    text: str,
+    products: tuple[str, ...],
+    supplied_at: datetime | None,
+    administered: bool,
+    failed_tests: tuple[str, ...],
+) -> CaseContent:
+    quads = tuple(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+    return CaseContent(quads, list(quads), text, products, supplied_at, administered, failed_tests)
+
 
 def _from_rdflib(graph: Graph) -> list[ox.Quad]:
     blanks: dict[Node, ox.BlankNode] = {}
