@@ -147,12 +147,11 @@ def parse_content(body: bytes, input_format: str) -> CaseContent:
     cases = set()
     products: list[str] = []
     supplied: datetime | None = None
+    for term in {t for q in quads for t in (q.subject, q.predicate, q.object)}:
+        _check_term(term)  # each distinct term once
     lines = []
     for quad in quads:
         subject, predicate, obj = quad.subject, quad.predicate, quad.object
-        _check_term(subject)
-        _check_term(predicate)
-        _check_term(obj)
         if predicate == _RDF_TYPE and obj == _CASE_CLASS:
             cases.add(subject)
         lines.append(f"{subject} {predicate} {obj} .")
@@ -169,7 +168,7 @@ def parse_content(body: bytes, input_format: str) -> CaseContent:
         elif quad.predicate == _SUPPLIED and isinstance(quad.object, ox.Literal):
             supplied = _as_utc(quad.object) or supplied
     if not isinstance(parsed, Graph):
-        parsed = [ox.Quad(q.subject, q.predicate, q.object) for q in quads]
+        parsed = quads  # the validators read the triples of any graph as the default graph
     return CaseContent(
         quads=tuple(quads),
         parsed=parsed,
