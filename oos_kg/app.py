@@ -101,7 +101,7 @@ def create_app(settings: Settings, store: KgStore | None = None) -> FastAPI:
         yield
         registry = getattr(application.state, "registry", None)
         if registry is not None:  # the case registry, opened by its first request
-            registry.backend.close()
+            registry.close()
         if owned:
             the_store.close()
 

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     ``store_path`` when unset. A remote store keeps the cases on its server."""
     tokens_path: Path | None = None
     """The registry's bearer tokens (hashed); ``tokens.json`` beside ``store_path`` when unset."""
+    registry_workers: int = Field(default=2, ge=0, le=64)
+    """Processes that parse and validate submitted cases beside the server (one per core
+    keeps every core busy); 0 does it in the server's own threads."""
 
     admin_token: str | None = None
     allowed_hosts: tuple[str, ...] = ()

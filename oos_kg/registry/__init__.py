@@ -5,6 +5,7 @@ from __future__ import annotations
 from oos_kg.registry._access import CaseNotFound, Forbidden, Unauthorized
 from oos_kg.registry._backend import CaseBackend, LocalBackend, RemoteBackend, open_case_backend
 from oos_kg.registry._content import MAX_LITERAL_CHARS, CaseContent, parse_content
+from oos_kg.registry._intake import Intake, PooledIntake, local_intake
 from oos_kg.registry._registry import (
     CaseStatus,
     Registry,
@@ -32,8 +33,10 @@ __all__ = [
     "Check",
     "Finding",
     "Forbidden",
+    "Intake",
     "LocalBackend",
     "ObligationRecord",
+    "PooledIntake",
     "Registry",
     "RemoteBackend",
     "Report",
@@ -46,6 +49,7 @@ __all__ = [
     "VersionConflict",
     "Written",
     "case_iri",
+    "local_intake",
     "make_report",
     "open_case_backend",
     "parse_content",

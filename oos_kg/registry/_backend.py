@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 import httpx
-from pyoxigraph import NamedNode, Store
+from pyoxigraph import NamedNode, Quad, Store
 
 from oos_kg.errors import QueryError, QueryTimeout, StoreError, StoreUnavailable
 from oos_kg.settings import Settings
@@ -40,6 +40,10 @@ class CaseBackend(Protocol):
 
     def update(self, text: str) -> None:
         """Run an update the registry wrote, all or nothing. Raises: QueryError, StoreError."""
+        ...
+
+    def insert(self, quads: Sequence[Quad]) -> None:
+        """Add quads the registry built, all or nothing. Raises: StoreError."""
         ...
 
     def query_serialized(
@@ -104,6 +108,19 @@ class LocalBackend:
                 raise QueryError(f"registry update does not parse: {exc}") from None
             except OSError as exc:
                 raise StoreError(f"registry update failed: {exc}") from None
+
+    def insert(self, quads: Sequence[Quad]) -> None:
+        """Add quads in one transaction, as they are (no SPARQL text to parse).
+
+        No lock: an insert reads nothing, so it cannot race the conditional updates.
+
+        Raises:
+            StoreError: the store failed (nothing written).
+        """
+        try:
+            self._store.extend(quads)
+        except OSError as exc:
+            raise StoreError(f"registry write failed: {exc}") from None
 
     def query_serialized(
         self,
@@ -203,6 +220,18 @@ class RemoteBackend:
         if not self._update_url:
             raise StoreError("the case registry needs OOS_KG_REMOTE_UPDATE_URL")
         self._post(self._update_url, {"update": text}, "*/*")
+
+    def insert(self, quads: Sequence[Quad]) -> None:
+        """Send the quads as one ``INSERT DATA`` (one request: one transaction).
+
+        Raises: as :meth:`update`.
+        """
+        graphs: dict[str, list[str]] = {}
+        for quad in quads:
+            lines = graphs.setdefault(str(quad.graph_name), [])
+            lines.append(f"{quad.subject} {quad.predicate} {quad.object} .")
+        body = " ".join(f"GRAPH {g} {{\n" + "\n".join(t) + "\n}" for g, t in graphs.items())
+        self.update(f"INSERT DATA {{ {body} }}")
 
     def query_serialized(
         self,

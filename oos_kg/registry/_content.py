@@ -54,6 +54,23 @@ class CaseContent:
     administered: bool = False
     failed_tests: tuple[str, ...] = ()
 
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        """Pickle as the N-Triples text (parsed again by Oxigraph on the other side): a
+        tenth of the time of pickling each quad."""
+        fields = (self.products, self.supplied_at, self.administered, self.failed_tests)
+        return _from_ntriples, (self.ntriples, *fields)
+
+
+def _from_ntriples(
+    text: str,
+    products: tuple[str, ...],
+    supplied_at: datetime | None,
+    administered: bool,
+    failed_tests: tuple[str, ...],
+) -> CaseContent:
+    quads = tuple(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+    return CaseContent(quads, list(quads), text, products, supplied_at, administered, failed_tests)
+
 
 def _from_rdflib(graph: Graph) -> list[ox.Quad]:
     blanks: dict[Node, ox.BlankNode] = {}
@@ -130,12 +147,11 @@ def parse_content(body: bytes, input_format: str) -> CaseContent:
     cases = set()
     products: list[str] = []
     supplied: datetime | None = None
+    for term in {t for q in quads for t in (q.subject, q.predicate, q.object)}:
+        _check_term(term)  # each distinct term once
     lines = []
     for quad in quads:
         subject, predicate, obj = quad.subject, quad.predicate, quad.object
-        _check_term(subject)
-        _check_term(predicate)
-        _check_term(obj)
         if predicate == _RDF_TYPE and obj == _CASE_CLASS:
             cases.add(subject)
         lines.append(f"{subject} {predicate} {obj} .")
@@ -152,7 +168,7 @@ def parse_content(body: bytes, input_format: str) -> CaseContent:
         elif quad.predicate == _SUPPLIED and isinstance(quad.object, ox.Literal):
             supplied = _as_utc(quad.object) or supplied
     if not isinstance(parsed, Graph):
-        parsed = [ox.Quad(q.subject, q.predicate, q.object) for q in quads]
+        parsed = quads  # the validators read the triples of any graph as the default graph
     return CaseContent(
         quads=tuple(quads),
         parsed=parsed,

@@ -24,10 +24,11 @@ from oos_kg.registry._access import (
     visibility_pattern,
 )
 from oos_kg.registry._backend import CaseBackend
-from oos_kg.registry._content import CaseContent, parse_content, sparql_datetime
+from oos_kg.registry._content import CaseContent, sparql_datetime
+from oos_kg.registry._intake import Intake, PooledIntake, local_intake
 from oos_kg.registry._queries import fill
 from oos_kg.registry._tokens import Caller
-from oos_kg.registry._verdict import Check
+from oos_kg.registry._verdict import Check, Verdict
 from oos_kg.registry._vocab import REG, case_id_of, case_iri, version_iri
 from oos_kg.registry._write import Sender, first_version, iri, literal, next_version
 from oos_kg.store.base import Bindings, KgStore
@@ -120,6 +121,8 @@ class Registry:
         kg: the KG store (products' holders, frameworks' jurisdictions).
         check: validates a version (:func:`~oos_kg.registry._verdict.validation_check`).
         clock: the time now (tests pass a fixed one).
+        intake: parses and checks a submitted body; ``check`` in the calling thread when
+            None (:class:`~oos_kg.registry._intake.PooledIntake` runs it in processes).
     """
 
     def __init__(
@@ -129,11 +132,13 @@ class Registry:
         check: Check,
         *,
         clock: Callable[[], datetime] = _now,
+        intake: Intake | None = None,
     ) -> None:
         self.backend = backend
         self._kg = kg
         self.check = check
         self.clock = clock
+        self.intake = intake or local_intake(check)
         self._holders: dict[str, tuple[str, ...]] = {}
         self._places: dict[str, str | None] | None = None
         self._lock = threading.Lock()
@@ -161,13 +166,20 @@ class Registry:
 
     # ---- Writing -----------------------------------------------------------------------
     def _prepare(
-        self, caller: Caller, body: bytes, input_format: str
-    ) -> tuple[CaseContent, tuple[str, ...], Sender, datetime]:
-        content = parse_content(body, input_format)
+        self, caller: Caller, body: bytes, input_format: str, framework: str
+    ) -> tuple[CaseContent, Verdict, tuple[str, ...], Sender, datetime]:
+        at = self.clock()
+        content, verdict = self.intake(body, input_format, framework, at)
         holders = self._holders_of(content.products)
         if caller.role == "mah" and caller.org not in holders:
             raise Forbidden("an MAH token may submit cases of its own products only")
-        return content, holders, Sender(caller.org, caller.token_id), self.clock()
+        return content, verdict, holders, Sender(caller.org, caller.token_id), at
+
+    def close(self) -> None:
+        """Release the store and end the intake's worker processes, if any."""
+        self.backend.close()
+        if isinstance(self.intake, PooledIntake):
+            self.intake.close()
 
     def submit(self, caller: Caller, body: bytes, input_format: str, framework: str) -> Written:
         """Validate and store a new case; return its id and version 1.
@@ -181,10 +193,9 @@ class Registry:
         """
         can_write_cases(caller)
         code = get_framework(framework).code
-        content, holders, sender, at = self._prepare(caller, body, input_format)
-        verdict = self.check(content, code, at)
+        content, verdict, holders, sender, at = self._prepare(caller, body, input_format, code)
         case_id = secrets.token_hex(8)
-        self.backend.update(
+        self.backend.insert(
             first_version(
                 case_id,
                 code,
@@ -224,8 +235,7 @@ class Registry:
             raise VersionConflict(
                 f"case {case_id} is at version {current}, not {expected}; fetch it and retry"
             )
-        content, holders, sender, at = self._prepare(caller, body, input_format)
-        verdict = self.check(content, framework, at)
+        content, verdict, holders, sender, at = self._prepare(caller, body, input_format, framework)
         nonce = secrets.token_hex(8)
         self.backend.update(
             next_version(case_id, current, content, verdict, sender, at, nonce, holders)

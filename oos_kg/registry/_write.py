@@ -1,24 +1,36 @@
-"""The SPARQL Update text that writes a case version into its named graph, all at once.
+"""What the registry writes of a case version: its quads, all at once.
 
-A first version is one ``INSERT DATA``. A later one is four operations in one request (one
-transaction on Oxigraph and Fuseki), each conditional on the case still being at the version
-the writer read: drop the previous content, add the new version, move the version count.
-Two writers racing from one version: the second finds the count moved and changes nothing;
-it learns it lost by reading back whose ``reg:nonce`` the new version carries.
+A first version is a list of quads, inserted in one transaction (the embedded store adds them
+as they are; a remote one gets one ``INSERT DATA``). A later one is four SPARQL Update
+operations in one request (one transaction on Oxigraph and Fuseki), each conditional on the
+case still being at the version the writer read: drop the previous content, add the new
+version, move the version count. Two writers racing from one version: the second finds the
+count moved and changes nothing; it learns it lost by reading back whose ``reg:nonce`` the new
+version carries.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pyoxigraph as ox
 
-from oos_kg.registry._content import CaseContent, sparql_datetime
+from oos_kg.registry._content import CaseContent
 from oos_kg.registry._verdict import Verdict
 from oos_kg.registry._vocab import REG, case_iri, version_iri
 
-__all__ = ["PREFIXES", "SUMMARY", "Sender", "first_version", "iri", "literal", "next_version"]
+__all__ = [
+    "PREFIXES",
+    "SUMMARY",
+    "Sender",
+    "first_version",
+    "iri",
+    "literal",
+    "next_version",
+    "ntriples",
+]
 
 PREFIXES = (
     f"PREFIX reg: <{REG}>\n"
@@ -27,6 +39,35 @@ PREFIXES = (
     "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n"
     "PREFIX oos: <https://w3id.org/oos-kg/ontology#>\n"
 )
+
+_PROV = "http://www.w3.org/ns/prov#"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_A = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+_DATETIME = ox.NamedNode(f"{_XSD}dateTime")
+_TRUE = ox.Literal("true", datatype=ox.NamedNode(f"{_XSD}boolean"))
+_FALSE = ox.Literal("false", datatype=ox.NamedNode(f"{_XSD}boolean"))
+_NEVER = ox.Literal("9999-12-31T23:59:59Z", datatype=_DATETIME)
+
+
+def _reg(name: str) -> ox.NamedNode:
+    return ox.NamedNode(REG + name)
+
+
+_R = {
+    name: _reg(name)
+    for name in (
+        "CaseRecord caseId framework createdAt versionCount currentVersion jurisdiction "
+        "submitter visibleTo CaseVersion versionOf versionNumber sentWithToken nonce conforms "
+        "findingCount content suppliedAt product mah finding rule shape severity focusNode "
+        "clause resultPath value obligationStatus obligation bearer status due updatedAt open "
+        "failedTest administered overdueAtEntry nextDue lastDue"
+    ).split()
+}
+_ENTITY = ox.NamedNode(f"{_PROV}Entity")
+_GENERATED = ox.NamedNode(f"{_PROV}generatedAtTime")
+_ATTRIBUTED = ox.NamedNode(f"{_PROV}wasAttributedTo")
+_REVISION_OF = ox.NamedNode(f"{_PROV}wasRevisionOf")
 
 
 def iri(value: str) -> str:
@@ -47,6 +88,31 @@ def literal(value: str | int | bool) -> str:
     return str(ox.Literal(value))
 
 
+def _when(value: datetime) -> ox.Literal:
+    """``value`` (UTC) as an ``xsd:dateTime`` literal, as ``sparql_datetime`` writes it."""
+    text = value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    if value.microsecond:
+        text += f".{value.microsecond:06d}"
+    return ox.Literal(f"{text}Z", datatype=_DATETIME)
+
+
+def _int(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=ox.NamedNode(f"{_XSD}integer"))
+
+
+def _bool(value: bool) -> ox.Literal:
+    return _TRUE if value else _FALSE
+
+
+def ntriples(triples: list[ox.Triple]) -> str:
+    """Return ``triples`` as N-Triples text (also valid inside a SPARQL Update template)."""
+    return "".join(f"{t} .\n" for t in triples)
+
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Triples = Iterator[tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, Term]]
+
+
 @dataclass(frozen=True, slots=True)
 class Sender:
     """Who sent a version: organisation IRI (may be None for an admin) and token id."""
@@ -64,48 +130,51 @@ def _version_triples(
     at: datetime,
     nonce: str,
     mahs: tuple[str, ...],
-) -> list[str]:
-    v = iri(version_iri(case_id, number))
-    lines = [
-        f"{v} a reg:CaseVersion , prov:Entity ; reg:versionOf {iri(case_iri(case_id))} ;",
-        f"  reg:versionNumber {number} ; prov:generatedAtTime {sparql_datetime(at)} ;",
-        f"  reg:sentWithToken {literal(sender.token_id)} ; reg:nonce {literal(nonce)} ;",
-        f"  reg:conforms {literal(verdict.conforms)} ; reg:findingCount {len(verdict.findings)} ;",
-        f"  reg:content {literal(content.ntriples)} .",
-    ]
+) -> Triples:
+    name = version_iri(case_id, number)
+    v = ox.NamedNode(name)
+    yield v, _A, _R["CaseVersion"]
+    yield v, _A, _ENTITY
+    yield v, _R["versionOf"], ox.NamedNode(case_iri(case_id))
+    yield v, _R["versionNumber"], _int(number)
+    yield v, _GENERATED, _when(at)
+    yield v, _R["sentWithToken"], ox.Literal(sender.token_id)
+    yield v, _R["nonce"], ox.Literal(nonce)
+    yield v, _R["conforms"], _bool(verdict.conforms)
+    yield v, _R["findingCount"], _int(len(verdict.findings))
+    yield v, _R["content"], ox.Literal(content.ntriples)
     if sender.org:
-        lines.append(f"{v} prov:wasAttributedTo {iri(sender.org)} .")
+        yield v, _ATTRIBUTED, ox.NamedNode(sender.org)
     if number > 1:
-        lines.append(f"{v} prov:wasRevisionOf {iri(version_iri(case_id, number - 1))} .")
+        yield v, _REVISION_OF, ox.NamedNode(version_iri(case_id, number - 1))
     if content.supplied_at is not None:
-        lines.append(f"{v} reg:suppliedAt {sparql_datetime(content.supplied_at)} .")
-    lines += [f"{v} reg:product {iri(p)} ." for p in content.products]
-    lines += [f"{v} reg:mah {iri(m)} ." for m in mahs]
+        yield v, _R["suppliedAt"], _when(content.supplied_at)
+    yield from ((v, _R["product"], ox.NamedNode(p)) for p in content.products)
+    yield from ((v, _R["mah"], ox.NamedNode(m)) for m in mahs)
     for k, f in enumerate(verdict.findings):
-        node = iri(f"{version_iri(case_id, number)}/finding/{k}")
-        lines.append(
-            f"{v} reg:finding {node} . {node} reg:rule {literal(f.rule)} ; "
-            f"reg:shape {literal(f.shape)} ; reg:severity {literal(f.severity)} ; "
-            f"reg:focusNode {literal(f.focus_node)} ."
-        )
+        node = ox.NamedNode(f"{name}/finding/{k}")
+        yield v, _R["finding"], node
+        yield node, _R["rule"], ox.Literal(f.rule)
+        yield node, _R["shape"], ox.Literal(f.shape)
+        yield node, _R["severity"], ox.Literal(f.severity)
+        yield node, _R["focusNode"], ox.Literal(f.focus_node)
         if f.clause:
-            lines.append(f"{node} reg:clause {iri(f.clause)} .")
+            yield node, _R["clause"], ox.NamedNode(f.clause)
         if f.path:
-            lines.append(f"{node} reg:resultPath {literal(f.path)} .")
+            yield node, _R["resultPath"], ox.Literal(f.path)
         if f.value is not None:
-            lines.append(f"{node} reg:value {literal(f.value)} .")
+            yield node, _R["value"], ox.Literal(f.value)
     for k, o in enumerate(verdict.obligations):
-        node = iri(f"{version_iri(case_id, number)}/obligation/{k}")
-        lines.append(
-            f"{v} reg:obligationStatus {node} . {node} reg:obligation {iri(o.obligation)} ; "
-            f"rdfs:label {literal(o.label)} ; reg:bearer {iri(o.bearer)} ; "
-            f"reg:status {literal(o.status)} ."
-        )
+        node = ox.NamedNode(f"{name}/obligation/{k}")
+        yield v, _R["obligationStatus"], node
+        yield node, _R["obligation"], ox.NamedNode(o.obligation)
+        yield node, _LABEL, ox.Literal(o.label)
+        yield node, _R["bearer"], ox.NamedNode(o.bearer)
+        yield node, _R["status"], ox.Literal(o.status)
         if o.clause:
-            lines.append(f"{node} reg:clause {iri(o.clause)} .")
+            yield node, _R["clause"], ox.NamedNode(o.clause)
         if o.due is not None:
-            lines.append(f"{node} reg:due {sparql_datetime(o.due)} .")
-    return lines
+            yield node, _R["due"], _when(o.due)
 
 
 SUMMARY = (
@@ -125,38 +194,29 @@ SUMMARY = (
 fact on the record node, so that follow-up and reports over many cases read one or two
 triples per case instead of walking to the version and its obligations."""
 
-_NEVER = "9999-12-31T23:59:59Z"
-
 
 def _summary_triples(
     case_id: str, content: CaseContent, verdict: Verdict, at: datetime, mahs: tuple[str, ...]
-) -> list[str]:
-    g = iri(case_iri(case_id))
+) -> Triples:
+    g = ox.NamedNode(case_iri(case_id))
     unmet = [o for o in verdict.obligations if o.status != "fulfilled"]
     pending = [o for o in unmet if o.status == "pending"]
-    lines = [
-        f"{g} reg:updatedAt {sparql_datetime(at)} ; reg:conforms {literal(verdict.conforms)} ;"
-        f" reg:open {literal(bool(unmet))} .",
-        *(f"{g} reg:product {iri(p)} ." for p in content.products),
-        *(f"{g} reg:mah {iri(m)} ." for m in mahs),
-        *(f"{g} reg:failedTest {iri(k)} ." for k in content.failed_tests),
-    ]
+    yield g, _R["updatedAt"], _when(at)
+    yield g, _R["conforms"], _bool(verdict.conforms)
+    yield g, _R["open"], _bool(bool(unmet))
+    yield from ((g, _R["product"], ox.NamedNode(p)) for p in content.products)
+    yield from ((g, _R["mah"], ox.NamedNode(m)) for m in mahs)
+    yield from ((g, _R["failedTest"], ox.NamedNode(k)) for k in content.failed_tests)
     if content.supplied_at is not None:
-        lines.append(f"{g} reg:suppliedAt {sparql_datetime(content.supplied_at)} .")
+        yield g, _R["suppliedAt"], _when(content.supplied_at)
     if content.administered:
-        lines.append(f"{g} reg:administered true .")
+        yield g, _R["administered"], _TRUE
     if any(o.status == "overdue" for o in unmet):
-        lines.append(f"{g} reg:overdueAtEntry true .")
+        yield g, _R["overdueAtEntry"], _TRUE
     if pending:
-        dues = [sparql_datetime(o.due) for o in pending if o.due is not None]
-        undated = len(dues) < len(pending)
-        lines.append(f"{g} reg:nextDue {min(dues) if dues else _never()} .")
-        lines.append(f"{g} reg:lastDue {_never() if undated else max(dues)} .")
-    return lines
-
-
-def _never() -> str:
-    return f'"{_NEVER}"^^<http://www.w3.org/2001/XMLSchema#dateTime>'
+        dues = [o.due for o in pending if o.due is not None]
+        yield g, _R["nextDue"], _when(min(dues)) if dues else _NEVER
+        yield g, _R["lastDue"], _NEVER if len(dues) < len(pending) else _when(max(dues))
 
 
 def first_version(
@@ -169,27 +229,37 @@ def first_version(
     at: datetime,
     nonce: str,
     mahs: tuple[str, ...],
-) -> str:
-    """Return the update that creates case ``case_id`` with its version 1."""
-    g = iri(case_iri(case_id))
-    record = [
-        f"{g} a reg:CaseRecord ; reg:caseId {literal(case_id)} ; "
-        f"reg:framework {literal(framework)} ; reg:createdAt {sparql_datetime(at)} ;",
-        f"  reg:versionCount 1 ; reg:currentVersion {iri(version_iri(case_id, 1))} .",
+) -> list[ox.Quad]:
+    """Return the quads that create case ``case_id`` with its version 1, in its graph.
+
+    Raises:
+        ValueError: an organisation, product or clause that is not an IRI.
+    """
+    g = ox.NamedNode(case_iri(case_id))
+    record: list[tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, Term]] = [
+        (g, _A, _R["CaseRecord"]),
+        (g, _R["caseId"], ox.Literal(case_id)),
+        (g, _R["framework"], ox.Literal(framework)),
+        (g, _R["createdAt"], _when(at)),
+        (g, _R["versionCount"], _int(1)),
+        (g, _R["currentVersion"], ox.NamedNode(version_iri(case_id, 1))),
     ]
     if jurisdiction:
-        record.append(f"{g} reg:jurisdiction {iri(jurisdiction)} .")
+        record.append((g, _R["jurisdiction"], ox.NamedNode(jurisdiction)))
     if sender.org:
-        record.append(f"{g} reg:submitter {iri(sender.org)} ; reg:visibleTo {iri(sender.org)} .")
-    record += [f"{g} reg:visibleTo {iri(m)} ." for m in mahs]
-    body = "\n".join(
-        [
-            *record,
-            *_version_triples(case_id, 1, content, verdict, sender, at, nonce, mahs),
-            *_summary_triples(case_id, content, verdict, at, mahs),
-        ]
+        record.append((g, _R["submitter"], ox.NamedNode(sender.org)))
+        record.append((g, _R["visibleTo"], ox.NamedNode(sender.org)))
+    record += [(g, _R["visibleTo"], ox.NamedNode(m)) for m in mahs]
+    quads = [ox.Quad(s, p, o, g) for s, p, o in record]
+    quads += (
+        ox.Quad(s, p, o, g)
+        for s, p, o in _version_triples(case_id, 1, content, verdict, sender, at, nonce, mahs)
     )
-    return f"{PREFIXES}INSERT DATA {{ GRAPH {g} {{\n{body}\n{content.ntriples}\n}} }}"
+    quads += (
+        ox.Quad(s, p, o, g) for s, p, o in _summary_triples(case_id, content, verdict, at, mahs)
+    )
+    quads += (ox.Quad(q.subject, q.predicate, q.object, g) for q in content.quads)
+    return quads
 
 
 def next_version(
@@ -202,15 +272,21 @@ def next_version(
     nonce: str,
     mahs: tuple[str, ...],
 ) -> str:
-    """Return the update that adds version ``expected + 1`` if the case is at ``expected``."""
+    """Return the update that adds version ``expected + 1`` if the case is at ``expected``.
+
+    Raises:
+        ValueError: an organisation, product or clause that is not an IRI.
+    """
     g = iri(case_iri(case_id))
     number = expected + 1
     at_expected = f"{g} reg:versionCount {expected} ."
+    graph = ox.NamedNode(case_iri(case_id))
     added = [
         *_version_triples(case_id, number, content, verdict, sender, at, nonce, mahs),
         *_summary_triples(case_id, content, verdict, at, mahs),
-        *(f"{g} reg:visibleTo {iri(m)} ." for m in mahs),
+        *((graph, _R["visibleTo"], ox.NamedNode(m)) for m in mahs),
     ]
+    text = ntriples([ox.Triple(s, p, o) for s, p, o in added])
     own = literal(case_iri(case_id))
     summary = ", ".join(f"reg:{name}" for name in SUMMARY)
     return (
@@ -219,7 +295,7 @@ def next_version(
         f"{g} ?p ?o FILTER(?p IN ({summary})) }} }} ;\n"
         f"DELETE {{ GRAPH {g} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {g} {{ {at_expected} ?s ?p ?o "
         f"FILTER(isBlank(?s) || !STRSTARTS(STR(?s), {own})) }} }} ;\n"
-        f"INSERT {{ GRAPH {g} {{\n" + "\n".join(added) + f"\n{content.ntriples}\n}} }} "
+        f"INSERT {{ GRAPH {g} {{\n{text}{content.ntriples}\n}} }} "
         f"WHERE {{ GRAPH {g} {{ {at_expected} }} }} ;\n"
         f"DELETE {{ GRAPH {g} {{ {g} reg:versionCount {expected} ; reg:currentVersion ?v }} }} "
         f"INSERT {{ GRAPH {g} {{ {g} reg:versionCount {number} ; "

@@ -20,6 +20,7 @@ from oos_kg.registry import (
     REPORT_KINDS,
     Caller,
     CaseStatus,
+    PooledIntake,
     Registry,
     StoredVersion,
     TokenStore,
@@ -147,8 +148,17 @@ async def get_registry(request: Request) -> Registry:
     settings: Settings = state.settings
     store: KgStore = state.store
     validator = await case_validator(request)
+    registry = getattr(state, "registry", None)
+    if isinstance(registry, Registry):  # built by another request while this one waited
+        return registry
     backend = open_case_backend(settings, store)
-    registry = state.registry = Registry(backend, store, validation_check(validator))
+    workers = settings.registry_workers
+    registry = state.registry = Registry(
+        backend,
+        store,
+        validation_check(validator),
+        intake=PooledIntake(validator.facts, workers) if workers else None,
+    )
     return registry
 
 
