@@ -25,11 +25,8 @@ def generate_cases_command(
         float, typer.Option("--violating-share", min=0.0, max=1.0, help="share breaking one rule")
     ] = 0.5,
 ) -> None:
-    """Write N cases (deterministic by seed) into OUT/<framework>/, named after their verdict,
+    """Write N cases (deterministic by seed) into OUT/FRAMEWORK/, named after their verdict,
     and OUT/manifest.json listing each file's framework and the one rule it breaks (or null).
-
-    Raises:
-        typer.Exit: 2 for an unknown framework.
     """
     codes = tuple(framework or FRAMEWORKS)
     unknown = [c for c in codes if c not in FRAMEWORKS]

@@ -258,9 +258,6 @@ def validate(
 ) -> None:
     """Validate OOS provision case graphs; exit 0 when all conform, 1 when a case has a result
     as severe as --fail-on (a Violation by default), 2 on bad input.
-
-    Raises:
-        typer.Exit: always, with the exit code.
     """
     err = Console(stderr=True)
     try:
