@@ -209,7 +209,8 @@ def _run_parallel(
     file paths and send back rendered outcomes."""
     validator.prepare(job.framework)
     _WORKER[_key(facts, validator.engine)] = validator
-    size = max(50, min(500, len(files) // (jobs * 4) or 1))
+    # small chunks: when the last ones run, a core that has finished idles for at most one
+    size = max(20, min(200, len(files) // (jobs * 16) or 1))
     chunks = [files[i : i + size] for i in range(0, len(files), size)]
     results: list[list[_Outcome]] = [[] for _ in chunks]
     methods = multiprocessing.get_all_start_methods()
