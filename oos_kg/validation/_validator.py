@@ -7,6 +7,7 @@ import logging
 import re
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal as TypingLiteral
 
@@ -200,18 +201,23 @@ class CaseValidator:
         return validate_with_pyshacl(data, load_shapes(code, self._root))
 
     def _results(self, report: Graph, rules: dict[str, Rule], code: str) -> list[CaseResult]:
+        # one pass over the report rather than a lookup per field (SHACL gives each of
+        # these fields one value a result; messages may be several)
+        fields: dict[Node, dict[Node, list[Node]]] = {}
+        for subject, predicate, obj in report:
+            fields.setdefault(subject, {}).setdefault(predicate, []).append(obj)
         results = []
         for node in report.subjects(RDF.type, SH.ValidationResult):
-            shape = report.value(node, SH.sourceShape)
-            severity = report.value(node, SH.resultSeverity)
+            field = fields[node]
+            shape, severity, value, path, focus_node = (
+                values[0] if (values := field.get(key)) else None for key in _RESULT_FIELDS
+            )
             rule = rules.get(str(shape)) if isinstance(shape, URIRef) else None
-            value = report.value(node, SH.value)
-            path = report.value(node, SH.resultPath)
             path_text = rule.path if isinstance(path, BNode) and rule else _text(path)
-            focus = _text(report.value(node, SH.focusNode)) or ""
+            focus = _text(focus_node) or ""
             value_text = str(value) if isinstance(value, Literal) else _text(value)
             messages = _messages(
-                [m for m in report.objects(node, SH.resultMessage) if isinstance(m, Literal)],
+                [m for m in field.get(SH.resultMessage, ()) if isinstance(m, Literal)],
                 rule,
                 {"this": focus, "value": value_text or "", "path": path_text or ""},
             )
@@ -230,9 +236,12 @@ class CaseValidator:
         return results
 
 
+_RESULT_FIELDS = (SH.sourceShape, SH.resultSeverity, SH.value, SH.resultPath, SH.focusNode)
+
 _PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
 
 
+@lru_cache(maxsize=512)
 def _template_pattern(template: str) -> re.Pattern[str]:
     parts = _PLACEHOLDER.split(template)
     # split gives text, name, text, name, ...: placeholders become lazy groups
