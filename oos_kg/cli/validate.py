@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import multiprocessing
@@ -215,15 +216,21 @@ def _run_parallel(
     results: list[list[_Outcome]] = [[] for _ in chunks]
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = {
-            pool.submit(_judge_chunk, chunk, job, facts, validator.engine): i
-            for i, chunk in enumerate(chunks)
-        }
-        for future in as_completed(futures):
-            index = futures[future]
-            results[index] = future.result()
-            advance(len(chunks[index]))
+    # what the workers inherit is never garbage: frozen, their collector skips it (half
+    # their collection time) and copies fewer shared pages (see gc.freeze in the Python docs)
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            futures = {
+                pool.submit(_judge_chunk, chunk, job, facts, validator.engine): i
+                for i, chunk in enumerate(chunks)
+            }
+            for future in as_completed(futures):
+                index = futures[future]
+                results[index] = future.result()
+                advance(len(chunks[index]))
+    finally:
+        gc.unfreeze()
     return [outcome for chunk in results for outcome in chunk]
 
 
