@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
+import multiprocessing
 import os
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum, StrEnum
 from pathlib import Path
@@ -25,7 +27,6 @@ from oos_kg.errors import InputError, OosKgError
 from oos_kg.validation import (
     FRAMEWORKS,
     INPUT_FORMATS,
-    CaseReport,
     CaseValidator,
     KgFacts,
     format_for_path,
@@ -38,6 +39,7 @@ from oos_kg.validation import (
     report_to_text,
     resolve_as_of,
 )
+from oos_kg.validation import Engine as EngineName
 from oos_kg.validation._parse import _EXTENSIONS
 
 logger = logging.getLogger(__name__)
@@ -118,103 +120,131 @@ def _read(path: Path, input_format: str) -> tuple[bytes, str] | OosKgError:
         return InputError(f"{path}: {exc.strerror or exc}")
 
 
-def _check_one(
-    validator: CaseValidator, path: Path, input_format: str, framework: str, as_of: datetime
-) -> CaseReport | OosKgError:
-    read = _read(path, input_format)
-    if isinstance(read, OosKgError):
-        return read
-    data, fmt = read
-    try:
-        case = parse_untrusted(data, fmt, source=str(path))
-        return validator.validate(case, framework, as_of=as_of)
-    except OosKgError as exc:
-        return exc
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """What every file of one run is checked with, and how its outcome is shown."""
+
+    input_format: str
+    framework: str
+    as_of: datetime
+    output: str
+    lang: str
+    quiet: bool
+    fail_on: str
+    several: bool
 
 
 @dataclass(frozen=True, slots=True)
-class _Failure:
-    """A picklable stand-in for an error raised in a worker process."""
+class _Outcome:
+    """What the command keeps of one file, small enough to pass between processes: the
+    verdict (None for bad input), the rules that fired, and the file's output, rendered
+    where the file was validated (a text block, Turtle, or a JSON object; None when quiet
+    hides it). The SHACL report graph never leaves the process that made it."""
 
-    code: str
-    message: str
-    exit_code: int
+    conforms: bool | None
+    rules: tuple[str, ...]
+    shown: str | dict[str, Any] | None
+
+
+def _judge(validator: CaseValidator, path: Path, job: _Job) -> _Outcome:
+    """Read, parse, validate and render one file; bad input becomes its outcome."""
+    read = _read(path, job.input_format)
+    try:
+        if isinstance(read, OosKgError):
+            raise read
+        data, fmt = read
+        report = validator.validate(
+            parse_untrusted(data, fmt, source=str(path)), job.framework, as_of=job.as_of
+        )
+    except OosKgError as exc:
+        if job.output == OutputFormat.json:
+            return _Outcome(None, (), {"file": str(path), "error": exc.to_json()["error"]})
+        return _Outcome(None, (), f"error: {exc}")
+    rules = tuple(r.rule_id for r in report.results)
+    conforms = report.conforms_at(job.fail_on)
+    if job.output == OutputFormat.json:
+        shown: str | dict[str, Any] | None = {
+            "file": str(path),
+            **report_to_json(report, job.lang, job.fail_on),
+        }
+    elif job.quiet:
+        shown = None
+    elif job.output == OutputFormat.turtle:
+        header = f"# ---- {path} ----\n" if job.several else ""
+        shown = header + report_to_rdf(report, "turtle").decode()
+    else:
+        shown = report_to_text(report, str(path), job.lang, job.fail_on)
+    return _Outcome(conforms, rules, shown)
 
 
 _WORKER: dict[tuple[str, ...], CaseValidator] = {}
+"""The validator of each worker process, by its facts files and engine. A forked worker
+finds the parent's (facts read and shapes compiled before the fork); another start method
+builds its own on first use."""
 
 
-def _chunk_worker(
-    paths: list[Path],
-    input_format: str,
-    framework: str,
-    facts: list[Path],
-    as_of: datetime,
-    engine: Engine,
-) -> list[CaseReport | _Failure]:
-    key = (*(str(p) for p in facts), engine.value)
+def _key(facts: list[Path], engine: str) -> tuple[str, ...]:
+    return (*(str(p) for p in facts), engine)
+
+
+def _judge_chunk(
+    paths: list[Path], job: _Job, facts: list[Path], engine: EngineName
+) -> list[_Outcome]:
+    key = _key(facts, engine)
     validator = _WORKER.get(key)
-    if validator is None:  # once per worker process
-        validator = _WORKER[key] = CaseValidator(_facts_with(facts), engine=engine.value)
-    out: list[CaseReport | _Failure] = []
-    for path in paths:
-        outcome = _check_one(validator, path, input_format, framework, as_of)
-        if isinstance(outcome, OosKgError):
-            out.append(_Failure(outcome.code, str(outcome), outcome.exit_code))
-        else:
-            out.append(replace(outcome, report_graph=None))  # type: ignore[arg-type]
-    return out
-
-
-def _restore(outcome: CaseReport | _Failure) -> CaseReport | OosKgError:
-    if isinstance(outcome, CaseReport):
-        return outcome
-    error = InputError(outcome.message)
-    error.code = outcome.code
-    error.exit_code = outcome.exit_code
-    return error
+    if validator is None:
+        validator = _WORKER[key] = CaseValidator(_facts_with(facts), engine=engine)
+    return [_judge(validator, path, job) for path in paths]
 
 
 def _run_parallel(
+    validator: CaseValidator,
     files: list[Path],
-    input_format: str,
-    framework: str,
+    job: _Job,
     facts: list[Path],
     jobs: int,
     advance: Callable[[int], None],
-    as_of: datetime,
-    engine: Engine,
-) -> list[CaseReport | OosKgError]:
-    """Validate ``files`` in ``jobs`` worker processes, one validator each (built once per
-    worker: the engine's compiled shapes are not shared across a fork)."""
-    size = max(50, min(500, len(files) // (jobs * 4) or 1))
+) -> list[_Outcome]:
+    """Validate ``files`` in ``jobs`` worker processes. The parent prepares its validator
+    first, so that forked workers inherit the facts and the compiled shapes; workers get
+    file paths and send back rendered outcomes."""
+    validator.prepare(job.framework)
+    _WORKER[_key(facts, validator.engine)] = validator
+    # small chunks: when the last ones run, a core that has finished idles for at most one
+    size = max(20, min(200, len(files) // (jobs * 16) or 1))
     chunks = [files[i : i + size] for i in range(0, len(files), size)]
-    results: list[list[CaseReport | OosKgError]] = [[] for _ in chunks]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {
-            pool.submit(_chunk_worker, chunk, input_format, framework, facts, as_of, engine): i
-            for i, chunk in enumerate(chunks)
-        }
-        for future in as_completed(futures):
-            index = futures[future]
-            results[index] = [_restore(o) for o in future.result()]
-            advance(len(chunks[index]))
+    results: list[list[_Outcome]] = [[] for _ in chunks]
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    # what the workers inherit is never garbage: frozen, their collector skips it (half
+    # their collection time) and copies fewer shared pages (see gc.freeze in the Python docs)
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            futures = {
+                pool.submit(_judge_chunk, chunk, job, facts, validator.engine): i
+                for i, chunk in enumerate(chunks)
+            }
+            for future in as_completed(futures):
+                index = futures[future]
+                results[index] = future.result()
+                advance(len(chunks[index]))
+    finally:
+        gc.unfreeze()
     return [outcome for chunk in results for outcome in chunk]
 
 
-def _summary(outcomes: list[tuple[Path, CaseReport | OosKgError]], fail_on: str) -> Table:
+def _summary(outcomes: list[_Outcome]) -> Table:
     table = Table(title="validation summary")
     table.add_column("verdict")
     table.add_column("files", justify="right")
     verdicts = Counter(
-        "bad input"
-        if isinstance(o, OosKgError)
-        else ("conforms" if o.conforms_at(fail_on) else "violates")
-        for _, o in outcomes
+        "bad input" if o.conforms is None else ("conforms" if o.conforms else "violates")
+        for o in outcomes
     )
     for verdict in ("conforms", "violates", "bad input"):
         table.add_row(verdict, str(verdicts.get(verdict, 0)))
-    rules = Counter(r.rule_id for _, o in outcomes if isinstance(o, CaseReport) for r in o.results)
+    rules = Counter(rule for o in outcomes for rule in o.rules)
     for rule, count in sorted(rules.items()):
         table.add_row(f"  {rule}", str(count))
     return table
@@ -271,6 +301,16 @@ def validate(
         err.print("error: no case files found", markup=False)
         raise typer.Exit(2)
     workers = jobs or os.cpu_count() or 1
+    job = _Job(
+        input_format.value,
+        framework.value,
+        when,
+        output.value,
+        lang.value,
+        quiet,
+        fail_on.value,
+        len(files) > 1,
+    )
     with Progress(
         TextColumn("validating"),
         BarColumn(),
@@ -281,59 +321,31 @@ def validate(
         disable=len(files) < 2,
     ) as progress:
         task = progress.add_task("validate", total=len(files))
-        parallel = workers > 1 and len(files) >= _PARALLEL_FROM
-        if parallel and output is not OutputFormat.turtle:
-            found = _run_parallel(
-                files,
-                input_format.value,
-                framework.value,
-                facts or [],
-                workers,
-                lambda n: progress.advance(task, n),
-                when,
-                engine,
+        if workers > 1 and len(files) >= _PARALLEL_FROM:
+            outcomes = _run_parallel(
+                validator, files, job, facts or [], workers, lambda n: progress.advance(task, n)
             )
         else:
-            found = []
+            outcomes = []
             for path in files:
-                found.append(_check_one(validator, path, input_format.value, framework.value, when))
+                outcomes.append(_judge(validator, path, job))
                 progress.advance(task)
-    outcomes = list(zip(files, found, strict=True))
-    _print(outcomes, output, lang.value, quiet, fail_on.value)
+    _print(outcomes, output)
     if len(files) > 1 and output is OutputFormat.text:
-        Console().print(_summary(outcomes, fail_on.value))
-    if any(isinstance(o, OosKgError) for _, o in outcomes):
+        Console().print(_summary(outcomes))
+    if any(o.conforms is None for o in outcomes):
         raise typer.Exit(2)
-    raise typer.Exit(
-        0 if all(isinstance(o, CaseReport) and o.conforms_at(fail_on) for _, o in outcomes) else 1
-    )
+    raise typer.Exit(0 if all(o.conforms for o in outcomes) else 1)
 
 
-def _print(
-    outcomes: list[tuple[Path, CaseReport | OosKgError]],
-    output: OutputFormat,
-    lang: str,
-    quiet: bool,
-    fail_on: str,
-) -> None:
+def _print(outcomes: list[_Outcome], output: OutputFormat) -> None:
     if output is OutputFormat.json:
-        files: list[dict[str, Any]] = []
-        for path, outcome in outcomes:
-            if isinstance(outcome, OosKgError):
-                files.append({"file": str(path), "error": outcome.to_json()["error"]})
-            else:
-                files.append({"file": str(path), **report_to_json(outcome, lang, fail_on)})
-        conforms = all(f.get("conforms") is True for f in files)
+        files = [o.shown for o in outcomes if isinstance(o.shown, dict)]
+        conforms = all(o.conforms is True for o in outcomes)
         typer.echo(json.dumps({"conforms": conforms, "files": files}, ensure_ascii=False, indent=2))
         return
-    for path, outcome in outcomes:
-        if isinstance(outcome, OosKgError):
-            typer.echo(f"error: {outcome}", err=True)
-        elif quiet:
-            continue
-        elif output is OutputFormat.turtle:
-            if len(outcomes) > 1:
-                typer.echo(f"# ---- {path} ----")
-            typer.echo(report_to_rdf(outcome, "turtle").decode())
-        else:
-            typer.echo(report_to_text(outcome, str(path), lang, fail_on))
+    for outcome in outcomes:
+        if outcome.conforms is None:
+            typer.echo(outcome.shown, err=True)
+        elif outcome.shown is not None:
+            typer.echo(outcome.shown)

@@ -5,22 +5,17 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
-import pyshacl
 import pyshacl_turbo
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
-from rdflib.query import Result
-from rdflib.term import Identifier, Node
+from rdflib.term import Node
 
 from oos_kg.errors import InputError
 from oos_kg.namespaces import OOS
@@ -44,6 +39,7 @@ _CASE_CLASS = URIRef(OOS.OosProvisionCase)
 _OX_CASE_CLASS = ox.NamedNode(str(OOS.OosProvisionCase))
 _OX_RDF_TYPE = ox.NamedNode(str(RDF.type))
 _OX_CONTEXT = ox.NamedNode(str(VALIDATION_CONTEXT))
+_OX_DEFAULT_GRAPH = ox.DefaultGraph()
 NO_CASE_MESSAGE = (
     "the graph holds no oos:OosProvisionCase, so there is nothing to validate"
     " (type the case node as https://w3id.org/oos-kg/ontology#OosProvisionCase)"
@@ -53,35 +49,6 @@ NO_CASE_MESSAGE = (
 Case = Graph | Sequence[ox.Quad]
 """A parsed case: an rdflib graph (:func:`parse_case`) or Oxigraph quads
 (:func:`parse_untrusted` of Turtle, ill-typed literals kept as written)."""
-
-
-@lru_cache(maxsize=256)
-def _prepared(query: str, namespaces: tuple[tuple[str, str], ...]) -> Query:
-    return prepareQuery(query, initNs=dict(namespaces))
-
-
-class _PreparedQueryGraph(Graph):
-    """A graph that parses each SPARQL text once (pyshacl re-sends the same constraint texts).
-
-    Used by the reference engine only, so that the benchmark's anchor stays what it was.
-    """
-
-    def query(  # type: ignore[override]
-        self,
-        query_object: str | Query,
-        processor: str = "sparql",
-        result: str = "sparql",
-        initNs: Mapping[str, Any] | None = None,
-        initBindings: Mapping[str, Identifier] | None = None,
-        use_store_provided: bool = True,
-        **kwargs: Any,
-    ) -> Result:
-        if isinstance(query_object, str) and processor == "sparql":
-            spaces = tuple(sorted((k, str(v)) for k, v in (initNs or {}).items()))
-            query_object = _prepared(query_object, spaces)
-        return super().query(
-            query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs
-        )
 
 
 def _text(node: Node | None) -> str | None:
@@ -116,10 +83,12 @@ class CaseValidator:
         self.facts = facts
         self.engine = engine
         self._root = root
-        self._fact_subjects = set(facts.graph.subjects())
+        # the validation context is dropped like a fact subject: a case cannot set its time
+        self._fact_subjects = {*facts.graph.subjects(), VALIDATION_CONTEXT}
         self._ox_fact_subjects = {to_ox(s) for s in self._fact_subjects}
         self._fact_quads = [to_ox_quad(t) for t in facts.graph]
         self._programs: dict[str, pyshacl_turbo.CompiledShapes] = {}
+        self._as_of: tuple[str, ox.Quad] | None = None
 
     @classmethod
     def from_files(cls, root: Path | None = None, *, engine: Engine = "turbo") -> CaseValidator:
@@ -164,6 +133,18 @@ class CaseValidator:
         results = self._results(report, rules, code)
         return make_report(code, results, report, self.facts, rules, when)
 
+    def prepare(self, framework: str) -> None:
+        """Compile ``framework``'s shapes and read its rules now rather than on first use
+        (before worker processes are forked, so that they share the work, or at start-up).
+
+        Raises:
+            InputError: for an unknown framework.
+        """
+        code = get_framework(framework).code
+        rules_of(code, self._root)
+        if self.engine == "turbo":
+            self._program(code)
+
     def _program(self, code: str) -> pyshacl_turbo.CompiledShapes:
         program = self._programs.get(code)
         if program is None:
@@ -177,25 +158,27 @@ class CaseValidator:
             self._programs[code] = program
         return program
 
+    def _as_of_quad(self, when: datetime) -> ox.Quad:
+        # keyed by the text: equal instants with other offsets are equal datetimes
+        cached = self._as_of  # one read: the validator may serve several threads
+        if cached is None or cached[0] != when.isoformat():
+            cached = (when.isoformat(), to_ox_quad(as_of_triple(when)))
+            self._as_of = cached
+        return cached[1]
+
     def _turbo(self, case: Case, code: str, when: datetime) -> Graph:
         quads = [to_ox_quad(t) for t in case] if isinstance(case, Graph) else case
-        store = ox.Store()
-        has_case = False
-        kept = []
-        for quad in quads:
-            subject = quad.subject
-            if subject in self._ox_fact_subjects or subject == _OX_CONTEXT:
-                continue
-            if quad.graph_name != ox.DefaultGraph():
-                quad = ox.Quad(subject, quad.predicate, quad.object)
-            has_case = has_case or (
-                quad.predicate == _OX_RDF_TYPE and quad.object == _OX_CASE_CLASS
-            )
-            kept.append(quad)
-        if not has_case:
+        dropped = self._ox_fact_subjects
+        kept = [
+            q if q.graph_name == _OX_DEFAULT_GRAPH else ox.Quad(q.subject, q.predicate, q.object)
+            for q in quads
+            if q.subject not in dropped
+        ]
+        if not any(q.predicate == _OX_RDF_TYPE and q.object == _OX_CASE_CLASS for q in kept):
             raise InputError(NO_CASE_MESSAGE)
         kept += self._fact_quads
-        kept.append(to_ox_quad(as_of_triple(when)))
+        kept.append(self._as_of_quad(when))
+        store = ox.Store()
         store.extend(kept)
         _, report, text = self._program(code).validate(  # type: ignore[no-untyped-call]
             store, inference="none", abort_on_first=False, allow_infos=False, allow_warnings=False
@@ -205,48 +188,36 @@ class CaseValidator:
         return report
 
     def _pyshacl(self, case: Case, code: str, when: datetime) -> Graph:
+        # imported here, not at the top: pyshacl and rdflib's SPARQL engine cost about 0.2 s
+        # to import, which every process validating with the default engine would pay
+        from oos_kg.validation._reference import validate_with_pyshacl
+
         graph = case if isinstance(case, Graph) else _to_rdflib(case)
         if (None, RDF.type, _CASE_CLASS) not in graph:
             raise InputError(NO_CASE_MESSAGE)
-        data = _PreparedQueryGraph(bind_namespaces="none")
-        for triple in graph:
-            if triple[0] not in self._fact_subjects and triple[0] != VALIDATION_CONTEXT:
-                data.add(triple)
-        for triple in self.facts.graph:
-            data.add(triple)
-        data.add(as_of_triple(when))
-        conforms, report, text = pyshacl.validate(
-            data,
-            shacl_graph=load_shapes(code, self._root),
-            ont_graph=None,
-            inference="none",
-            abort_on_first=False,
-            allow_infos=False,
-            allow_warnings=False,
-            meta_shacl=False,
-            advanced=False,
-            js=False,
-            debug=False,
-            do_owl_imports=False,
-            inplace=True,
-        )
-        if not isinstance(report, Graph):
-            raise RuntimeError(f"pyshacl failed: {text}")
-        return report
+        data = [t for t in graph if t[0] not in self._fact_subjects]
+        data += self.facts.graph
+        data.append(as_of_triple(when))
+        return validate_with_pyshacl(data, load_shapes(code, self._root))
 
     def _results(self, report: Graph, rules: dict[str, Rule], code: str) -> list[CaseResult]:
+        # one pass over the report rather than a lookup per field (SHACL gives each of
+        # these fields one value a result; messages may be several)
+        fields: dict[Node, dict[Node, list[Node]]] = {}
+        for subject, predicate, obj in report:
+            fields.setdefault(subject, {}).setdefault(predicate, []).append(obj)
         results = []
         for node in report.subjects(RDF.type, SH.ValidationResult):
-            shape = report.value(node, SH.sourceShape)
-            severity = report.value(node, SH.resultSeverity)
+            field = fields[node]
+            shape, severity, value, path, focus_node = (
+                values[0] if (values := field.get(key)) else None for key in _RESULT_FIELDS
+            )
             rule = rules.get(str(shape)) if isinstance(shape, URIRef) else None
-            value = report.value(node, SH.value)
-            path = report.value(node, SH.resultPath)
             path_text = rule.path if isinstance(path, BNode) and rule else _text(path)
-            focus = _text(report.value(node, SH.focusNode)) or ""
+            focus = _text(focus_node) or ""
             value_text = str(value) if isinstance(value, Literal) else _text(value)
             messages = _messages(
-                [m for m in report.objects(node, SH.resultMessage) if isinstance(m, Literal)],
+                [m for m in field.get(SH.resultMessage, ()) if isinstance(m, Literal)],
                 rule,
                 {"this": focus, "value": value_text or "", "path": path_text or ""},
             )
@@ -265,9 +236,12 @@ class CaseValidator:
         return results
 
 
+_RESULT_FIELDS = (SH.sourceShape, SH.resultSeverity, SH.value, SH.resultPath, SH.focusNode)
+
 _PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
 
 
+@lru_cache(maxsize=512)
 def _template_pattern(template: str) -> re.Pattern[str]:
     parts = _PLACEHOLDER.split(template)
     # split gives text, name, text, name, ...: placeholders become lazy groups

@@ -168,6 +168,23 @@ def test_many_files_in_worker_processes_keep_their_order_and_verdicts(tmp_path: 
         assert fired[case.name] == ({case.expected_rule} if case.expected_rule else set())
 
 
+def test_text_output_is_the_same_from_workers_as_in_one_process(tmp_path: Path) -> None:
+    """Workers render each file's block where they validate it: the text, its order and the
+    summary are those of a run in one process."""
+    from oos_kg.validation._generate import generate_cases
+
+    for case in generate_cases(110, seed=5, frameworks=("pics",)):
+        (tmp_path / f"{case.name}.ttl").write_text(case.turtle)
+    as_of = ("--as-of", "2026-01-01T00:00:00Z")
+    one = run("validate", str(tmp_path), "-f", "pics", *as_of, "-j", "1")
+    two = run("validate", str(tmp_path), "-f", "pics", *as_of, "-j", "2")
+    assert one == two
+    code, out, _ = one
+    assert code == 1
+    assert ": does not conform (pics)" in out and ": conforms (pics)" in out
+    assert out.index("pics-5-000000") < out.index("pics-5-000109") < out.index("summary")
+
+
 def test_a_case_oxigraph_refuses_is_bad_input_among_many(tmp_path: Path) -> None:
     """rdflib keeps an unqualified RDF/XML attribute as a relative IRI, which Oxigraph refuses:
     that file is bad input (exit 2), the others in the same batch are still validated."""
