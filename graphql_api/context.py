@@ -30,14 +30,17 @@ class GraphQLContext(BaseContext):
         self.settings = settings
 
     async def run(self, work: Callable[[Select], T]) -> T:
-        """Return ``work(select)``, run in a thread so that the event loop goes on meanwhile:
-        every query of a root field (its roots, then its selection) costs one thread hop.
-        ``select`` runs a SELECT on the store within the time limit.
+        """Return ``work(select)``, where ``select`` runs a SELECT on the store within the time
+        limit: all the queries of a root field (its roots, then its selection) and the assembly
+        of their rows at once, on the event loop when the store answers in process (a thread
+        hop would cost more than most of these queries), else in one thread hop.
 
         Raises:
             QueryError, QueryTimeout, StoreUnavailable: as the store raises them.
         """
         select = partial(self.store.select, timeout_s=self.settings.query_timeout_s)
+        if self.store.answers_in_process:
+            return work(select)
         return await asyncio.to_thread(work, select)
 
 
