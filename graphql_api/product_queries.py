@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from pyoxigraph import Literal, NamedNode
@@ -140,7 +140,13 @@ class ProductQueries:
         self,
         info: OosInfo,
         filter: ProductFilter | None = None,
-        first: int | None = None,
+        first: Annotated[
+            int | None,
+            strawberry.argument(
+                description="How many products after `after`: 0 to the server's page size, "
+                "which is also the number when omitted."
+            ),
+        ] = None,
         after: str | None = None,
     ) -> ProductConnection:
         limit = info.context.settings.graphql_max_page_size

@@ -158,7 +158,10 @@ class RegulationQueries:
         info: OosInfo,
         role: RoleCode | None = None,
         jurisdiction: JurisdictionCode | None = None,
-        with_deadline: bool | None = None,
+        with_deadline: Annotated[
+            bool | None,
+            strawberry.argument(description="True: those with a deadline; false: those without."),
+        ] = None,
     ) -> list[Obligation]:
         code = Literal(jurisdiction.value) if jurisdiction else None
         dated = () if with_deadline is None else ("dated",) if with_deadline else ("undated",)
@@ -234,7 +237,9 @@ class RegulationQueries:
     async def streamlining(
         self,
         info: OosInfo,
-        party: RoleCode | None = None,
+        party: Annotated[
+            RoleCode | None, strawberry.argument(description="The party whose tasks to list.")
+        ] = None,
         timing: StreamliningTiming | None = None,
         can_be_streamlined: bool | None = None,
     ) -> list[StreamliningItem]:

@@ -77,17 +77,12 @@ class ArmKind(Enum):
 
 @strawberry.enum(description="Outcome measure reported by the evidence studies (refs 11-16).")
 class Measure(Enum):
-    (
-        CRS_GRADE_3_4,
-        ICANS_GRADE_3_4,
-        BEST_OVERALL_OR_COMPLETE_RESPONSE,
-        OVERALL_SURVIVAL_1_YEAR,
-        PROGRESSION_FREE_SURVIVAL_1_YEAR,
-        BEST_OVERALL_RESPONSE_3_MONTHS,
-    ) = _concepts(
-        "measure-",
-        "crs-grade-3-4 icans-grade-3-4 best-overall-or-complete-response overall-survival-1-year"
-        " progression-free-survival-1-year best-overall-response-3-months",
+    CRS_GRADE_3_4, ICANS_GRADE_3_4 = _concepts("measure-", "crs-grade-3-4 icans-grade-3-4")
+    BEST_OVERALL_OR_COMPLETE_RESPONSE, OVERALL_SURVIVAL_1_YEAR = _concepts(
+        "measure-", "best-overall-or-complete-response overall-survival-1-year"
+    )
+    PROGRESSION_FREE_SURVIVAL_1_YEAR, BEST_OVERALL_RESPONSE_3_MONTHS = _concepts(
+        "measure-", "progression-free-survival-1-year best-overall-response-3-months"
     )
 
 
