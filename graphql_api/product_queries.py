@@ -170,8 +170,8 @@ class ProductQueries:
         count = limit if first is None else first
 
         def work(select: Select) -> tuple[int, int, list[Product]]:
-            # the count alone needs no order
-            every = iris_of(roots_of(select, "products", values, ("order",) if listed else ()))
+            asked = ("order",) if listed else ()  # a count alone needs no order
+            every = iris_of(roots_of(select, "products", values, asked))
             page = every[start : start + count]
             return len(every), len(page), fetch(select, Product, page, wanted) if listed else []
 
