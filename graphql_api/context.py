@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TypeAlias
+import asyncio
+from collections.abc import Callable
+from functools import partial
+from typing import TypeAlias, TypeVar
 
 from strawberry.fastapi import BaseContext
 from strawberry.types import Info
@@ -10,7 +13,12 @@ from strawberry.types import Info
 from oos_kg.settings import Settings
 from oos_kg.store.base import Bindings, KgStore
 
-__all__ = ["GraphQLContext", "OosInfo"]
+__all__ = ["GraphQLContext", "OosInfo", "Select"]
+
+T = TypeVar("T")
+
+Select: TypeAlias = Callable[[str], list[Bindings]]
+"""Run one of the API's own SELECT queries and return its solutions."""
 
 
 class GraphQLContext(BaseContext):
@@ -21,13 +29,19 @@ class GraphQLContext(BaseContext):
         self.store = store
         self.settings = settings
 
-    async def select(self, query: str) -> list[Bindings]:
-        """Run one of the API's own SELECT queries on the store, within the time limit.
+    async def run(self, work: Callable[[Select], T]) -> T:
+        """Return ``work(select)``, where ``select`` runs a SELECT on the store within the time
+        limit: all the queries of a root field (its roots, then its selection) and the assembly
+        of their rows at once, on the event loop when the store answers in process (a thread
+        hop would cost more than most of these queries), else in one thread hop.
 
         Raises:
             QueryError, QueryTimeout, StoreUnavailable: as the store raises them.
         """
-        return await self.store.aselect(query, timeout_s=self.settings.query_timeout_s)
+        select = partial(self.store.select, timeout_s=self.settings.query_timeout_s)
+        if self.store.answers_in_process:
+            return work(select)
+        return await asyncio.to_thread(work, select)
 
 
 OosInfo: TypeAlias = Info[GraphQLContext, None]

@@ -336,11 +336,14 @@ class _Found:
         self.order: set[Term] = set()
 
 
-async def fetch(
-    info: Info[Any, Any], cls: type, iris: Sequence[str], selections: Sequence[SelectedField]
+def fetch(
+    select: Callable[[str], list[Any]],
+    cls: type,
+    iris: Sequence[str],
+    selections: Sequence[SelectedField],
 ) -> list[Any]:
     """The ``cls`` objects of ``iris`` (in that order), every field of ``selections`` read in
-    one query.
+    one query run by ``select``.
 
     Raises:
         QueryError, QueryTimeout, StoreUnavailable: as the store raises them.
@@ -351,7 +354,7 @@ async def fetch(
     roots = {iri: _Found(iri) for iri in iris}
     node = branches[0].node
     if node.links or any(s.read.path != ME for s in node.scalars):  # else the IRIs are all
-        rows = await info.context.select(text.replace(_ROOTS, " ".join(f"<{i}>" for i in roots)))
+        rows = select(text.replace(_ROOTS, " ".join(f"<{i}>" for i in roots)))
     else:
         rows = []
     for row in rows:

@@ -4,13 +4,13 @@ reads the rest of its selection in one compiled query (:func:`graphql_api.graph.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from pyoxigraph import Literal, NamedNode
 
-from graphql_api.context import OosInfo
+from graphql_api.context import OosInfo, Select
 from graphql_api.graph import fetch, selection_below
 from graphql_api.sparql import Bound, iri, query_text
 from graphql_api.types.common import PageInfo, decode_cursor, encode_cursor
@@ -24,8 +24,11 @@ __all__ = [
     "ProductEdge",
     "ProductFilter",
     "ProductQueries",
+    "best_match",
     "concept",
+    "iris_of",
     "listed",
+    "one",
     "roots_of",
 ]
 
@@ -72,12 +75,17 @@ def concept(member: Any) -> NamedNode | None:
     return NamedNode(member.value) if member is not None else None
 
 
-async def roots_of(
-    info: OosInfo, name: str, values: Mapping[str, Bound], asked: tuple[str, ...] = ()
+def roots_of(
+    select: Select, name: str, values: Mapping[str, Bound], asked: tuple[str, ...] = ()
 ) -> list[Bindings]:
     """The solutions of the root query ``name`` with ``values`` bound (and the optional
     lines of the ``asked`` names kept)."""
-    return await info.context.select(query_text(name, values, asked))
+    return select(query_text(name, values, asked))
+
+
+def iris_of(rows: list[Bindings]) -> list[str]:
+    """The distinct ``?s`` of ``rows``, in their order."""
+    return list(dict.fromkeys(row["s"].value for row in rows))
 
 
 async def listed(
@@ -85,12 +93,15 @@ async def listed(
 ) -> list[T]:
     """The ``cls`` objects the root query ``name`` finds, in its order, with the fields selected
     under the current field (or under its ``below`` path)."""
-    rows = await roots_of(info, name, values)
-    iris = list(dict.fromkeys(row["s"].value for row in rows))
-    return await fetch(info, cls, iris, selection_below(info, *below))
+    wanted = selection_below(info, *below)
+
+    def work(select: Select) -> list[T]:
+        return fetch(select, cls, iris_of(roots_of(select, name, values)), wanted)
+
+    return await info.context.run(work)
 
 
-async def best_match(info: OosInfo, query: str, name: str, kind: str) -> str | None:
+def best_match(select: Select, query: str, name: str, kind: str) -> str | None:
     """The one resource whose name matches best (equal, then starting with, then containing,
     any case), or ``None``: ``<query>-by-exact-name.rq`` first, the ranking only without an
     equal name.
@@ -99,14 +110,27 @@ async def best_match(info: OosInfo, query: str, name: str, kind: str) -> str | N
         QueryError: when several match equally well (the message lists them).
     """
     given = {"name": Literal(name), "sameName": Literal(name)}
-    tied = [row["s"].value for row in await roots_of(info, f"{query}-by-exact-name", given)]
+    tied = [row["s"].value for row in roots_of(select, f"{query}-by-exact-name", given)]
     if not tied:
-        rows = await roots_of(info, f"{query}-by-name", given)
+        rows = roots_of(select, f"{query}-by-name", given)
         best = rows[0]["rank"].value if rows else None
         tied = [row["s"].value for row in rows if row["rank"].value == best]
     if len(tied) > 1:
         raise QueryError(f"{kind} name {name!r} is ambiguous: {', '.join(tied)}")
     return str(tied[0]) if tied else None
+
+
+async def one(info: OosInfo, cls: type[T], find: Callable[[Select], str | None]) -> T | None:
+    """The ``cls`` object ``find`` names (``None`` when it names none), with the fields
+    selected under the current field."""
+    wanted = selection_below(info)
+
+    def work(select: Select) -> T | None:
+        found = find(select)
+        nodes = fetch(select, cls, [found] if found else [], wanted)
+        return nodes[0] if nodes else None
+
+    return await info.context.run(work)
 
 
 @strawberry.type
@@ -116,7 +140,13 @@ class ProductQueries:
         self,
         info: OosInfo,
         filter: ProductFilter | None = None,
-        first: int | None = None,
+        first: Annotated[
+            int | None,
+            strawberry.argument(
+                description="How many products after `after`: 0 to the server's page size, "
+                "which is also the number when omitted."
+            ),
+        ] = None,
         after: str | None = None,
     ) -> ProductConnection:
         limit = info.context.settings.graphql_max_page_size
@@ -126,35 +156,36 @@ class ProductQueries:
         f = filter or ProductFilter()
         wanted = selection_below(info, "edges", "node")
         listed = wanted or selection_below(info, "edges")
-        rows = await roots_of(
-            info,
-            "products",
-            {
-                "origin": concept(f.origin),
-                "kind": concept(f.approval_kind),
-                "provision": concept(f.oos_provision),
-                "modality": concept(f.modality),
-                "mah": Literal(f.mah) if f.mah else None,
-                "since": _date(f.approved_from) if f.approved_from else None,
-                "until": _date(f.approved_to) if f.approved_to else None,
-                "withdrawn": Literal(f.withdrawn) if f.withdrawn is not None else None,
-                "text": Literal(f.text) if f.text else None,
-            },
-            ("order",) if listed else (),  # the count alone needs no order
-        )
-        every = [row["s"].value for row in rows]
-        page = every[start : start + (limit if first is None else first)]
-        nodes = await fetch(info, Product, page, wanted) if listed else []
+        values: dict[str, Bound] = {
+            "origin": concept(f.origin),
+            "kind": concept(f.approval_kind),
+            "provision": concept(f.oos_provision),
+            "modality": concept(f.modality),
+            "mah": Literal(f.mah) if f.mah else None,
+            "since": _date(f.approved_from) if f.approved_from else None,
+            "until": _date(f.approved_to) if f.approved_to else None,
+            "withdrawn": Literal(f.withdrawn) if f.withdrawn is not None else None,
+            "text": Literal(f.text) if f.text else None,
+        }
+        count = limit if first is None else first
+
+        def work(select: Select) -> tuple[int, int, list[Product]]:
+            asked = ("order",) if listed else ()  # a count alone needs no order
+            every = iris_of(roots_of(select, "products", values, asked))
+            page = every[start : start + count]
+            return len(every), len(page), fetch(select, Product, page, wanted) if listed else []
+
+        total, size, nodes = await info.context.run(work)
         edges = [ProductEdge(node=n, cursor=encode_cursor(start + i)) for i, n in enumerate(nodes)]
         return ProductConnection(
             edges=edges,
             page_info=PageInfo(
-                has_next_page=start + len(page) < len(every),
+                has_next_page=start + size < total,
                 has_previous_page=start > 0,
-                start_cursor=encode_cursor(start) if page else None,
-                end_cursor=encode_cursor(start + len(page) - 1) if page else None,
+                start_cursor=encode_cursor(start) if size else None,
+                end_cursor=encode_cursor(start + size - 1) if size else None,
             ),
-            total_count=len(every),
+            total_count=total,
         )
 
     @strawberry.field(
@@ -167,18 +198,21 @@ class ProductQueries:
         if (id is None) == (name is None):
             raise QueryError("give exactly one of id and name")
         if id is not None:
-            rows = await roots_of(info, "product", {"s": iri(str(id))})
-            found = rows[0]["s"].value if rows else None
-        else:
-            found = await best_match(info, "product", str(name), "product")
-        nodes = await fetch(info, Product, [found] if found else [], selection_below(info))
-        return nodes[0] if nodes else None
+            s = iri(str(id))
+            return await one(
+                info,
+                Product,
+                lambda select: next(iter(iris_of(roots_of(select, "product", {"s": s}))), None),
+            )
+        return await one(
+            info, Product, lambda select: best_match(select, "product", str(name), "product")
+        )
 
     @strawberry.field(description="One active substance by name (any case); null when none.")
     async def substance(self, info: OosInfo, name: str) -> Substance | None:
-        found = await best_match(info, "substance", name, "substance")
-        nodes = await fetch(info, Substance, [found] if found else [], selection_below(info))
-        return nodes[0] if nodes else None
+        return await one(
+            info, Substance, lambda select: best_match(select, "substance", name, "substance")
+        )
 
     @strawberry.field(
         description="Evidence studies, optionally on one substance (by name) and one measure."
@@ -186,12 +220,15 @@ class ProductQueries:
     async def studies(
         self, info: OosInfo, substance: str | None = None, measure: Measure | None = None
     ) -> list[Study]:
-        substance_iri = None
-        if substance is not None:
-            substance_iri = await best_match(info, "substance", substance, "substance")
-            if substance_iri is None:
-                return []
-        substance_node = NamedNode(substance_iri) if substance_iri else None
-        return await listed(
-            info, Study, "studies", {"substance": substance_node, "measure": concept(measure)}
-        )
+        wanted = selection_below(info)
+
+        def work(select: Select) -> list[Study]:
+            values: dict[str, Bound] = {"substance": None, "measure": concept(measure)}
+            if substance is not None:
+                found = best_match(select, "substance", substance, "substance")
+                if found is None:
+                    return []
+                values["substance"] = NamedNode(found)
+            return fetch(select, Study, iris_of(roots_of(select, "studies", values)), wanted)
+
+        return await info.context.run(work)

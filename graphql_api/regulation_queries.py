@@ -10,10 +10,11 @@ from typing import Annotated
 
 import strawberry
 from pyoxigraph import Literal, NamedNode
+from strawberry.types.nodes import SelectedField
 
-from graphql_api.context import OosInfo
+from graphql_api.context import OosInfo, Select
 from graphql_api.graph import fetch, selection_below
-from graphql_api.product_queries import concept, listed, roots_of
+from graphql_api.product_queries import concept, iris_of, listed, roots_of
 from graphql_api.sparql import Bound, query_text
 from graphql_api.types.common import Role
 from graphql_api.types.regulation import Cell, ComparisonAspect, Framework, Jurisdiction, Obligation
@@ -26,15 +27,10 @@ from graphql_api.types.tables import (
 )
 from graphql_api.types.vocabulary import JurisdictionCode, RoleCode, StreamliningTiming
 from oos_kg.errors import QueryError
-from oos_kg.store.base import Bindings
 
 __all__ = ["FrameworkDiff", "RegulationQueries"]
 
 TABLE_2 = (JurisdictionCode.US, JurisdictionCode.EU, JurisdictionCode.JP)
-
-
-def _iris(rows: list[Bindings]) -> list[str]:
-    return list(dict.fromkeys(row["s"].value for row in rows))
 
 
 async def compare(
@@ -42,9 +38,23 @@ async def compare(
 ) -> list[ComparisonRow]:
     """One row per Table 2 aspect (those whose id is one of ``aspects`` or whose label contains
     one, any case), a cell per requested code in the order asked for."""
+    wanted_aspects = selection_below(info, "aspect")
+    wanted_cells = selection_below(info, "cells")
+    return await info.context.run(
+        lambda select: _compare(select, aspects, jurisdictions, wanted_aspects, wanted_cells)
+    )
+
+
+def _compare(
+    select: Select,
+    aspects: Sequence[str] | None,
+    jurisdictions: Sequence[JurisdictionCode] | None,
+    wanted_aspects: list[SelectedField],
+    wanted_cells: list[SelectedField],
+) -> list[ComparisonRow]:
     codes = list(jurisdictions or TABLE_2)
     labels: dict[str, list[str]] = {}
-    for row in await roots_of(info, "compare-aspects", {}):
+    for row in roots_of(select, "compare-aspects", {}):
         found = labels.setdefault(row["s"].value, [])
         if "label" in row:
             found.append(row["label"].value.lower())
@@ -53,12 +63,11 @@ async def compare(
         for s, names in labels.items()
         if not aspects or any(w == s or any(w.lower() in name for name in names) for w in aspects)
     ]
-    kept = await fetch(info, ComparisonAspect, chosen, selection_below(info, "aspect"))
-    wanted_cells = selection_below(info, "cells")
+    kept = fetch(select, ComparisonAspect, chosen, wanted_aspects)
     if not kept or not wanted_cells:
         return [ComparisonRow(aspect=aspect, cells=[]) for aspect in kept]
-    rows = await roots_of(
-        info,
+    rows = roots_of(
+        select,
         "compare",
         {
             "aspect": [NamedNode(s) for s in chosen] if aspects else None,
@@ -78,7 +87,7 @@ async def compare(
         for s in chosen
     ]
     pairs = [pair for here in places for pair in here]
-    cells = await fetch(info, Cell, [cell for _, cell in pairs], wanted_cells)
+    cells = fetch(select, Cell, [cell for _, cell in pairs], wanted_cells)
     for cell, (at, _) in zip(cells, pairs, strict=True):
         cell.jurisdiction = codes[at]
     result, start = [], 0
@@ -100,16 +109,15 @@ class FrameworkDiff:
         return await compare(info, None, list(self.codes))
 
 
-async def _frameworks(
-    info: OosInfo, codes: Sequence[JurisdictionCode] | None, *below: str
+def _frameworks(
+    select: Select, codes: Sequence[JurisdictionCode] | None, wanted: list[SelectedField]
 ) -> dict[str, Framework]:
     """The frameworks of ``codes`` (all when ``None``) by code, in code order, with the fields
-    selected under the current field (or under its ``below`` fields)."""
-    rows = await roots_of(
-        info, "frameworks", {"code": [Literal(c.value) for c in codes] if codes else None}
+    ``wanted``."""
+    rows = roots_of(
+        select, "frameworks", {"code": [Literal(c.value) for c in codes] if codes else None}
     )
-    fields = [f for name in below for f in selection_below(info, name)]
-    found = await fetch(info, Framework, _iris(rows), fields if below else selection_below(info))
+    found = fetch(select, Framework, iris_of(rows), wanted)
     return {row["code"].value: framework for row, framework in zip(rows, found, strict=True)}
 
 
@@ -123,11 +131,13 @@ class RegulationQueries:
     async def frameworks(
         self, info: OosInfo, codes: list[JurisdictionCode] | None = None
     ) -> list[Framework]:
-        return list((await _frameworks(info, codes)).values())
+        wanted = selection_below(info)
+        return list((await info.context.run(lambda s: _frameworks(s, codes, wanted))).values())
 
     @strawberry.field(description="One framework by code; null when none.")
     async def framework(self, info: OosInfo, code: JurisdictionCode) -> Framework | None:
-        return (await _frameworks(info, [code])).get(code.value)
+        wanted = selection_below(info)
+        return (await info.context.run(lambda s: _frameworks(s, [code], wanted))).get(code.value)
 
     @strawberry.field(
         description="Table 2 side by side: one row per aspect (all, or those whose label contains "
@@ -148,12 +158,20 @@ class RegulationQueries:
         info: OosInfo,
         role: RoleCode | None = None,
         jurisdiction: JurisdictionCode | None = None,
-        with_deadline: bool | None = None,
+        with_deadline: Annotated[
+            bool | None,
+            strawberry.argument(description="True: those with a deadline; false: those without."),
+        ] = None,
     ) -> list[Obligation]:
         code = Literal(jurisdiction.value) if jurisdiction else None
         dated = () if with_deadline is None else ("dated",) if with_deadline else ("undated",)
-        rows = await roots_of(info, "obligations", {"role": concept(role), "code": code}, dated)
-        return await fetch(info, Obligation, _iris(rows), selection_below(info))
+        wanted = selection_below(info)
+
+        def work(select: Select) -> list[Obligation]:
+            rows = roots_of(select, "obligations", {"role": concept(role), "code": code}, dated)
+            return fetch(select, Obligation, iris_of(rows), wanted)
+
+        return await info.context.run(work)
 
     @strawberry.field(
         description="What changes from one framework to another (default JP to JP_PROPOSED): "
@@ -168,48 +186,60 @@ class RegulationQueries:
     ) -> FrameworkDiff:
         if from_ is to:
             raise QueryError("from and to must be different frameworks")
-        rows = await roots_of(
-            info,
-            "framework-diff",
-            {"code": [Literal(from_.value), Literal(to.value)], "role": concept(role)},
-        )
-        side_of: dict[str, str] = {}
-        bearers: dict[str, set[str]] = defaultdict(set)
-        for row in rows:
-            side_of[row["s"].value] = "from" if row["code"].value == from_.value else "to"
-            bearers[row["s"].value].add(row["role"].value)
         fields = [
             *selection_below(info, "roles", "fromObligations"),
             *selection_below(info, "roles", "toObligations"),
         ]
-        iris = sorted(side_of)
-        obligations = await fetch(info, Obligation, iris, fields)
-        by_role: dict[str, dict[str, list[Obligation]]] = defaultdict(lambda: defaultdict(list))
-        for s, obligation in zip(iris, obligations, strict=True):
-            for bearer in sorted(bearers[s]):
-                by_role[bearer][side_of[s]].append(obligation)
-        bearing = sorted(by_role)
-        roles = await fetch(info, Role, bearing, selection_below(info, "roles", "role"))
-        frameworks: dict[str, Framework] = {}
-        if selection_below(info, "fromFramework") or selection_below(info, "toFramework"):
-            frameworks = await _frameworks(info, [from_, to], "fromFramework", "toFramework")
-        return FrameworkDiff(
-            from_framework=frameworks.get(from_.value),
-            to_framework=frameworks.get(to.value),
-            roles=[
-                RoleDiff(
-                    role=r, from_obligations=by_role[s]["from"], to_obligations=by_role[s]["to"]
-                )
-                for s, r in zip(bearing, roles, strict=True)
-            ],
-            codes=(from_, to),
-        )
+        wanted_roles = selection_below(info, "roles", "role")
+        wanted_frameworks = [
+            *selection_below(info, "fromFramework"),
+            *selection_below(info, "toFramework"),
+        ]
+        values: dict[str, Bound] = {
+            "code": [Literal(from_.value), Literal(to.value)],
+            "role": concept(role),
+        }
+
+        def work(select: Select) -> FrameworkDiff:
+            side_of: dict[str, str] = {}
+            bearers: dict[str, set[str]] = defaultdict(set)
+            for row in roots_of(select, "framework-diff", values):
+                side_of[row["s"].value] = "from" if row["code"].value == from_.value else "to"
+                bearers[row["s"].value].add(row["role"].value)
+            iris = sorted(side_of)
+            obligations = fetch(select, Obligation, iris, fields)
+            by_role: dict[str, dict[str, list[Obligation]]] = defaultdict(lambda: defaultdict(list))
+            for s, obligation in zip(iris, obligations, strict=True):
+                for bearer in sorted(bearers[s]):
+                    by_role[bearer][side_of[s]].append(obligation)
+            bearing = sorted(by_role)
+            roles = fetch(select, Role, bearing, wanted_roles)
+            frameworks: dict[str, Framework] = {}
+            if wanted_frameworks:
+                frameworks = _frameworks(select, [from_, to], wanted_frameworks)
+            return FrameworkDiff(
+                from_framework=frameworks.get(from_.value),
+                to_framework=frameworks.get(to.value),
+                roles=[
+                    RoleDiff(
+                        role=r,
+                        from_obligations=by_role[s]["from"],
+                        to_obligations=by_role[s]["to"],
+                    )
+                    for s, r in zip(bearing, roles, strict=True)
+                ],
+                codes=(from_, to),
+            )
+
+        return await info.context.run(work)
 
     @strawberry.field(description="Table 5 items, optionally of one party, timing and verdict.")
     async def streamlining(
         self,
         info: OosInfo,
-        party: RoleCode | None = None,
+        party: Annotated[
+            RoleCode | None, strawberry.argument(description="The party whose tasks to list.")
+        ] = None,
         timing: StreamliningTiming | None = None,
         can_be_streamlined: bool | None = None,
     ) -> list[StreamliningItem]:
@@ -233,13 +263,12 @@ class RegulationQueries:
             raise QueryError(f"first must be between 0 and {limit}, got {first}")
         if not text.strip():
             raise QueryError("search text must not be blank")
-        rows = await info.context.select(
-            query_text(
-                "search",
-                {"text": Literal(text), "lang": Literal(lang) if lang else None},
-                [f.name for f in selection_below(info)],
-            )
+        query = query_text(
+            "search",
+            {"text": Literal(text), "lang": Literal(lang) if lang else None},
+            [f.name for f in selection_below(info)],
         )
+        rows = await info.context.run(lambda select: select(query))
         return [
             SearchHit(
                 id=strawberry.ID(row["s"].value),

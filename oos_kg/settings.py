@@ -60,7 +60,6 @@ class Settings(BaseSettings):
     graphql_max_tokens: int = Field(default=2_000, gt=0)
     graphql_max_batch: int = Field(default=10, gt=0)
     graphql_max_page_size: int = Field(default=100, gt=0)
-    graphql_store_concurrency: int = Field(default=1, gt=0)
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)

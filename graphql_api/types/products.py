@@ -58,15 +58,15 @@ class OutcomeMeasure(Graph):
     id: strawberry.ID = read(ME)
     measure: Measure | None = read("oos:measure")
     arm: ArmKind | None = read("oos:ofArm/oos:armKind")
+    patients: int | None = read(
+        "oos:numberOfPatients|oos:ofArm/oos:numberOfPatients", "Number of patients in the arm."
+    )
     value: float | None = read("oos:value")
     unit: str | None = read("oos:unit")
     ci_low: float | None = read("oos:ciLow")
     ci_high: float | None = read("oos:ciHigh")
     ci_level: float | None = read("oos:ciLevel")
     p_value: float | None = read("oos:pValue")
-    patients: int | None = read(
-        "oos:numberOfPatients|oos:ofArm/oos:numberOfPatients", "Number of patients in the arm."
-    )
     source: list[Source] = read(SOURCE, "Where the figure comes from.")
 
 

@@ -91,13 +91,13 @@ class Framework(Graph):
     description: str | None = read("rdfs:comment", lang="en")
     label: str | None = read("rdfs:label", LABEL, resolver=labelled, lang="arg")
     jurisdiction: Jurisdiction | None = read("oos:jurisdiction", "Its jurisdiction.")
+    legal_basis: list[Clause] = read(
+        "oos:legalBasis", "The clauses it rests on directly.", kind="oos:Clause"
+    )
     instruments: list[LegalInstrument] = read(
         "oos:legalBasis|oos:legalBasis/oos:inInstrument",
         "The instruments it rests on.",
         kind="oos:LegalInstrument",
-    )
-    legal_basis: list[Clause] = read(
-        "oos:legalBasis", "The clauses it rests on directly.", kind="oos:Clause"
     )
     obligations: list[Obligation] = read(
         "^oos:underFramework",
@@ -146,12 +146,12 @@ class Cell(Graph):
         lang="en",
         fallback=True,
     )
-    obligations: list[Obligation] = read(
-        "oos:statement", "The obligations the cell states.", kind="oos:Obligation"
-    )
     criteria: list[EligibilityCriterion] = read(
         "oos:statement|^oos:statedBy",
         "The eligibility criteria the cell states.",
         kind="oos:EligibilityCriterion",
+    )
+    obligations: list[Obligation] = read(
+        "oos:statement", "The obligations the cell states.", kind="oos:Obligation"
     )
     source: list[Source] = read(SOURCE, "Where the cell comes from.")

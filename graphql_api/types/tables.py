@@ -19,29 +19,6 @@ __all__ = [
 ]
 
 
-@strawberry.type(description="An item of Table 5: a task of an OOS clinical trial.")
-class StreamliningItem(Graph):
-    id: strawberry.ID = read(ME)
-    text: str | None = read("rdfs:label", lang="en", fallback=True)
-    party: RoleCode | None = read("oos:party")
-    timing: StreamliningTiming | None = read("oos:timing")
-    can_be_streamlined: bool | None = read(
-        "oos:canBeStreamlined", convert=lambda text: text in ("true", "1")
-    )
-    item_number: int | None = read("oos:itemNumber")
-    notes: list[str] = read("skos:editorialNote")
-
-
-@strawberry.type(description="A step of the OOS provision flow of Fig. 1.")
-class ProvisionStep(Graph):
-    id: strawberry.ID = read(ME)
-    number: int | None = read("oos:stepNumber")
-    label: str | None = read("rdfs:label")
-    description: str | None = read("dcterms:description")
-    performed_by: RoleCode | None = read("oos:performedBy")
-    next_step: strawberry.ID | None = read("oos:nextStep")
-
-
 @strawberry.type(description="One aspect with a cell per requested framework code.")
 class ComparisonRow:
     aspect: ComparisonAspect
@@ -69,3 +46,26 @@ class SearchHit:
     kinds: list[str] = strawberry.field(description="Its classes in the ontology (local names).")
     label: str | None
     matched: str | None = strawberry.field(description="The text that matched.")
+
+
+@strawberry.type(description="An item of Table 5: a task of an OOS clinical trial.")
+class StreamliningItem(Graph):
+    id: strawberry.ID = read(ME)
+    text: str | None = read("rdfs:label", lang="en", fallback=True)
+    party: RoleCode | None = read("oos:party")
+    timing: StreamliningTiming | None = read("oos:timing")
+    can_be_streamlined: bool | None = read(
+        "oos:canBeStreamlined", convert=lambda text: text in ("true", "1")
+    )
+    item_number: int | None = read("oos:itemNumber")
+    notes: list[str] = read("skos:editorialNote")
+
+
+@strawberry.type(description="A step of the OOS provision flow of Fig. 1.")
+class ProvisionStep(Graph):
+    id: strawberry.ID = read(ME)
+    number: int | None = read("oos:stepNumber")
+    label: str | None = read("rdfs:label")
+    description: str | None = read("dcterms:description")
+    performed_by: RoleCode | None = read("oos:performedBy")
+    next_step: strawberry.ID | None = read("oos:nextStep")

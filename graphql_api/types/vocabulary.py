@@ -25,81 +25,90 @@ __all__ = [
 ]
 
 
-def _oos(local_name: str) -> str:
-    return str(OOS[local_name])
+def _concepts(prefix: str, slugs: str) -> tuple[str, ...]:
+    """The IRIs of the ontology's concepts ``oos:<prefix><slug>``, one for each of ``slugs``."""
+    return tuple(str(OOS[f"{prefix}{slug}"]) for slug in slugs.split())
 
 
 @strawberry.enum(description="Origin of a product's ingredients (Table 3).")
 class Origin(Enum):
-    AUTOLOGOUS = _oos("origin-autologous")
-    ALLOGENEIC = _oos("origin-allogeneic")
-    OTHER = _oos("origin-other")
+    AUTOLOGOUS, ALLOGENEIC, OTHER = _concepts("origin-", "autologous allogeneic other")
 
 
 @strawberry.enum(description="Whether and how OOS batches of a product are provided (Table 3).")
 class OosProvision(Enum):
-    CLINICAL_TRIAL = _oos("oos-provision-clinical-trial")
-    NO = _oos("oos-provision-no")
-    NOT_APPLICABLE = _oos("oos-provision-not-applicable")
-    UNDER_CONSIDERATION = _oos("oos-provision-under-consideration")
+    CLINICAL_TRIAL, NO, NOT_APPLICABLE, UNDER_CONSIDERATION = _concepts(
+        "oos-provision-", "clinical-trial no not-applicable under-consideration"
+    )
 
 
 @strawberry.enum(description="Kind of marketing approval (Table 3).")
 class ApprovalKind(Enum):
-    APPROVAL = _oos("approval-kind-approval")
-    CONDITIONAL_TIME_LIMITED = _oos("approval-kind-conditional-time-limited")
+    APPROVAL, CONDITIONAL_TIME_LIMITED = _concepts(
+        "approval-kind-", "approval conditional-time-limited"
+    )
 
 
 @strawberry.enum(description="Therapeutic modality of a product.")
 class Modality(Enum):
-    CAR_T_CELL_THERAPY = _oos("modality-car-t-cell-therapy")
-    CELL_SHEET = _oos("modality-cell-sheet")
-    MESENCHYMAL_STEM_CELLS = _oos("modality-mesenchymal-stem-cells")
-    GENE_THERAPY_VECTOR = _oos("modality-gene-therapy-vector")
-    PLASMID_DNA = _oos("modality-plasmid-dna")
-    ONCOLYTIC_VIRUS = _oos("modality-oncolytic-virus")
+    (
+        CAR_T_CELL_THERAPY,
+        CELL_SHEET,
+        MESENCHYMAL_STEM_CELLS,
+        GENE_THERAPY_VECTOR,
+        PLASMID_DNA,
+        ONCOLYTIC_VIRUS,
+    ) = _concepts(
+        "modality-",
+        "car-t-cell-therapy cell-sheet mesenchymal-stem-cells gene-therapy-vector plasmid-dna"
+        " oncolytic-virus",
+    )
 
 
 @strawberry.enum(description="Registry holding a trial or program record.")
 class Registry(Enum):
-    CLINICALTRIALS_GOV = _oos("registry-clinicaltrials-gov")
-    JRCT = _oos("registry-jrct")
-    UMIN_CTR = _oos("registry-umin-ctr")
+    CLINICALTRIALS_GOV, JRCT, UMIN_CTR = _concepts("registry-", "clinicaltrials-gov jrct umin-ctr")
 
 
 @strawberry.enum(description="Arm of an evidence study: OOS product or commercial product.")
 class ArmKind(Enum):
-    OOS = _oos("arm-oos")
-    COMMERCIAL = _oos("arm-commercial")
+    OOS, COMMERCIAL = _concepts("arm-", "oos commercial")
 
 
 @strawberry.enum(description="Outcome measure reported by the evidence studies (refs 11-16).")
 class Measure(Enum):
-    CRS_GRADE_3_4 = _oos("measure-crs-grade-3-4")
-    ICANS_GRADE_3_4 = _oos("measure-icans-grade-3-4")
-    BEST_OVERALL_OR_COMPLETE_RESPONSE = _oos("measure-best-overall-or-complete-response")
-    OVERALL_SURVIVAL_1_YEAR = _oos("measure-overall-survival-1-year")
-    PROGRESSION_FREE_SURVIVAL_1_YEAR = _oos("measure-progression-free-survival-1-year")
-    BEST_OVERALL_RESPONSE_3_MONTHS = _oos("measure-best-overall-response-3-months")
+    CRS_GRADE_3_4, ICANS_GRADE_3_4 = _concepts("measure-", "crs-grade-3-4 icans-grade-3-4")
+    BEST_OVERALL_OR_COMPLETE_RESPONSE, OVERALL_SURVIVAL_1_YEAR = _concepts(
+        "measure-", "best-overall-or-complete-response overall-survival-1-year"
+    )
+    PROGRESSION_FREE_SURVIVAL_1_YEAR, BEST_OVERALL_RESPONSE_3_MONTHS = _concepts(
+        "measure-", "progression-free-survival-1-year best-overall-response-3-months"
+    )
 
 
 @strawberry.enum(description="Timing of a Table 5 item within an OOS clinical trial.")
 class StreamliningTiming(Enum):
-    BEFORE_START_ONE_OFF = _oos("timing-before-start-one-off")
-    BEFORE_START_PERMANENT = _oos("timing-before-start-permanent")
-    AFTER_START_EACH_TIME = _oos("timing-after-start-each-time")
+    BEFORE_START_ONE_OFF, BEFORE_START_PERMANENT, AFTER_START_EACH_TIME = _concepts(
+        "timing-", "before-start-one-off before-start-permanent after-start-each-time"
+    )
 
 
 @strawberry.enum(description="A role that bears, reviews or receives an obligation.")
 class RoleCode(Enum):
-    AUTHORISED_PERSON = _oos("role-authorised-person")
-    ETHICS_COMMITTEE = _oos("role-ethics-committee")
-    HEALTH_AUTHORITY = _oos("role-health-authority")
-    MAH = _oos("role-mah")
-    MEDICAL_INSTITUTION = _oos("role-medical-institution")
-    PATIENT = _oos("role-patient")
-    SPONSOR = _oos("role-sponsor")
-    TREATING_PHYSICIAN = _oos("role-treating-physician")
+    (
+        AUTHORISED_PERSON,
+        ETHICS_COMMITTEE,
+        HEALTH_AUTHORITY,
+        MAH,
+        MEDICAL_INSTITUTION,
+        PATIENT,
+        SPONSOR,
+        TREATING_PHYSICIAN,
+    ) = _concepts(
+        "role-",
+        "authorised-person ethics-committee health-authority mah medical-institution patient"
+        " sponsor treating-physician",
+    )
 
 
 @strawberry.enum(

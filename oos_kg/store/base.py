@@ -21,6 +21,11 @@ Bindings = dict[str, NamedNode | Literal | BlankNode]
 class KgStore(Protocol):
     """What the API, GraphQL and validation layers may ask of a store."""
 
+    answers_in_process: bool
+    """Whether :meth:`select` answers in this process, waiting on no socket and no other
+    process (the embedded and memory stores): a caller on the event loop may then run a short
+    query it wrote through :meth:`select` directly, sparing the thread hop of :meth:`aselect`."""
+
     def select(self, query: str, *, timeout_s: float | None = None) -> list[Bindings]:
         """Run a SELECT over the union default graph and return every solution.
 

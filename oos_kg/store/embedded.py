@@ -99,6 +99,8 @@ class EmbeddedStore:
         allowed_hosts: hosts SERVICE, LOAD and FROM may name.
     """
 
+    answers_in_process = True
+
     def __init__(
         self,
         path: Path,

@@ -34,6 +34,8 @@ class MemoryStore:
         allowed_hosts: hosts SERVICE, LOAD and FROM may name.
     """
 
+    answers_in_process = True
+
     def __init__(self, *, allowed_hosts: Sequence[str] = ()) -> None:
         self._store = Store()
         self._allowed_hosts = tuple(allowed_hosts)

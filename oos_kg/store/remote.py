@@ -113,6 +113,8 @@ class RemoteStore:
         StoreError: an engine name that is not known.
     """
 
+    answers_in_process = False
+
     def __init__(
         self,
         query_url: str,

@@ -31,7 +31,7 @@ def _ordered(client: Client) -> list[str]:
     """Every product in products.rq's order, asked of /sparql."""
     response = client.post(
         "/sparql",
-        content=query_text("products", {}),
+        content=query_text("products", {}, ("order",)),
         headers={
             "content-type": "application/sparql-query",
             "accept": "application/sparql-results+json",

@@ -38,7 +38,7 @@ def ontology_term(name: str) -> NamedNode:
 class CountingStore:
     """The read half of the KgStore Protocol over a pyoxigraph Store, counting the calls."""
 
-    selects_in_process = True  # the GraphQL layer calls select() on the loop, in call order
+    answers_in_process = True  # the GraphQL layer calls select() on the loop, in call order
 
     version: str | None = None
     """What :meth:`data_version` answers: ``None`` (the default) keeps no name index."""
@@ -273,7 +273,7 @@ class InOrder:
     the resolvers' own).
     """
 
-    selects_in_process = True
+    answers_in_process = True
 
     def __init__(self, store: Any) -> None:
         self.store = store
