@@ -394,6 +394,39 @@ class RemoteStore:
             "named-graph-uri": list(named_graph_uris),
         }
 
+    # ---- the case registry's own operations, over every graph of the server -----------
+
+    def select_all_graphs(self, query: str, *, timeout_s: float | None = None) -> list[Bindings]:
+        """Run a SELECT the project wrote (the case registry's) over the server's own dataset:
+        no dataset is sent, so ``GRAPH ?g`` ranges over every graph it holds. The answer is
+        checked whole as every other answer is.
+
+        Raises:
+            StoreError: the server refused the query (one of ours: not the caller's fault).
+            RemoteTimeout, IncompleteAnswer, StoreUnavailable.
+        """
+        try:
+            reply = self._ask_server({"query": query}, self._limit(timeout_s))
+        except QueryError as exc:
+            raise StoreError(f"the remote store refused a query of ours: {exc.message}") from None
+        answer = read_results(reply.body, query, self._max_rows)
+        if not isinstance(answer, Solutions):
+            raise StoreError("select_all_graphs() got an ASK query")
+        return answer.rows
+
+    def update_unchecked(self, text: str, *, timeout_s: float | None = None) -> None:
+        """Send an update the project wrote (the case registry's), in one request, without
+        the checks untrusted updates get.
+
+        Raises:
+            StoreError: no update endpoint, or the server refused the update.
+            RemoteTimeout, StoreUnavailable.
+        """
+        try:
+            self._update_text(text, self._limit(timeout_s))
+        except QueryError as exc:
+            raise StoreError(f"the remote store refused an update of ours: {exc.message}") from None
+
     def _update_text(self, text: str, timeout_s: float) -> None:
         if not self._update_url:
             raise StoreError("no update endpoint configured (OOS_KG_REMOTE_UPDATE_URL)")
