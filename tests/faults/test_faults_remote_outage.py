@@ -21,7 +21,16 @@ from pathlib import Path
 import httpx
 import pytest
 from live_service import QUERY_TIMEOUT_S, Service, load, service_env, start_service, stop_service
-from store_support import OXIGRAPH, RemoteServer, free_port, make_source_tree, wait_until_up
+from store_support import (
+    OXIGRAPH,
+    RemoteServer,
+    free_port,
+    hold,
+    make_source_tree,
+    wait_until_up,
+)
+
+from oos_kg.resources import graph_sources
 
 pytestmark = pytest.mark.integration
 
@@ -190,7 +199,11 @@ def test_a_frozen_virtuoso_gives_504_within_the_limits_and_its_return_needs_no_r
 ) -> None:
     assert virtuoso.pid is not None
     tree = make_source_tree(tmp_path / "sources")
-    load(service_env(tree, **virtuoso.env()), "--remote")
+    hold(
+        virtuoso,
+        graph_sources(tree),
+        load=lambda: load(service_env(tree, **virtuoso.env()), "--remote"),
+    )
     service = start_service(tree, None, log=tmp_path / "serve.log", **virtuoso.env())
     try:
         before = service.count()

@@ -19,6 +19,7 @@ from store_support import (
     Client,
     RemoteServer,
     assert_idle,
+    hold,
     make_source_tree,
     oxigraph_process,
     oxigraph_remote,
@@ -27,6 +28,7 @@ from typer.testing import CliRunner
 
 from oos_kg.app import create_app
 from oos_kg.cli import app as cli
+from oos_kg.resources import graph_sources
 from oos_kg.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -66,9 +68,9 @@ def oxigraph_with_limit(
 
 @pytest.fixture(scope="module")
 def loaded_virtuoso(virtuoso: RemoteServer, sources: Path) -> RemoteServer:
-    """The session's Virtuoso, loaded by ``oos-kg load --remote``."""
-    load_remote(virtuoso, sources)
-    return virtuoso
+    """The session's Virtuoso holding the fixture graphs (loaded by ``oos-kg load --remote``
+    unless it holds them already)."""
+    return hold(virtuoso, graph_sources(sources), load=lambda: load_remote(virtuoso, sources))
 
 
 UNBOUNDED = str(2**40)

@@ -1,46 +1,26 @@
-"""The registry on a remote SPARQL server (a real ``oxigraph serve``), which holds the KG and
-the case graphs together: cases work as on the embedded store, anonymous queries never see
-them, a token sees its own, and a load of the graph files leaves them alone."""
+"""The registry on a remote SPARQL server (a real ``oxigraph serve``, and Virtuoso), which holds
+the KG and the case graphs together: cases work as on the embedded store, anonymous queries
+never see them, a token sees its own, and a load of the graph files leaves them alone."""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterator
 
 import pytest
 from registry_support import HOSPITAL, ROOT, eu_case
-from store_support import Client, RemoteServer, oxigraph_remote, oxigraph_server
+from store_support import Client
 
 from oos_kg.app import create_app
 from oos_kg.loading import load_store
 from oos_kg.registry import TokenStore, case_iri
 from oos_kg.resources import graph_sources
 from oos_kg.settings import Settings
-from oos_kg.store import KgStore, open_store
+from oos_kg.store import KgStore
 
 pytestmark = pytest.mark.integration
 
 GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 CASES = "SELECT ?c WHERE { ?c a <https://w3id.org/oos-kg/ontology#OosProvisionCase> }"
-
-
-@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
-def remote(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Settings, KgStore]]:
-    """Settings and a loaded store on an ``oxigraph serve`` of the module's own, or on the
-    session's Virtuoso."""
-    tmp = tmp_path_factory.mktemp("remote")
-    with contextlib.ExitStack() as stack:
-        if request.param == "virtuoso":
-            server: RemoteServer = request.getfixturevalue("virtuoso")
-        else:
-            server = oxigraph_remote(stack.enter_context(oxigraph_server(tmp / "oxigraph")))
-        settings = Settings(**server.settings(), tokens_path=tmp / "tokens.json")
-        store = open_store(settings)
-        load_store(store, graph_sources(ROOT))
-        yield settings, store
-        store.close()
 
 
 @pytest.fixture(scope="module")
