@@ -16,6 +16,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -120,16 +121,29 @@ def answers_within(
 
 
 def assert_outage_is_reported(service: Service, seconds: float, query_status: int = 503) -> None:
-    ready = answers_within(service, seconds, "GET", "/ready")
+    """/ready, a query and a GraphQL question, sent at once, each answer within ``seconds``
+    with the reason; /health stays 200."""
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        asked = [
+            pool.submit(answers_within, service, seconds, "GET", "/ready"),
+            pool.submit(
+                answers_within, service, seconds, "POST", "/sparql", data={"query": "ASK {}"}
+            ),
+            pool.submit(
+                answers_within,
+                service,
+                seconds,
+                "POST",
+                "/graphql",
+                json={"query": "{ products { totalCount } }"},
+            ),
+        ]
+        ready, query, graphql = (future.result() for future in asked)
     assert ready.status_code == 503
     assert ready.json()["error"]["code"] == "store_unavailable"
     assert ready.json()["error"]["message"]  # the reason
-    query = answers_within(service, seconds, "POST", "/sparql", data={"query": "ASK {}"})
     assert query.status_code == query_status
     assert query.json()["error"]["message"]
-    graphql = answers_within(
-        service, seconds, "POST", "/graphql", json={"query": "{ products { totalCount } }"}
-    )
     assert graphql.status_code in (200, 503, 504)
     if graphql.status_code == 200:
         assert graphql.json()["data"] is None or graphql.json()["errors"]
