@@ -14,6 +14,7 @@ from store_support import (
     RemoteServer,
     clear_server,
     free_port,
+    hold,
     make_source_tree,
     oxigraph_remote,
     oxigraph_server,
@@ -51,17 +52,21 @@ def empty_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Rem
         server: RemoteServer = request.getfixturevalue("virtuoso")
         clear_server(server)
         yield server
-        release(server)
         return
     with oxigraph_server(tmp_path / "oxigraph") as base:
         yield oxigraph_remote(base)
+        release(oxigraph_remote(base))  # its port may serve another server later
 
 
 def test_load_remote_uploads_every_named_graph(empty_server: RemoteServer, tmp_path: Path) -> None:
     tree = make_source_tree(tmp_path / "sources")
     env = {**empty_server.env(), "OOS_KG_RESOURCE_ROOT": str(tree)}
-    result = CliRunner().invoke(cli, ["load", "--remote"], env=env)
-    assert result.exit_code == 0, result.output
+
+    def load() -> None:
+        result = CliRunner().invoke(cli, ["load", "--remote"], env=env)
+        assert result.exit_code == 0, result.output
+
+    hold(empty_server, graph_sources(tree), load=load)  # it holds nothing: this loads
     query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
     def sizes() -> dict[str, int]:
@@ -76,8 +81,7 @@ def test_load_remote_uploads_every_named_graph(empty_server: RemoteServer, tmp_p
     loaded = sizes()
     assert loaded[str(GRAPH.regulations)] == 2
     assert loaded[str(GRAPH.products)] == memory_sizes(graph_sources(tree))[str(GRAPH.products)]
-    again = CliRunner().invoke(cli, ["load", "--remote"], env=env)  # replaces, never adds
-    assert again.exit_code == 0
+    load()  # replaces, never adds
     assert sizes() == loaded
 
 
