@@ -5,6 +5,7 @@ never see them, a token sees its own, and a load of the graph files leaves them 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from registry_support import HOSPITAL, ROOT, eu_case
@@ -120,3 +121,32 @@ def test_a_load_of_the_graph_files_leaves_the_cases_alone(
         f"/cases/{case_id}/history", headers={"Authorization": f"Bearer {tokens['authority']}"}
     ).json()
     assert before == after and len(after["versions"]) >= 1
+
+
+DURATION = b'\n<urn:x:a> <urn:x:within> "P1D"^^<http://www.w3.org/2001/XMLSchema#duration> .\n'
+
+
+def test_a_case_virtuoso_cannot_store_is_a_502_and_stores_nothing(
+    remote: tuple[Settings, KgStore], client: Client, tokens: dict[str, str], root: Path
+) -> None:
+    """Virtuoso fails an update holding an ``xsd:duration`` (docs/deploy.md); Oxigraph keeps it.
+    A US case, which the module's EU and JP tokens do not see."""
+    headers = {"Authorization": f"Bearer {tokens['institution']}"}
+    before = client.get("/cases", headers=headers).json()["cases"]
+    body = (root / "examples/cases/us/conforms.ttl").read_bytes() + DURATION
+    response = client.post(
+        "/cases",
+        params={"framework": "us"},
+        content=body,
+        headers={**headers, "Content-Type": "text/turtle"},
+    )
+    if remote[0].remote_engine == "virtuoso":
+        assert response.status_code == 502, response.text
+        assert "SQ200" in response.json()["error"]["message"]
+        assert client.get("/cases", headers=headers).json()["cases"] == before
+    else:
+        assert response.status_code == 201, response.text
+        stored = client.get(
+            f"/cases/{response.json()['id']}", headers={**headers, "Accept": "text/turtle"}
+        )
+        assert "P1D" in stored.text
