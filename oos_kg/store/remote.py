@@ -255,12 +255,20 @@ class RemoteStore:
     def _limit(self, timeout_s: float | None) -> float:
         return self._timeout_s if timeout_s is None else timeout_s
 
-    def _results(self, query: str, timeout_s: float | None) -> Solutions | bool:
-        data: dict[str, object] = {
-            "query": query,
-            "default-graph-uri": list(_OUR_GRAPHS),
-            "named-graph-uri": list(_OUR_GRAPHS),
-        }
+    def _results(
+        self, query: str, timeout_s: float | None, *, our_graphs: bool = True
+    ) -> Solutions | bool:
+        """Run a trusted SELECT or ASK over our graphs (or, with ``our_graphs`` False, the
+        server's own dataset: every graph it holds) and read the answer whole.
+
+        Raises:
+            QueryError, RemoteTimeout, IncompleteAnswer, StoreUnavailable, StoreError.
+        """
+        data: dict[str, object] = {"query": query}
+        if our_graphs:
+            data.update(
+                {"default-graph-uri": list(_OUR_GRAPHS), "named-graph-uri": list(_OUR_GRAPHS)}
+            )
         reply = self._ask_server(data, self._limit(timeout_s))
         if reply.media != _JSON:
             raise IncompleteAnswer(f"the remote store answered in {reply.media or 'no type'}")
@@ -406,10 +414,9 @@ class RemoteStore:
             RemoteTimeout, IncompleteAnswer, StoreUnavailable.
         """
         try:
-            reply = self._ask_server({"query": query}, self._limit(timeout_s))
+            answer = self._results(query, timeout_s, our_graphs=False)
         except QueryError as exc:
             raise StoreError(f"the remote store refused a query of ours: {exc.message}") from None
-        answer = read_results(reply.body, query, self._max_rows)
         if not isinstance(answer, Solutions):
             raise StoreError("select_all_graphs() got an ASK query")
         return answer.rows
