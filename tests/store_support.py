@@ -300,6 +300,10 @@ def hold(
 
     Returns:
         ``server``.
+
+    Raises:
+        httpx.HTTPError: the server refused to list or drop its graphs.
+        OosKgError: the load failed.
     """
     digest = sources_hash(sources)
     if _HOLDS.get(server.query_url) == digest:
