@@ -60,9 +60,12 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RemoteServer]
         skip_or_fail(str(exc))
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Send every test that uses Virtuoso to one xdist worker (``make test`` runs
-    ``--dist loadgroup``), so that one Virtuoso server serves the whole run."""
+    ``--dist loadgroup``), so that one Virtuoso server serves the whole run. First of the
+    hooks: xdist reads the marks into each test's id in its own (registered after this
+    conftest, so called before it otherwise)."""
     group = pytest.mark.xdist_group("virtuoso")
     for item in items:
         callspec = getattr(item, "callspec", None)
