@@ -44,7 +44,9 @@ def kg() -> Iterator[Store]:
 
 @pytest.fixture(scope="session")
 def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RemoteServer]:
-    """One Virtuoso server for the whole session, empty (tests load what they need).
+    """One Virtuoso server for the whole session, with a throw-away database; a test makes it
+    hold the graphs it needs with :func:`store_support.hold` (which clears what earlier tests
+    left) and says so with :func:`store_support.release` when it changes them.
 
     Skipped with the reason where Debian's ``virtuoso-opensource`` is not installed or does
     not start; under CI (``CI=true``) that fails instead.
@@ -58,12 +60,16 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RemoteServer]
         skip_or_fail(str(exc))
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Send every test that uses Virtuoso to one xdist worker (``make test`` runs
-    ``--dist loadgroup``), so that one Virtuoso server serves the whole run."""
+    ``--dist loadgroup``), so that one Virtuoso server serves the whole run. First of the
+    hooks: xdist reads the marks into each test's id in its own (registered after this
+    conftest, so called before it otherwise)."""
     group = pytest.mark.xdist_group("virtuoso")
     for item in items:
         callspec = getattr(item, "callspec", None)
-        on_virtuoso = callspec is not None and callspec.params.get("backend") == "virtuoso"
+        params = callspec.params.values() if callspec is not None else ()
+        on_virtuoso = any(isinstance(value, str) and value == "virtuoso" for value in params)
         if on_virtuoso or "virtuoso" in getattr(item, "fixturenames", ()):
             item.add_marker(group)

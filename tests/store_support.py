@@ -11,7 +11,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +22,10 @@ import pytest
 from fastapi import FastAPI
 
 from bench._virtuoso import VIRTUOSO, write_ini
+from oos_kg.loading import load_store
+from oos_kg.resources import GraphSource, sources_hash
+from oos_kg.settings import Settings
+from oos_kg.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "kg"
@@ -219,7 +223,7 @@ def virtuoso_server(folder: Path) -> Iterator[RemoteServer]:
         except RuntimeError as exc:
             logged = (folder / "virtuoso.log").read_text("utf-8", "replace")[-2000:]
             raise RuntimeError(f"virtuoso did not come up: {exc}\n{logged}") from None
-        yield RemoteServer(
+        server = RemoteServer(
             "virtuoso",
             f"{base}/sparql",
             f"{base}/sparql-auth",
@@ -229,8 +233,97 @@ def virtuoso_server(folder: Path) -> Iterator[RemoteServer]:
             max_rows=VIRTUOSO_MAX_ROWS,
             pid=process.pid,
         )
+        _BASELINE[server.query_url] = server_graphs(server)
+        yield server
     finally:
+        _HOLDS.pop(f"{base}/sparql", None)
         _stop(process, seconds=20)
+
+
+_BASELINE: dict[str, frozenset[str]] = {}
+"""The graphs each shared server held when it started (an engine's own), by query URL."""
+_HOLDS: dict[str, str] = {}
+"""What each shared server holds, by query URL: the hash of the sources loaded into it and
+unchanged since (absent: not known, clear it before use)."""
+_GRAPHS = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+"""Every graph of a server (Virtuoso answers GROUP BY at once, DISTINCT in seconds)."""
+
+
+def server_graphs(server: RemoteServer) -> frozenset[str]:
+    """The names of the graphs ``server`` holds, asked over HTTP.
+
+    Raises:
+        httpx.HTTPError: the server did not answer 200.
+    """
+    response = httpx.post(
+        server.query_url,
+        data={"query": _GRAPHS},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=30,
+        trust_env=False,
+    )
+    response.raise_for_status()
+    return frozenset(row["g"]["value"] for row in response.json()["results"]["bindings"])
+
+
+def clear_server(server: RemoteServer) -> None:
+    """Drop every graph ``server`` did not hold when it started: the KG's, case graphs and
+    whatever earlier tests wrote.
+
+    Raises:
+        httpx.HTTPError: the server refused the update.
+    """
+    baseline = _BASELINE.setdefault(server.query_url, frozenset())
+    graphs = sorted(server_graphs(server) - baseline)
+    _HOLDS.pop(server.query_url, None)
+    if not graphs:
+        return
+    auth = httpx.DigestAuth(server.user, server.password or "") if server.user else None
+    response = httpx.post(
+        server.update_url,
+        data={"update": " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs)},
+        auth=auth,
+        timeout=60,
+        trust_env=False,
+    )
+    response.raise_for_status()
+
+
+def hold(
+    server: RemoteServer,
+    sources: tuple[GraphSource, ...],
+    load: Callable[[], object] | None = None,
+) -> RemoteServer:
+    """Make a server shared by the session hold exactly the graphs of ``sources``: unless it
+    holds them already (and nobody changed them since), clear it and load them (by ``load``,
+    or :func:`~oos_kg.loading.load_store`).
+
+    Returns:
+        ``server``.
+
+    Raises:
+        httpx.HTTPError: the server refused to list or drop its graphs.
+        OosKgError: the load failed.
+    """
+    digest = sources_hash(sources)
+    if _HOLDS.get(server.query_url) == digest:
+        return server
+    clear_server(server)
+    if load is not None:
+        load()
+    else:
+        store = open_store(Settings(**server.settings()))
+        try:
+            load_store(store, sources)
+        finally:
+            store.close()
+    _HOLDS[server.query_url] = digest
+    return server
+
+
+def release(server: RemoteServer) -> None:
+    """Say that a test changed what a shared server holds: the next :func:`hold` clears it."""
+    _HOLDS.pop(server.query_url, None)
 
 
 class Client:

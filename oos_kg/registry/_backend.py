@@ -16,14 +16,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-import httpx
 from pyoxigraph import NamedNode, Quad, Store
 
-from oos_kg.errors import QueryError, QueryTimeout, StoreError, StoreUnavailable
+from oos_kg.errors import QueryError, StoreError
 from oos_kg.settings import Settings
+from oos_kg.store import open_store
 from oos_kg.store._execute import run_query, select_trusted
-from oos_kg.store._results import parse_select
 from oos_kg.store.base import Bindings, KgStore
+from oos_kg.store.remote import RemoteStore
 
 __all__ = ["CaseBackend", "LocalBackend", "RemoteBackend", "open_case_backend"]
 
@@ -152,74 +152,40 @@ _EMPTY = NamedNode("https://w3id.org/oos-kg/graph/none").value
 
 
 class RemoteBackend:
-    """The case graphs on the KG's remote SPARQL server, asked directly over HTTP.
+    """The case graphs on the KG's remote SPARQL server.
 
     The KG store's own trusted queries read only the KG's graphs on a remote server (by an
     explicit dataset); the registry's queries range over every case graph, so they go to the
-    same endpoints without one. Untrusted queries go through the KG store, which checks
-    them, with the dataset ``/sparql`` chose.
+    same server without one, through a remote store of their own (its engine's ways, its
+    credentials, and the same checks that an answer is whole). Untrusted queries go through
+    the KG store, which checks them, with the dataset ``/sparql`` chose.
 
     Args:
         store: the KG store (for untrusted queries).
-        query_url, update_url: the server's endpoints.
-        user, password, token: credentials, as the KG store's.
-        timeout_s: time limit of each request.
+        server: the same server, for the registry's own queries and updates (closed by
+            :meth:`close`).
     """
 
     shares_kg_store = True
 
-    def __init__(
-        self,
-        store: KgStore,
-        query_url: str,
-        update_url: str | None,
-        *,
-        user: str | None = None,
-        password: str | None = None,
-        token: str | None = None,
-        timeout_s: float = 10.0,
-    ) -> None:
+    def __init__(self, store: KgStore, server: RemoteStore) -> None:
         self._kg = store
-        self._query_url = query_url
-        self._update_url = update_url
-        self._client = httpx.Client(
-            headers={"Authorization": f"Bearer {token}"} if token else {},
-            auth=httpx.BasicAuth(user, password or "") if user else None,
-            timeout=httpx.Timeout(timeout_s, connect=5.0),
-            trust_env=False,
-        )
-
-    def _post(self, url: str, data: dict[str, str], accept: str) -> bytes:
-        try:
-            response = self._client.post(url, data=data, headers={"Accept": accept})
-        except httpx.TimeoutException:
-            raise QueryTimeout("the remote store did not answer in time") from None
-        except httpx.TransportError as exc:
-            raise StoreUnavailable(
-                f"the remote store is unreachable ({type(exc).__name__})"
-            ) from None
-        if response.status_code >= 300:
-            raise StoreError(f"the remote store answered {response.status_code}")
-        return response.content
+        self._server = server
 
     def select(self, query: str) -> list[Bindings]:
         """Run a SELECT the registry wrote over every graph of the server.
 
-        Raises: QueryTimeout, StoreUnavailable, StoreError.
+        Raises: StoreError, RemoteTimeout, IncompleteAnswer, StoreUnavailable.
         """
-        return parse_select(
-            self._post(self._query_url, {"query": query}, "application/sparql-results+json")
-        )
+        return self._server.select_all_graphs(query)
 
     def update(self, text: str) -> None:
         """Send an update the registry wrote (one request: one transaction on the server).
 
-        Raises: StoreError (also when no update endpoint is configured), QueryTimeout,
+        Raises: StoreError (also when no update endpoint is configured), RemoteTimeout,
             StoreUnavailable.
         """
-        if not self._update_url:
-            raise StoreError("the case registry needs OOS_KG_REMOTE_UPDATE_URL")
-        self._post(self._update_url, {"update": text}, "*/*")
+        self._server.update_unchecked(text)
 
     def insert(self, quads: Sequence[Quad]) -> None:
         """Send the quads as one ``INSERT DATA`` (one request: one transaction).
@@ -255,8 +221,8 @@ class RemoteBackend:
         )
 
     def close(self) -> None:
-        """Close the HTTP client."""
-        self._client.close()
+        """Close the registry's connections to the server (the KG store keeps its own)."""
+        self._server.close()
 
 
 _OPEN: dict[Path, LocalBackend] = {}
@@ -274,16 +240,9 @@ def open_case_backend(settings: Settings, store: KgStore) -> CaseBackend:
         StoreError: the registry directory does not open.
     """
     if settings.store == "remote":
-        assert settings.remote_query_url is not None  # checked by Settings
-        return RemoteBackend(
-            store,
-            settings.remote_query_url,
-            settings.remote_update_url,
-            user=settings.remote_user,
-            password=settings.remote_password,
-            token=settings.remote_token,
-            timeout_s=settings.query_timeout_s,
-        )
+        server = open_store(settings)
+        assert isinstance(server, RemoteStore)  # what open_store makes of remote settings
+        return RemoteBackend(store, server)
     if settings.store == "memory":
         return LocalBackend(None)
     key = settings.registry_dir.resolve()

@@ -14,7 +14,10 @@ __all__ = ["fill"]
 @cache
 def _template(name: str) -> Template:
     text = files("oos_kg.registry").joinpath("queries", f"{name}.rq").read_text("utf-8")
-    return Template(PREFIXES + text)
+    # the comment names the placeholders: filled there, a value of several lines would
+    # break out of it into the query
+    lines = [line for line in text.splitlines(keepends=True) if not line.startswith("#")]
+    return Template(PREFIXES + "".join(lines))
 
 
 def fill(name: str, **terms: str) -> str:

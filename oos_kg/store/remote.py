@@ -255,12 +255,20 @@ class RemoteStore:
     def _limit(self, timeout_s: float | None) -> float:
         return self._timeout_s if timeout_s is None else timeout_s
 
-    def _results(self, query: str, timeout_s: float | None) -> Solutions | bool:
-        data: dict[str, object] = {
-            "query": query,
-            "default-graph-uri": list(_OUR_GRAPHS),
-            "named-graph-uri": list(_OUR_GRAPHS),
-        }
+    def _results(
+        self, query: str, timeout_s: float | None, *, our_graphs: bool = True
+    ) -> Solutions | bool:
+        """Run a trusted SELECT or ASK over our graphs (or, with ``our_graphs`` False, the
+        server's own dataset: every graph it holds) and read the answer whole.
+
+        Raises:
+            QueryError, RemoteTimeout, IncompleteAnswer, StoreUnavailable, StoreError.
+        """
+        data: dict[str, object] = {"query": query}
+        if our_graphs:
+            data.update(
+                {"default-graph-uri": list(_OUR_GRAPHS), "named-graph-uri": list(_OUR_GRAPHS)}
+            )
         reply = self._ask_server(data, self._limit(timeout_s))
         if reply.media != _JSON:
             raise IncompleteAnswer(f"the remote store answered in {reply.media or 'no type'}")
@@ -393,6 +401,38 @@ class RemoteStore:
             "default-graph-uri": list(default_graph_uris),
             "named-graph-uri": list(named_graph_uris),
         }
+
+    # ---- the case registry's own operations, over every graph of the server -----------
+
+    def select_all_graphs(self, query: str, *, timeout_s: float | None = None) -> list[Bindings]:
+        """Run a SELECT the project wrote (the case registry's) over the server's own dataset:
+        no dataset is sent, so ``GRAPH ?g`` ranges over every graph it holds. The answer is
+        checked whole as every other answer is.
+
+        Raises:
+            StoreError: the server refused the query (one of ours: not the caller's fault).
+            RemoteTimeout, IncompleteAnswer, StoreUnavailable.
+        """
+        try:
+            answer = self._results(query, timeout_s, our_graphs=False)
+        except QueryError as exc:
+            raise StoreError(f"the remote store refused a query of ours: {exc.message}") from None
+        if not isinstance(answer, Solutions):
+            raise StoreError("select_all_graphs() got an ASK query")
+        return answer.rows
+
+    def update_unchecked(self, text: str, *, timeout_s: float | None = None) -> None:
+        """Send an update the project wrote (the case registry's), in one request, without
+        the checks untrusted updates get.
+
+        Raises:
+            StoreError: no update endpoint, or the server refused the update.
+            RemoteTimeout, StoreUnavailable.
+        """
+        try:
+            self._update_text(text, self._limit(timeout_s))
+        except QueryError as exc:
+            raise StoreError(f"the remote store refused an update of ours: {exc.message}") from None
 
     def _update_text(self, text: str, timeout_s: float) -> None:
         if not self._update_url:

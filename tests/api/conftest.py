@@ -16,6 +16,7 @@ from store_support import (
     ADMIN_TOKEN,
     Client,
     RemoteServer,
+    hold,
     make_source_tree,
     oxigraph_remote,
     oxigraph_server,
@@ -72,9 +73,23 @@ def backend(
     """Settings and a loaded store of each backend, shared by the tests of the session."""
     settings = backend_settings(request.param, request, tmp_path_factory.mktemp("store"))
     store = open_store(settings)
-    load_store(store, fixture_sources)
+    if request.param == "virtuoso":
+        hold(request.getfixturevalue("virtuoso"), fixture_sources)
+    else:
+        load_store(store, fixture_sources)
     yield settings, store
     store.close()
+
+
+@pytest.fixture(autouse=True)
+def _virtuoso_holds_the_fixture_graphs(
+    request: pytest.FixtureRequest, fixture_sources: tuple[GraphSource, ...]
+) -> None:
+    """Virtuoso serves the whole session: load the fixture graphs again if a test elsewhere
+    (the registry's) changed them since this backend loaded them."""
+    callspec = getattr(request.node, "callspec", None)
+    if callspec is not None and callspec.params.get("backend") == "virtuoso":
+        hold(request.getfixturevalue("virtuoso"), fixture_sources)
 
 
 @pytest.fixture()

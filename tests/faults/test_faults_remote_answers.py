@@ -2,7 +2,8 @@
 what the engines were seen to send: a 206, a document cut short, Oxigraph's cancellation text
 after a 200 body, Virtuoso's partial-result headers and its row cap, a connection dropped
 mid-body, an error status. Each is a 502 or 504 with the reason over HTTP and exit 1 from the
-CLI with nothing on standard output; GraphQL's reads (``select``) refuse them too."""
+CLI with nothing on standard output; GraphQL's reads (``select``) and the case registry's
+refuse them too."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from typer.testing import CliRunner
 
 from oos_kg.app import create_app
 from oos_kg.cli import app as cli
-from oos_kg.errors import IncompleteAnswer, RemoteTimeout
+from oos_kg.errors import IncompleteAnswer, OosKgError, RemoteTimeout, StoreError
 from oos_kg.settings import Settings
 from oos_kg.store.remote import RemoteStore
 
@@ -122,6 +123,38 @@ def test_an_answer_that_is_not_whole_is_a_502_or_504_never_a_200(
     assert response.status_code == status, response.text
     assert reason in response.json()["error"]["message"]
     assert "urn:a" not in response.text
+
+
+@pytest.mark.parametrize(("canned", "status", "reason"), CASES.values(), ids=list(CASES))
+def test_the_case_registrys_reads_refuse_them_too(
+    server: str, canned: Canned, status: int, reason: str
+) -> None:
+    _Handler.canned = canned
+    store = RemoteStore(server)
+    try:
+        with pytest.raises(OosKgError) as caught:
+            store.select_all_graphs("SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } }")
+    finally:
+        store.close()
+    assert caught.value.status == status
+    assert reason in caught.value.message
+
+
+def test_a_refusal_of_the_registrys_own_query_or_update_is_not_the_callers_400(
+    server: str,
+) -> None:
+    _Handler.canned = Canned(
+        status=400, headers={"Content-Type": "text/plain"}, body=b"SP030: syntax error"
+    )
+    store = RemoteStore(server, update_url=server)
+    try:
+        with pytest.raises(StoreError, match="refused a query of ours: .*SP030") as query:
+            store.select_all_graphs("SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } }")
+        with pytest.raises(StoreError, match="refused an update of ours: .*SP030") as update:
+            store.update_unchecked("INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> <urn:c> } }")
+    finally:
+        store.close()
+    assert query.value.status == update.value.status == 503
 
 
 def test_a_result_as_long_as_virtuosos_row_cap_is_refused(server: str) -> None:

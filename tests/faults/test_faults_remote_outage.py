@@ -16,12 +16,22 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
 from live_service import QUERY_TIMEOUT_S, Service, load, service_env, start_service, stop_service
-from store_support import OXIGRAPH, RemoteServer, free_port, make_source_tree, wait_until_up
+from store_support import (
+    OXIGRAPH,
+    RemoteServer,
+    free_port,
+    hold,
+    make_source_tree,
+    wait_until_up,
+)
+
+from oos_kg.resources import graph_sources
 
 pytestmark = pytest.mark.integration
 
@@ -111,16 +121,29 @@ def answers_within(
 
 
 def assert_outage_is_reported(service: Service, seconds: float, query_status: int = 503) -> None:
-    ready = answers_within(service, seconds, "GET", "/ready")
+    """/ready, a query and a GraphQL question, sent at once, each answer within ``seconds``
+    with the reason; /health stays 200."""
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        asked = [
+            pool.submit(answers_within, service, seconds, "GET", "/ready"),
+            pool.submit(
+                answers_within, service, seconds, "POST", "/sparql", data={"query": "ASK {}"}
+            ),
+            pool.submit(
+                answers_within,
+                service,
+                seconds,
+                "POST",
+                "/graphql",
+                json={"query": "{ products { totalCount } }"},
+            ),
+        ]
+        ready, query, graphql = (future.result() for future in asked)
     assert ready.status_code == 503
     assert ready.json()["error"]["code"] == "store_unavailable"
     assert ready.json()["error"]["message"]  # the reason
-    query = answers_within(service, seconds, "POST", "/sparql", data={"query": "ASK {}"})
     assert query.status_code == query_status
     assert query.json()["error"]["message"]
-    graphql = answers_within(
-        service, seconds, "POST", "/graphql", json={"query": "{ products { totalCount } }"}
-    )
     assert graphql.status_code in (200, 503, 504)
     if graphql.status_code == 200:
         assert graphql.json()["data"] is None or graphql.json()["errors"]
@@ -190,7 +213,11 @@ def test_a_frozen_virtuoso_gives_504_within_the_limits_and_its_return_needs_no_r
 ) -> None:
     assert virtuoso.pid is not None
     tree = make_source_tree(tmp_path / "sources")
-    load(service_env(tree, **virtuoso.env()), "--remote")
+    hold(
+        virtuoso,
+        graph_sources(tree),
+        load=lambda: load(service_env(tree, **virtuoso.env()), "--remote"),
+    )
     service = start_service(tree, None, log=tmp_path / "serve.log", **virtuoso.env())
     try:
         before = service.count()

@@ -1,13 +1,25 @@
-"""The remote backend against a real ``oxigraph serve``: upload, and outages without restart."""
+"""The remote backend against a real ``oxigraph serve`` (and Virtuoso for ``oos-kg load
+--remote``): upload, and outages without restart."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from store_support import Client, free_port, make_source_tree, oxigraph_server
+from store_support import (
+    Client,
+    RemoteServer,
+    clear_server,
+    free_port,
+    hold,
+    make_source_tree,
+    oxigraph_remote,
+    oxigraph_server,
+    release,
+)
 from typer.testing import CliRunner
 
 from oos_kg.app import create_app
@@ -33,34 +45,44 @@ def remote_env(base: str) -> dict[str, str]:
     }
 
 
-def test_load_remote_uploads_every_named_graph(tmp_path: Path) -> None:
-    tree = make_source_tree(tmp_path / "sources")
+@pytest.fixture(params=["oxigraph", "virtuoso"])
+def empty_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RemoteServer]:
+    """An ``oxigraph serve`` of the test's own, or the session's Virtuoso cleared."""
+    if request.param == "virtuoso":
+        server: RemoteServer = request.getfixturevalue("virtuoso")
+        clear_server(server)
+        yield server
+        return
     with oxigraph_server(tmp_path / "oxigraph") as base:
-        env = {**remote_env(base), "OOS_KG_RESOURCE_ROOT": str(tree)}
+        yield oxigraph_remote(base)
+        release(oxigraph_remote(base))  # its port may serve another server later
+
+
+def test_load_remote_uploads_every_named_graph(empty_server: RemoteServer, tmp_path: Path) -> None:
+    tree = make_source_tree(tmp_path / "sources")
+    env = {**empty_server.env(), "OOS_KG_RESOURCE_ROOT": str(tree)}
+
+    def load() -> None:
         result = CliRunner().invoke(cli, ["load", "--remote"], env=env)
         assert result.exit_code == 0, result.output
-        query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+
+    hold(empty_server, graph_sources(tree), load=load)  # it holds nothing: this loads
+    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+
+    def sizes() -> dict[str, int]:
         response = httpx.post(
-            f"{base}/query",
+            empty_server.query_url,
             data={"query": query},
             headers={"accept": "application/sparql-results+json"},
         )
-        sizes = {
-            row["g"]["value"]: int(row["n"]["value"])
-            for row in response.json()["results"]["bindings"]
-        }
-        assert sizes[str(GRAPH.regulations)] == 2
-        assert sizes[str(GRAPH.products)] > 2
-        again = CliRunner().invoke(cli, ["load", "--remote"], env=env)  # replaces, never adds
-        assert again.exit_code == 0
-        assert (
-            httpx.post(
-                f"{base}/query",
-                data={"query": query},
-                headers={"accept": "application/sparql-results+json"},
-            ).json()
-            == response.json()
-        )
+        rows = response.json()["results"]["bindings"]
+        return {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
+
+    loaded = sizes()
+    assert loaded[str(GRAPH.regulations)] == 2
+    assert loaded[str(GRAPH.products)] == memory_sizes(graph_sources(tree))[str(GRAPH.products)]
+    load()  # replaces, never adds
+    assert sizes() == loaded
 
 
 def test_load_through_the_graph_store_protocol_when_there_is_no_update_url(

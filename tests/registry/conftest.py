@@ -1,8 +1,9 @@
 """Registry fixtures: the KG in memory, an app whose registry runs on a clock the test sets,
-and a token of every role."""
+a token of every role; and the KG on each remote engine (``oxigraph serve``, Virtuoso)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,9 +11,10 @@ import pyoxigraph as ox
 import pytest
 from fastapi import FastAPI
 from registry_support import HOSPITAL, MAH, ROOT, Clock, Tokens
-from store_support import Client
+from store_support import Client, RemoteServer, hold, oxigraph_remote, oxigraph_server, release
 
 from oos_kg.app import create_app
+from oos_kg.loading import load_store
 from oos_kg.namespaces import GRAPH
 from oos_kg.registry import (
     LocalBackend,
@@ -22,6 +24,7 @@ from oos_kg.registry import (
 )
 from oos_kg.resources import graph_sources
 from oos_kg.settings import Settings
+from oos_kg.store import KgStore, open_store
 from oos_kg.store.memory import MemoryStore
 from oos_kg.validation import CaseValidator, facts_from_store
 
@@ -92,3 +95,26 @@ def app(kg_store: MemoryStore, registry: Registry, tokens: Tokens, tmp_path: Pat
 def client(app: FastAPI) -> Iterator[Client]:
     """An HTTP client of the app."""
     yield Client(app)
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+def remote(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Settings, KgStore]]:
+    """Settings and a store of the KG's files on a remote engine, with no case yet: an
+    ``oxigraph serve`` of the module's own, or the session's Virtuoso cleared and loaded
+    (cleared again by the next module that uses it)."""
+    tmp = tmp_path_factory.mktemp("remote")
+    with contextlib.ExitStack() as stack:
+        if request.param == "virtuoso":
+            server: RemoteServer = request.getfixturevalue("virtuoso")
+            stack.callback(release, server)
+            release(server)  # a case graph of an earlier module would show
+            hold(server, graph_sources(ROOT))
+        else:
+            server = oxigraph_remote(stack.enter_context(oxigraph_server(tmp / "oxigraph")))
+        settings = Settings(**server.settings(), tokens_path=tmp / "tokens.json")
+        store = stack.enter_context(contextlib.closing(open_store(settings)))
+        if request.param != "virtuoso":
+            load_store(store, graph_sources(ROOT))
+        yield settings, store
