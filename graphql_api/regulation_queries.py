@@ -14,7 +14,7 @@ from strawberry.types.nodes import SelectedField
 
 from graphql_api.context import OosInfo, Select
 from graphql_api.graph import fetch, selection_below
-from graphql_api.product_queries import concept, iris_of, listed, roots_of
+from graphql_api.product_queries import concept, iris_of, listed, rooted, roots_of
 from graphql_api.sparql import Bound, query_text
 from graphql_api.types.common import Role
 from graphql_api.types.regulation import Cell, ComparisonAspect, Framework, Jurisdiction, Obligation
@@ -125,7 +125,7 @@ def _frameworks(
 class RegulationQueries:
     @strawberry.field(description="Every jurisdiction, by code.")
     async def jurisdictions(self, info: OosInfo) -> list[Jurisdiction]:
-        return await listed(info, Jurisdiction, "jurisdictions", {})
+        return await listed(info, Jurisdiction, rooted("jurisdictions", {}))
 
     @strawberry.field(description="Frameworks for OOS provision, optionally of some codes.")
     async def frameworks(
@@ -165,13 +165,8 @@ class RegulationQueries:
     ) -> list[Obligation]:
         code = Literal(jurisdiction.value) if jurisdiction else None
         dated = () if with_deadline is None else ("dated",) if with_deadline else ("undated",)
-        wanted = selection_below(info)
-
-        def work(select: Select) -> list[Obligation]:
-            rows = roots_of(select, "obligations", {"role": concept(role), "code": code}, dated)
-            return fetch(select, Obligation, iris_of(rows), wanted)
-
-        return await info.context.run(work)
+        find = rooted("obligations", {"role": concept(role), "code": code}, *dated)
+        return await listed(info, Obligation, find)
 
     @strawberry.field(
         description="What changes from one framework to another (default JP to JP_PROPOSED): "
@@ -245,11 +240,11 @@ class RegulationQueries:
     ) -> list[StreamliningItem]:
         can = Literal(can_be_streamlined) if can_be_streamlined is not None else None
         values: dict[str, Bound] = {"party": concept(party), "timing": concept(timing), "can": can}
-        return await listed(info, StreamliningItem, "streamlining", values)
+        return await listed(info, StreamliningItem, rooted("streamlining", values))
 
     @strawberry.field(description="The OOS provision flow of Fig. 1, step by step.")
     async def provision_flow(self, info: OosInfo) -> list[ProvisionStep]:
-        return await listed(info, ProvisionStep, "flow", {})
+        return await listed(info, ProvisionStep, rooted("flow", {}))
 
     @strawberry.field(
         description="Resources whose labels, descriptions or texts contain `text` (any case), "
