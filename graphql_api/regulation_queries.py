@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from itertools import islice
 from typing import Annotated
 
 import strawberry
@@ -40,61 +41,47 @@ async def compare(
     one, any case), a cell per requested code in the order asked for."""
     wanted_aspects = selection_below(info, "aspect")
     wanted_cells = selection_below(info, "cells")
-    return await info.context.run(
-        lambda select: _compare(select, aspects, jurisdictions, wanted_aspects, wanted_cells)
-    )
-
-
-def _compare(
-    select: Select,
-    aspects: Sequence[str] | None,
-    jurisdictions: Sequence[JurisdictionCode] | None,
-    wanted_aspects: list[SelectedField],
-    wanted_cells: list[SelectedField],
-) -> list[ComparisonRow]:
     codes = list(jurisdictions or TABLE_2)
-    labels: dict[str, list[str]] = {}
-    for row in roots_of(select, "compare-aspects", {}):
-        found = labels.setdefault(row["s"].value, [])
-        if "label" in row:
-            found.append(row["label"].value.lower())
-    chosen = [
-        s
-        for s, names in labels.items()
-        if not aspects or any(w == s or any(w.lower() in name for name in names) for w in aspects)
-    ]
-    kept = fetch(select, ComparisonAspect, chosen, wanted_aspects)
-    if not kept or not wanted_cells:
-        return [ComparisonRow(aspect=aspect, cells=[]) for aspect in kept]
-    rows = roots_of(
-        select,
-        "compare",
-        {
+
+    def work(select: Select) -> list[ComparisonRow]:
+        labels: dict[str, list[str]] = {}
+        for row in roots_of(select, "compare-aspects", {}):
+            found = labels.setdefault(row["s"].value, [])
+            if "label" in row:
+                found.append(row["label"].value.lower())
+        chosen = [
+            s
+            for s, names in labels.items()
+            if not aspects
+            or any(w == s or any(w.lower() in name for name in names) for w in aspects)
+        ]
+        kept = fetch(select, ComparisonAspect, chosen, wanted_aspects)
+        if not kept or not wanted_cells:
+            return [ComparisonRow(aspect=aspect, cells=[]) for aspect in kept]
+        given = {
             "aspect": [NamedNode(s) for s in chosen] if aspects else None,
             "code": [Literal(c.value) for c in codes] if jurisdictions and not aspects else None,
-        },
-        ("proposed",) if JurisdictionCode.JP_PROPOSED in codes else (),
-    )
-    rank = {code.value: codes.index(code) for code in codes}  # a code's first place
-    places = [
-        sorted(
-            {
-                (rank[r["code"].value], r["cell"].value)
-                for r in rows
-                if r["aspect"].value == s and r["code"].value in rank
-            }
-        )
-        for s in chosen
-    ]
-    pairs = [pair for here in places for pair in here]
-    cells = fetch(select, Cell, [cell for _, cell in pairs], wanted_cells)
-    for cell, (at, _) in zip(cells, pairs, strict=True):
-        cell.jurisdiction = codes[at]
-    result, start = [], 0
-    for aspect, here in zip(kept, places, strict=True):
-        result.append(ComparisonRow(aspect=aspect, cells=cells[start : start + len(here)]))
-        start += len(here)
-    return result
+        }
+        rank = {code.value: codes.index(code) for code in codes}  # a code's first place
+        proposed = ("proposed",) if JurisdictionCode.JP_PROPOSED in codes else ()
+        rows = [r for r in roots_of(select, "compare", given, proposed) if r["code"].value in rank]
+        places = [
+            sorted(
+                {(rank[r["code"].value], r["cell"].value) for r in rows if r["aspect"].value == s}
+            )
+            for s in chosen
+        ]
+        pairs = [pair for here in places for pair in here]
+        made = fetch(select, Cell, [cell for _, cell in pairs], wanted_cells)
+        for cell, (at, _) in zip(made, pairs, strict=True):
+            cell.jurisdiction = codes[at]
+        cells = iter(made)
+        return [
+            ComparisonRow(aspect=aspect, cells=list(islice(cells, len(here))))
+            for aspect, here in zip(kept, places, strict=True)
+        ]
+
+    return await info.context.run(work)
 
 
 @strawberry.type(description="What changes from one framework to another, by role and by aspect.")
