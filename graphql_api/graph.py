@@ -170,10 +170,12 @@ def _flat(selections: Iterable[Selection]) -> list[SelectedField]:
 
 
 def selection_below(info: Info[Any, Any], *names: str) -> list[SelectedField]:
-    """The fields selected under the current field's ``names`` path (``edges``, ``node``...)."""
+    """The fields selected under the current field's ``names`` path (``edges``, ``node``...;
+    ``a|b``: under either)."""
     fields = _flat(info.selected_fields[0].selections)
     for name in names:
-        fields = [inner for f in fields if f.name == name for inner in _flat(f.selections)]
+        either = name.split("|")
+        fields = [inner for f in fields if f.name in either for inner in _flat(f.selections)]
     return fields
 
 

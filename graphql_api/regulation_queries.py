@@ -168,46 +168,35 @@ class RegulationQueries:
     ) -> FrameworkDiff:
         if from_ is to:
             raise QueryError("from and to must be different frameworks")
-        fields = [
-            *selection_below(info, "roles", "fromObligations"),
-            *selection_below(info, "roles", "toObligations"),
-        ]
+        fields = selection_below(info, "roles", "fromObligations|toObligations")
         wanted_roles = selection_below(info, "roles", "role")
-        wanted_frameworks = [
-            *selection_below(info, "fromFramework"),
-            *selection_below(info, "toFramework"),
-        ]
+        wanted_frameworks = selection_below(info, "fromFramework|toFramework")
         values: dict[str, Bound] = {
             "code": [Literal(from_.value), Literal(to.value)],
             "role": concept(role),
         }
 
         def work(select: Select) -> FrameworkDiff:
-            side_of: dict[str, str] = {}
+            side_of: dict[str, int] = {}  # 0: from, 1: to
             bearers: dict[str, set[str]] = defaultdict(set)
             for row in roots_of(select, "framework-diff", values):
-                side_of[row["s"].value] = "from" if row["code"].value == from_.value else "to"
+                side_of[row["s"].value] = int(row["code"].value != from_.value)
                 bearers[row["s"].value].add(row["role"].value)
             iris = sorted(side_of)
-            obligations = fetch(select, Obligation, iris, fields)
-            by_role: dict[str, dict[str, list[Obligation]]] = defaultdict(lambda: defaultdict(list))
-            for s, obligation in zip(iris, obligations, strict=True):
+            by_role: dict[str, tuple[list[Obligation], list[Obligation]]] = {}
+            for s, obligation in zip(iris, fetch(select, Obligation, iris, fields), strict=True):
                 for bearer in sorted(bearers[s]):
-                    by_role[bearer][side_of[s]].append(obligation)
+                    by_role.setdefault(bearer, ([], []))[side_of[s]].append(obligation)
             bearing = sorted(by_role)
             roles = fetch(select, Role, bearing, wanted_roles)
-            frameworks: dict[str, Framework] = {}
-            if wanted_frameworks:
-                frameworks = _frameworks(select, [from_, to], wanted_frameworks)
+            frameworks = (
+                _frameworks(select, [from_, to], wanted_frameworks) if wanted_frameworks else {}
+            )
             return FrameworkDiff(
                 from_framework=frameworks.get(from_.value),
                 to_framework=frameworks.get(to.value),
                 roles=[
-                    RoleDiff(
-                        role=r,
-                        from_obligations=by_role[s]["from"],
-                        to_obligations=by_role[s]["to"],
-                    )
+                    RoleDiff(role=r, from_obligations=by_role[s][0], to_obligations=by_role[s][1])
                     for s, r in zip(bearing, roles, strict=True)
                 ],
                 codes=(from_, to),
