@@ -1,13 +1,5 @@
-"""How a type's fields are read from the graph, and the compiler that turns a selection into
-one SPARQL query.
-
-Each field of a type declares its reading once, beside the field (:func:`read`): a property
-path from the object, whether its value must be of an rdf:type, how an argument filters it.
-A root resolver finds its root IRIs with its own query, then :func:`fetch` compiles the rest of
-the selection (read through strawberry's public ``info.selected_fields``) into one SELECT: one
-UNION branch per object of the selection, the root IRIs bound by ``VALUES`` in every branch, the
-scalar fields as OPTIONAL columns. The rows become the typed objects.
-"""
+"""Each field's reading from the graph (:func:`read`), and :func:`fetch`, which compiles a
+selection into one SPARQL query and assembles its rows into the typed objects."""
 
 from __future__ import annotations
 
@@ -70,11 +62,8 @@ def read(
     resolver: Callable[..., Any] | None = None,
     **how: Any,
 ) -> Any:
-    """Declare a field read from the graph by ``path`` (see :class:`Read` for ``how``).
-
-    Without ``resolver`` the field is a plain attribute the assembly sets; with one (a field
-    taking arguments), the resolver returns :func:`found`.
-    """
+    """A field read by ``path`` (:class:`Read`); a field with arguments has a ``resolver``
+    that returns :func:`found`."""
     how["where"] = tuple(how.get("where", {}).items())
     metadata = {"graph": Read(path, **how)}
     if resolver is not None:
@@ -328,7 +317,8 @@ def fetch(
     selections: Sequence[SelectedField],
 ) -> list[Any]:
     """The ``cls`` objects of ``iris`` (in that order), every field of ``selections`` read in
-    one query run by ``select``.
+    one query run by ``select``: one UNION branch per object of the selection, the root IRIs
+    bound by ``VALUES`` in every branch, the scalar fields as OPTIONAL columns.
 
     Raises:
         QueryError, QueryTimeout, StoreUnavailable: as the store raises them.

@@ -1,11 +1,4 @@
-"""The checks a document passes before it runs, each text checked once.
-
-A fragment spreading the one before it twice, thirty times over (``fragment F1 on Query
-{ ...F0 ...F0 }``...), stands for 2**30 fields: strawberry's ``QueryDepthLimiter`` and
-``MaxAliasesLimiter`` walk every spread anew and kept a worker busy for hours on it.
-:func:`expanded_fields` counts them once per fragment; :class:`DocumentChecks` refuses such a
-document before those rules run.
-"""
+"""The checks a document passes before it runs, each text checked once."""
 
 from __future__ import annotations
 
@@ -75,8 +68,8 @@ class DocumentChecks(SchemaExtension):
     the requests, the last :data:`DOCUMENTS_KEPT` texts): a known text gets its parsed document
     and its errors back. A new text is parsed with ``max_tokens``, refused before validation
     when it expands to over :data:`MAX_EXPANDED_FIELDS` fields or is nested too deeply to
-    count, otherwise validated by strawberry with ``rules`` (depth and aliases) added.
-    """
+    count (strawberry's depth and alias rules walk each spread anew: 2**30 fields for thirty
+    fragments each spreading the one before twice), else validated with ``rules`` added."""
 
     def __init__(
         self, documents: Documents, max_tokens: int, rules: tuple[type[ASTValidationRule], ...]

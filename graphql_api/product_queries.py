@@ -29,6 +29,7 @@ __all__ = [
     "iris_of",
     "listed",
     "one",
+    "page_size",
     "rooted",
     "roots_of",
 ]
@@ -75,6 +76,18 @@ class ProductFilter:
 def concept(member: Any) -> NamedNode | None:
     """The concept IRI of an enum member, or ``None``."""
     return NamedNode(member.value) if member is not None else None
+
+
+def page_size(info: OosInfo, first: int | None) -> int:
+    """``first``, or the server's page size when ``None``.
+
+    Raises:
+        QueryError: when ``first`` is not between 0 and the server's page size.
+    """
+    limit = info.context.settings.graphql_max_page_size
+    if first is not None and not 0 <= first <= limit:
+        raise QueryError(f"first must be between 0 and {limit}, got {first}")
+    return limit if first is None else first
 
 
 def roots_of(
@@ -142,9 +155,7 @@ class ProductQueries:
         ] = None,
         after: str | None = None,
     ) -> ProductConnection:
-        limit = info.context.settings.graphql_max_page_size
-        if first is not None and not 0 <= first <= limit:
-            raise QueryError(f"first must be between 0 and {limit}, got {first}")
+        count = page_size(info, first)
         start = decode_cursor(after) + 1 if after is not None else 0
         f = filter or ProductFilter()
         wanted = selection_below(info, "edges", "node")
@@ -160,7 +171,6 @@ class ProductQueries:
             "withdrawn": Literal(f.withdrawn) if f.withdrawn is not None else None,
             "text": Literal(f.text) if f.text else None,
         }
-        count = limit if first is None else first
 
         def work(select: Select) -> tuple[int, int, list[Product]]:
             asked = ("order",) if listed else ()  # a count alone needs no order

@@ -15,7 +15,7 @@ from strawberry.types.nodes import SelectedField
 
 from graphql_api.context import OosInfo, Select
 from graphql_api.graph import fetch, selection_below
-from graphql_api.product_queries import concept, iris_of, listed, rooted, roots_of
+from graphql_api.product_queries import concept, iris_of, listed, page_size, rooted, roots_of
 from graphql_api.sparql import Bound, query_text
 from graphql_api.types.common import Role
 from graphql_api.types.regulation import Cell, ComparisonAspect, Framework, Jurisdiction, Obligation
@@ -229,9 +229,7 @@ class RegulationQueries:
     async def search(
         self, info: OosInfo, text: str, lang: str | None = None, first: int = 20
     ) -> list[SearchHit]:
-        limit = info.context.settings.graphql_max_page_size
-        if not 0 <= first <= limit:
-            raise QueryError(f"first must be between 0 and {limit}, got {first}")
+        first = page_size(info, first)
         if not text.strip():
             raise QueryError("search text must not be blank")
         query = query_text(
@@ -240,14 +238,13 @@ class RegulationQueries:
             [f.name for f in selection_below(info)],
         )
         rows = await info.context.run(lambda select: select(query))
+        found = [{k: v.value for k, v in row.items()} for row in rows[:first]]
         return [
             SearchHit(
-                id=strawberry.ID(row["s"].value),
-                kinds=sorted({k for k in row["kinds"].value.split(" ") if k})
-                if "kinds" in row
-                else [],
-                label=row["label"].value if "label" in row else None,
-                matched=row["matched"].value if "matched" in row else None,
+                id=strawberry.ID(row["s"]),
+                kinds=sorted(set(row.get("kinds", "").split())),
+                label=row.get("label"),
+                matched=row.get("matched"),
             )
-            for row in rows[:first]
+            for row in found
         ]
