@@ -263,10 +263,6 @@ def compile_plan(root: Node) -> tuple[str, tuple[Branch, ...]]:
 # ---- values ----
 
 
-def _text_key(term: Term) -> tuple[str, str]:
-    return term.value, str(term)
-
-
 def _convert(target: Any, how: Read, text: str) -> Any:
     if how.convert is not None:
         return how.convert(text)
@@ -285,9 +281,9 @@ def _convert(target: Any, how: Read, text: str) -> Any:
 
 
 def _pick(scalar: Part, terms: set[Term]) -> Any:
-    ordered = sorted(terms, key=_text_key)
     if scalar.many:
-        return sorted({term.value for term in ordered})
+        return sorted({term.value for term in terms})
+    ordered = sorted(terms, key=lambda term: (term.value, str(term)))
     if scalar.language is not None:
         tagged: list[Term] = [
             t for t in ordered if isinstance(t, Literal) and t.language == scalar.language
