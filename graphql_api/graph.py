@@ -138,18 +138,12 @@ def _fields_of(cls: type) -> dict[str, Any]:
     }
 
 
-def _included(selection: Selection) -> bool:
-    directives = selection.directives
-    if "skip" in directives and directives["skip"].get("if"):
-        return False
-    return not ("include" in directives and not directives["include"].get("if"))
-
-
 def _flat(selections: Iterable[Selection]) -> list[SelectedField]:
     """The fields of ``selections``, fragments opened, ``@skip``/``@include`` applied."""
     fields: list[SelectedField] = []
     for selection in selections:
-        if not _included(selection):
+        skip, include = selection.directives.get("skip"), selection.directives.get("include")
+        if (skip and skip.get("if")) or (include and not include.get("if")):
             continue
         if isinstance(selection, FragmentSpread | InlineFragment):
             fields.extend(_flat(selection.selections))
@@ -266,6 +260,8 @@ def compile_plan(root: Node) -> tuple[str, tuple[Branch, ...]]:
 def _convert(target: Any, how: Read, text: str) -> Any:
     if how.convert is not None:
         return how.convert(text)
+    if target is bool:
+        return text in ("true", "1")
     try:
         if isinstance(target, type) and issubclass(target, Enum):
             return target(text)

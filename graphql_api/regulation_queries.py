@@ -15,7 +15,7 @@ from strawberry.types.nodes import SelectedField
 
 from graphql_api.context import OosInfo, Select
 from graphql_api.graph import fetch, selection_below
-from graphql_api.product_queries import concept, iris_of, listed, page_size, rooted, roots_of
+from graphql_api.product_queries import concept, iris_of, listed, one, page_size, rooted, roots_of
 from graphql_api.sparql import Bound, query_text
 from graphql_api.types.common import Role
 from graphql_api.types.regulation import Cell, ComparisonAspect, Framework, Jurisdiction, Obligation
@@ -118,13 +118,12 @@ class RegulationQueries:
     async def frameworks(
         self, info: OosInfo, codes: list[JurisdictionCode] | None = None
     ) -> list[Framework]:
-        wanted = selection_below(info)
-        return list((await info.context.run(lambda s: _frameworks(s, codes, wanted))).values())
+        given = [Literal(c.value) for c in codes] if codes else None
+        return await listed(info, Framework, rooted("frameworks", {"code": given}))
 
     @strawberry.field(description="One framework by code; null when none.")
     async def framework(self, info: OosInfo, code: JurisdictionCode) -> Framework | None:
-        wanted = selection_below(info)
-        return (await info.context.run(lambda s: _frameworks(s, [code], wanted))).get(code.value)
+        return await one(info, Framework, rooted("frameworks", {"code": Literal(code.value)}))
 
     @strawberry.field(
         description="Table 2 side by side: one row per aspect (all, or those whose label contains "
