@@ -30,10 +30,9 @@ class GraphQLContext(BaseContext):
         self.settings = settings
 
     async def run(self, work: Callable[[Select], T]) -> T:
-        """Return ``work(select)``, where ``select`` runs a SELECT on the store within the time
-        limit: all the queries of a root field (its roots, then its selection) and the assembly
-        of their rows at once, on the event loop when the store answers in process (a thread
-        hop would cost more than most of these queries), else in one thread hop.
+        """Return ``work(select)``, ``select`` running a SELECT within the time limit: all the
+        queries of a root field at once, on the event loop when the store answers in process
+        (a thread hop costs more than most of these queries), else in one thread hop.
 
         Raises:
             QueryError, QueryTimeout, StoreUnavailable: as the store raises them.

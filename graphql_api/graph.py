@@ -1,13 +1,5 @@
-"""How a type's fields are read from the graph, and the compiler that turns a selection into
-one SPARQL query.
-
-Each field of a type declares its reading once, beside the field (:func:`read`): a property
-path from the object, whether its value must be of an rdf:type, how an argument filters it.
-A root resolver finds its root IRIs with its own query, then :func:`fetch` compiles the rest of
-the selection (read through strawberry's public ``info.selected_fields``) into one SELECT: one
-UNION branch per object of the selection, the root IRIs bound by ``VALUES`` in every branch, the
-scalar fields as OPTIONAL columns. The rows become the typed objects.
-"""
+"""Each field's reading from the graph (:func:`read`), and :func:`fetch`, which compiles a
+selection into one SPARQL query and assembles its rows into the typed objects."""
 
 from __future__ import annotations
 
@@ -51,7 +43,7 @@ class Read:
     that keep linked objects whose path (the value) reaches the argument's concept, ``lang``
     the language picked (``"arg"``: the field's ``lang`` argument), ``fallback`` any value when
     none has that language, ``convert`` applied to the text, ``order`` the path whose least
-    value sorts a list of objects (by IRI otherwise)."""
+    number sorts a list of objects (by IRI otherwise)."""
 
     path: str
     kind: str | None = None
@@ -70,11 +62,8 @@ def read(
     resolver: Callable[..., Any] | None = None,
     **how: Any,
 ) -> Any:
-    """Declare a field read from the graph by ``path`` (see :class:`Read` for ``how``).
-
-    Without ``resolver`` the field is a plain attribute the assembly sets; with one (a field
-    taking arguments), the resolver returns :func:`found`.
-    """
+    """A field read by ``path`` (:class:`Read`); a field with arguments has a ``resolver``
+    that returns :func:`found`."""
     how["where"] = tuple(how.get("where", {}).items())
     metadata = {"graph": Read(path, **how)}
     if resolver is not None:
@@ -99,30 +88,26 @@ def found(root: Any, info: Info[Any, Any]) -> Any:
 
 
 @dataclass(frozen=True, slots=True)
-class Scalar:
-    attribute: str  # the Python attribute, or the response key of a field with arguments
+class Part:
+    """One selected field: where its value goes (``attribute``, or the response key in
+    ``answers`` when ``by_key``), how it is read, whether it is a list, the Python type of a
+    scalar's value (``target``) and its ``language``, the ``filters`` (path, concept IRI) a
+    link's arguments add."""
+
+    attribute: str
     read: Read
-    target: Any  # the Python type of the value (str, int, float, date, an Enum, list[str])
     many: bool
-    by_key: bool  # stored in ``answers`` (a field with arguments) rather than as an attribute
-    language: str | None
+    by_key: bool
+    target: Any
+    language: str | None = None
+    filters: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Node:
     cls: type
-    scalars: tuple[Scalar, ...]
-    links: tuple[Link, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Link:
-    attribute: str
-    read: Read
-    node: Node
-    many: bool
-    by_key: bool
-    filters: tuple[tuple[str, str], ...]  # (path, concept IRI)
+    scalars: tuple[Part, ...]
+    links: tuple[tuple[Part, Node], ...]
 
 
 def _unwrap(kind: Any) -> tuple[Any, bool]:
@@ -153,18 +138,12 @@ def _fields_of(cls: type) -> dict[str, Any]:
     }
 
 
-def _included(selection: Selection) -> bool:
-    directives = selection.directives
-    if "skip" in directives and directives["skip"].get("if"):
-        return False
-    return not ("include" in directives and not directives["include"].get("if"))
-
-
 def _flat(selections: Iterable[Selection]) -> list[SelectedField]:
     """The fields of ``selections``, fragments opened, ``@skip``/``@include`` applied."""
     fields: list[SelectedField] = []
     for selection in selections:
-        if not _included(selection):
+        skip, include = selection.directives.get("skip"), selection.directives.get("include")
+        if (skip and skip.get("if")) or (include and not include.get("if")):
             continue
         if isinstance(selection, FragmentSpread | InlineFragment):
             fields.extend(_flat(selection.selections))
@@ -174,19 +153,21 @@ def _flat(selections: Iterable[Selection]) -> list[SelectedField]:
 
 
 def selection_below(info: Info[Any, Any], *names: str) -> list[SelectedField]:
-    """The fields selected under the current field's ``names`` path (``edges``, ``node``...)."""
+    """The fields selected under the current field's ``names`` path (``edges``, ``node``...;
+    ``a|b``: under either)."""
     fields = _flat(info.selected_fields[0].selections)
     for name in names:
-        fields = [inner for f in fields if f.name == name for inner in _flat(f.selections)]
+        either = name.split("|")
+        fields = [inner for f in fields if f.name in either for inner in _flat(f.selections)]
     return fields
 
 
 def plan(cls: type, selections: Sequence[SelectedField]) -> Node:
-    """The plan of what ``selections`` of a ``cls`` object read (fields merged by name, those
-    with arguments kept apart by response key)."""
+    """What ``selections`` of a ``cls`` object read: fields merged by name, those with
+    arguments kept apart by response key."""
     fields = _fields_of(cls)
-    scalars: dict[str, Scalar] = {}
-    links: dict[str, tuple[Read, Any, bool, bool, tuple[tuple[str, str], ...], list[Any]]] = {}
+    scalars: dict[str, Part] = {}
+    links: dict[str, tuple[Part, list[Selection]]] = {}
     for selected in selections:
         if (declared := fields.get(selected.name)) is None:
             continue
@@ -194,36 +175,29 @@ def plan(cls: type, selections: Sequence[SelectedField]) -> Node:
         by_key = bool(declared.arguments)
         attribute = (selected.alias or selected.name) if by_key else declared.python_name
         target, many = _unwrap(declared.type)
-        if has_object_definition(target):
-            filters = []
-            for name, path in how.where:
-                value, enum = _argument(declared, selected, name)
-                if value is not None:
-                    member = value if isinstance(value, Enum) else enum[str(value)]
-                    filters.append((path, str(member.value)))
-            entry = links.setdefault(attribute, (how, target, many, by_key, tuple(filters), []))
-            entry[5].extend(selected.selections)
-        else:
-            language = (
-                str(_argument(declared, selected, "lang")[0]) if how.lang == "arg" else how.lang
-            )
-            scalars[attribute] = Scalar(attribute, how, target, many, by_key, language)
+        if not has_object_definition(target):
+            lang = str(_argument(declared, selected, "lang")[0]) if how.lang == "arg" else how.lang
+            scalars[attribute] = Part(attribute, how, many, by_key, target, lang)
+            continue
+        filters = []
+        for name, path in how.where:
+            value, enum = _argument(declared, selected, name)
+            if value is not None:
+                member = value if isinstance(value, Enum) else enum[str(value)]
+                filters.append((path, str(member.value)))
+        part = Part(attribute, how, many, by_key, target, filters=tuple(filters))
+        links.setdefault(attribute, (part, []))[1].extend(selected.selections)
     return Node(
         cls,
         tuple(scalars.values()),
-        tuple(
-            Link(attr, how, plan(target, _flat(below)), many, by_key, filters)
-            for attr, (how, target, many, by_key, filters, below) in links.items()
-        ),
+        tuple((part, plan(part.target, _flat(below))) for part, below in links.values()),
     )
 
 
 def _argument(declared: Any, selected: SelectedField, name: str) -> tuple[Any, Any]:
     """The value given to ``declared``'s argument ``name`` (or its default), and its type."""
-    for argument in declared.arguments:
-        if argument.python_name == name:
-            return selected.arguments.get(name, argument.default), _unwrap(argument.type)[0]
-    raise LookupError(name)
+    argument = next(a for a in declared.arguments if a.python_name == name)
+    return selected.arguments.get(name, argument.default), _unwrap(argument.type)[0]
 
 
 # ---- the query ----
@@ -231,15 +205,15 @@ def _argument(declared: Any, selected: SelectedField, name: str) -> tuple[Any, A
 _ROOTS = "#ROOTS#"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Branch:
     """One UNION branch: its node, the branches from the root to it (itself last), its link,
     and the branches of its links."""
 
     node: Node
     chain: tuple[int, ...]
-    link: Link | None
-    children: tuple[int, ...] = ()
+    link: Part | None
+    children: list[int] = field(default_factory=list)
 
 
 @cache
@@ -249,9 +223,11 @@ def compile_plan(root: Node) -> tuple[str, tuple[Branch, ...]]:
     texts: list[str] = []
     branches: list[Branch] = []
 
-    def visit(node: Node, patterns: list[str], chain: tuple[int, ...], link: Link | None) -> None:
+    def visit(node: Node, patterns: list[str], chain: tuple[int, ...], link: Part | None) -> None:
         b = len(branches)
         branches.append(Branch(node, (*chain, b), link))
+        if chain:
+            branches[chain[-1]].children.append(b)
         here = f"?o{b}"
         columns = [
             f"OPTIONAL {{ {here} {s.read.path} ?v{b}_{i} }}"
@@ -261,7 +237,7 @@ def compile_plan(root: Node) -> tuple[str, tuple[Branch, ...]]:
         texts.append(
             " ".join([f"VALUES ?o0 {{ {_ROOTS} }}", *patterns, f"BIND({b} AS ?b)", *columns])
         )
-        for child in node.links:
+        for child, below in node.links:
             o = f"?o{len(branches)}"
             steps = [f"{here} {child.read.path} {o} ."]
             if child.read.kind:
@@ -271,29 +247,21 @@ def compile_plan(root: Node) -> tuple[str, tuple[Branch, ...]]:
             steps.extend(f"{o} {path} <{concept}> ." for path, concept in child.filters)
             if child.read.order:
                 steps.append(f"OPTIONAL {{ {o} {child.read.order} ?k{len(branches)} }}")
-            visit(child.node, [*patterns, *steps], (*chain, b), child)
+            visit(below, [*patterns, *steps], (*chain, b), child)
 
     visit(root, [], (), None)
     body = "\n} UNION {\n".join(texts)
-    linked = tuple(
-        Branch(
-            b.node, b.chain, b.link, tuple(c.chain[-1] for c in branches if c.chain[:-1] == b.chain)
-        )
-        for b in branches
-    )
-    return f"{PREFIXES}SELECT * WHERE {{\n{{\n{body}\n}}\n}}", linked
+    return f"{PREFIXES}SELECT * WHERE {{\n{{\n{body}\n}}\n}}", tuple(branches)
 
 
 # ---- values ----
 
 
-def _text_key(term: Term) -> tuple[str, str]:
-    return term.value, str(term)
-
-
 def _convert(target: Any, how: Read, text: str) -> Any:
     if how.convert is not None:
         return how.convert(text)
+    if target is bool:
+        return text in ("true", "1")
     try:
         if isinstance(target, type) and issubclass(target, Enum):
             return target(text)
@@ -308,10 +276,10 @@ def _convert(target: Any, how: Read, text: str) -> Any:
     return text
 
 
-def _pick(scalar: Scalar, terms: set[Term]) -> Any:
-    ordered = sorted(terms, key=_text_key)
+def _pick(scalar: Part, terms: set[Term]) -> Any:
     if scalar.many:
-        return sorted({term.value for term in ordered})
+        return sorted({term.value for term in terms})
+    ordered = sorted(terms, key=lambda term: (term.value, str(term)))
     if scalar.language is not None:
         tagged: list[Term] = [
             t for t in ordered if isinstance(t, Literal) and t.language == scalar.language
@@ -324,16 +292,14 @@ def _pick(scalar: Scalar, terms: set[Term]) -> Any:
 # ---- assembly ----
 
 
+@dataclass(slots=True)
 class _Found:
     """What the rows say of one object: its values per scalar, its linked objects per branch."""
 
-    __slots__ = ("children", "iri", "order", "values")
-
-    def __init__(self, iri: str) -> None:
-        self.iri = iri
-        self.values: dict[int, set[Term]] = {}
-        self.children: dict[int, dict[str, _Found]] = {}
-        self.order: set[Term] = set()
+    iri: str
+    values: dict[int, set[Term]] = field(default_factory=dict)
+    children: dict[int, dict[str, _Found]] = field(default_factory=dict)
+    order: set[Term] = field(default_factory=set)
 
 
 def fetch(
@@ -343,7 +309,8 @@ def fetch(
     selections: Sequence[SelectedField],
 ) -> list[Any]:
     """The ``cls`` objects of ``iris`` (in that order), every field of ``selections`` read in
-    one query run by ``select``.
+    one query run by ``select``: one UNION branch per object of the selection, the root IRIs
+    bound by ``VALUES`` in every branch, the scalar fields as OPTIONAL columns.
 
     Raises:
         QueryError, QueryTimeout, StoreUnavailable: as the store raises them.
@@ -363,8 +330,7 @@ def fetch(
         for step in branches[b].chain[1:]:
             iri = row[f"o{step}"].value
             children = found.children.setdefault(step, {})
-            child = children.get(iri)
-            if child is None:
+            if (child := children.get(iri)) is None:
                 child = children[iri] = _Found(iri)
             if f"k{step}" in row:
                 child.order.add(row[f"k{step}"])
@@ -376,32 +342,28 @@ def fetch(
     return [_make(roots[iri], 0, branches) for iri in iris]
 
 
-def _order(child: _Found) -> tuple[Any, ...]:
-    if not child.order:
-        return (True, Decimal(0), "", child.iri)
-    least = min(child.order, key=_text_key)
-    try:
-        return (False, Decimal(least.value), "", child.iri)
-    except InvalidOperation:
-        return (False, Decimal(0), least.value, child.iri)
+def _order(child: _Found) -> tuple[Decimal, str]:
+    """A linked object's place: the least number of its ``order`` path (last without), then
+    its IRI."""
+    return min((Decimal(t.value) for t in child.order), default=Decimal("Infinity")), child.iri
 
 
 def _make(found: _Found, b: int, branches: Sequence[Branch]) -> Any:
     node = branches[b].node
-    attributes: dict[str, Any] = {}
-    answers: dict[str, Any] = {}
-    for i, scalar in enumerate(node.scalars):
-        if scalar.read.path == ME:
-            value = _convert(scalar.target, scalar.read, found.iri)
-        else:
-            value = _pick(scalar, found.values.get(i, set()))
-        (answers if scalar.by_key else attributes)[scalar.attribute] = value
+    values: list[tuple[Part, Any]] = [
+        (
+            s,
+            _convert(s.target, s.read, found.iri)
+            if s.read.path == ME
+            else _pick(s, found.values.get(i, set())),
+        )
+        for i, s in enumerate(node.scalars)
+    ]
     for step in branches[b].children:
         link = branches[step].link
         assert link is not None
-        children = list(found.children.get(step, {}).values())
-        children.sort(key=_order if link.read.order else lambda c: c.iri)
+        children = sorted(found.children.get(step, {}).values(), key=_order)
         made = [_make(child, step, branches) for child in children]
-        value = made if link.many else (made[0] if made else None)
-        (answers if link.by_key else attributes)[link.attribute] = value
-    return node.cls(answers=answers, **attributes)
+        values.append((link, made if link.many else next(iter(made), None)))
+    attributes = {part.attribute: value for part, value in values if not part.by_key}
+    return node.cls(answers={p.attribute: v for p, v in values if p.by_key}, **attributes)

@@ -1,11 +1,4 @@
-"""The checks a document passes before it runs, each text checked once.
-
-A fragment spreading the one before it twice, thirty times over (``fragment F1 on Query
-{ ...F0 ...F0 }``...), stands for 2**30 fields: strawberry's ``QueryDepthLimiter`` and
-``MaxAliasesLimiter`` walk every spread anew and kept a worker busy for hours on it.
-:func:`expanded_fields` counts them once per fragment; :class:`DocumentChecks` refuses such a
-document before those rules run.
-"""
+"""The checks a document passes before it runs, each text checked once."""
 
 from __future__ import annotations
 
@@ -24,11 +17,14 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-__all__ = ["MAX_EXPANDED_FIELDS", "DocumentCache", "DocumentChecks", "expanded_fields"]
+__all__ = ["MAX_EXPANDED_FIELDS", "DocumentChecks", "Documents", "expanded_fields"]
 
 MAX_EXPANDED_FIELDS = 10_000
 """Fields a document may stand for once its fragments are spread; hand-written queries,
 even with fragments reused, stay far below."""
+DOCUMENTS_KEPT = 256
+Documents = dict[str, tuple[DocumentNode, tuple[GraphQLError, ...]]]
+"""Document text -> its parsed document and errors."""
 
 
 def expanded_fields(document: DocumentNode) -> int:
@@ -68,25 +64,21 @@ def expanded_fields(document: DocumentNode) -> int:
 
 
 class DocumentChecks(SchemaExtension):
-    """Parse and check each document text once (an LRU of ``documents``, shared by the
-    requests): a known text gets its parsed document and its errors back, and strawberry
-    neither parses nor validates it again. A new text is parsed with the token limit, refused
-    before validation when it expands to over ``max_fields`` fields or is nested too deeply to
-    count (the validation rules would walk it for hours), otherwise validated by strawberry
-    with the depth and alias limits added to its rules; the outcome is kept.
+    """Parse and check each document text once, the outcome kept in ``documents`` (shared by
+    the requests, the last :data:`DOCUMENTS_KEPT` texts): a known text gets its parsed document
+    and its errors back. A new text is parsed with ``max_tokens``, refused before validation
+    when it expands to over :data:`MAX_EXPANDED_FIELDS` fields or is nested too deeply to
+    count (strawberry's depth and alias rules walk each spread anew: 2**30 fields for thirty
+    fragments each spreading the one before twice), else validated with ``rules`` added."""
 
-    Args:
-        documents: the cache, text -> (document, errors), kept by the schema.
-        max_fields: the most fields a document may expand to through its fragments.
-    """
-
-    def __init__(self, documents: DocumentCache, max_fields: int = MAX_EXPANDED_FIELDS) -> None:
-        self.documents = documents
-        self.max_fields = max_fields
+    def __init__(
+        self, documents: Documents, max_tokens: int, rules: tuple[type[ASTValidationRule], ...]
+    ) -> None:
+        self.documents, self.max_tokens, self.rules = documents, max_tokens, rules
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
-        context.parse_options["max_tokens"] = self.documents.max_tokens
+        context.parse_options["max_tokens"] = self.max_tokens
         known = self.documents.get(context.query) if context.query else None
         if known is not None and context.graphql_document is None:
             context.graphql_document = known[0]
@@ -99,39 +91,24 @@ class DocumentChecks(SchemaExtension):
         if known is not None and known[0] is document:
             context.pre_execution_errors = list(known[1])
         elif document is not None:
-            context.pre_execution_errors = self._expansion_errors(document)
-            context.validation_rules = (*context.validation_rules, *self.documents.rules)
+            context.pre_execution_errors = _expansion_errors(document)
+            context.validation_rules = (*context.validation_rules, *self.rules)
         yield
         if text and document is not None and known is None:
-            self.documents.put(text, document, context.pre_execution_errors or [])
-
-    def _expansion_errors(self, document: DocumentNode) -> list[GraphQLError] | None:
-        try:
-            fields = expanded_fields(document)
-        except RecursionError:
-            return [GraphQLError("the document is nested too deeply")]
-        if fields > self.max_fields:
-            message = (
-                f"the document expands to {fields} fields through its fragments;"
-                f" the limit is {self.max_fields}"
-            )
-            return [GraphQLError(message)]
-        return None  # strawberry validates it
+            if len(self.documents) >= DOCUMENTS_KEPT:
+                del self.documents[next(iter(self.documents))]
+            self.documents[text] = (document, tuple(context.pre_execution_errors or []))
 
 
-class DocumentCache(dict[str, tuple[DocumentNode, tuple[GraphQLError, ...]]]):
-    """The last ``size`` document texts with their parsed document and errors, and the limits
-    they are checked against: ``max_tokens`` when parsed, the validation ``rules`` (depth and
-    aliases) when validated."""
-
-    def __init__(
-        self, max_tokens: int, rules: tuple[type[ASTValidationRule], ...], size: int = 256
-    ) -> None:
-        super().__init__()
-        self.max_tokens, self.rules, self.size = max_tokens, rules, size
-
-    def put(self, text: str, document: DocumentNode, errors: list[GraphQLError]) -> None:
-        """Keep ``text``'s document and errors, forgetting the oldest text over the size."""
-        if len(self) >= self.size:
-            del self[next(iter(self))]
-        self[text] = (document, tuple(errors))
+def _expansion_errors(document: DocumentNode) -> list[GraphQLError] | None:
+    try:
+        fields = expanded_fields(document)
+    except RecursionError:
+        return [GraphQLError("the document is nested too deeply")]
+    if fields > MAX_EXPANDED_FIELDS:
+        message = (
+            f"the document expands to {fields} fields through its fragments;"
+            f" the limit is {MAX_EXPANDED_FIELDS}"
+        )
+        return [GraphQLError(message)]
+    return None  # strawberry validates it

@@ -29,10 +29,13 @@ __all__ = [
     "iris_of",
     "listed",
     "one",
+    "page_size",
+    "rooted",
     "roots_of",
 ]
 
 T = TypeVar("T")
+Find = Callable[[Select], list[str]]
 XSD_DATE = NamedNode("http://www.w3.org/2001/XMLSchema#date")
 
 
@@ -75,6 +78,18 @@ def concept(member: Any) -> NamedNode | None:
     return NamedNode(member.value) if member is not None else None
 
 
+def page_size(info: OosInfo, first: int | None) -> int:
+    """``first``, or the server's page size when ``None``.
+
+    Raises:
+        QueryError: when ``first`` is not between 0 and the server's page size.
+    """
+    limit = info.context.settings.graphql_max_page_size
+    if first is not None and not 0 <= first <= limit:
+        raise QueryError(f"first must be between 0 and {limit}, got {first}")
+    return limit if first is None else first
+
+
 def roots_of(
     select: Select, name: str, values: Mapping[str, Bound], asked: tuple[str, ...] = ()
 ) -> list[Bindings]:
@@ -88,22 +103,26 @@ def iris_of(rows: list[Bindings]) -> list[str]:
     return list(dict.fromkeys(row["s"].value for row in rows))
 
 
-async def listed(
-    info: OosInfo, cls: type[T], name: str, values: Mapping[str, Bound], *below: str
-) -> list[T]:
-    """The ``cls`` objects the root query ``name`` finds, in its order, with the fields selected
-    under the current field (or under its ``below`` path)."""
-    wanted = selection_below(info, *below)
-
-    def work(select: Select) -> list[T]:
-        return fetch(select, cls, iris_of(roots_of(select, name, values)), wanted)
-
-    return await info.context.run(work)
+def rooted(name: str, values: Mapping[str, Bound], *asked: str) -> Find:
+    """Find the roots with the root query ``name``, in its order."""
+    return lambda select: iris_of(roots_of(select, name, values, asked))
 
 
-def best_match(select: Select, query: str, name: str, kind: str) -> str | None:
+async def listed(info: OosInfo, cls: type[T], find: Find) -> list[T]:
+    """The ``cls`` objects of the IRIs ``find`` gives, with the fields selected under the
+    current field, all read in one step."""
+    wanted = selection_below(info)
+    return await info.context.run(lambda select: fetch(select, cls, find(select), wanted))
+
+
+async def one(info: OosInfo, cls: type[T], find: Find) -> T | None:
+    """The first of :func:`listed`, or ``None``."""
+    return next(iter(await listed(info, cls, find)), None)
+
+
+def best_match(select: Select, query: str, name: str, kind: str) -> list[str]:
     """The one resource whose name matches best (equal, then starting with, then containing,
-    any case), or ``None``: ``<query>-by-exact-name.rq`` first, the ranking only without an
+    any case), or none: ``<query>-by-exact-name.rq`` first, the ranking only without an
     equal name.
 
     Raises:
@@ -117,20 +136,7 @@ def best_match(select: Select, query: str, name: str, kind: str) -> str | None:
         tied = [row["s"].value for row in rows if row["rank"].value == best]
     if len(tied) > 1:
         raise QueryError(f"{kind} name {name!r} is ambiguous: {', '.join(tied)}")
-    return str(tied[0]) if tied else None
-
-
-async def one(info: OosInfo, cls: type[T], find: Callable[[Select], str | None]) -> T | None:
-    """The ``cls`` object ``find`` names (``None`` when it names none), with the fields
-    selected under the current field."""
-    wanted = selection_below(info)
-
-    def work(select: Select) -> T | None:
-        found = find(select)
-        nodes = fetch(select, cls, [found] if found else [], wanted)
-        return nodes[0] if nodes else None
-
-    return await info.context.run(work)
+    return tied
 
 
 @strawberry.type
@@ -149,9 +155,7 @@ class ProductQueries:
         ] = None,
         after: str | None = None,
     ) -> ProductConnection:
-        limit = info.context.settings.graphql_max_page_size
-        if first is not None and not 0 <= first <= limit:
-            raise QueryError(f"first must be between 0 and {limit}, got {first}")
+        count = page_size(info, first)
         start = decode_cursor(after) + 1 if after is not None else 0
         f = filter or ProductFilter()
         wanted = selection_below(info, "edges", "node")
@@ -167,7 +171,6 @@ class ProductQueries:
             "withdrawn": Literal(f.withdrawn) if f.withdrawn is not None else None,
             "text": Literal(f.text) if f.text else None,
         }
-        count = limit if first is None else first
 
         def work(select: Select) -> tuple[int, int, list[Product]]:
             asked = ("order",) if listed else ()  # a count alone needs no order
@@ -198,21 +201,12 @@ class ProductQueries:
         if (id is None) == (name is None):
             raise QueryError("give exactly one of id and name")
         if id is not None:
-            s = iri(str(id))
-            return await one(
-                info,
-                Product,
-                lambda select: next(iter(iris_of(roots_of(select, "product", {"s": s}))), None),
-            )
-        return await one(
-            info, Product, lambda select: best_match(select, "product", str(name), "product")
-        )
+            return await one(info, Product, rooted("product", {"s": iri(str(id))}))
+        return await one(info, Product, lambda s: best_match(s, "product", str(name), "product"))
 
     @strawberry.field(description="One active substance by name (any case); null when none.")
     async def substance(self, info: OosInfo, name: str) -> Substance | None:
-        return await one(
-            info, Substance, lambda select: best_match(select, "substance", name, "substance")
-        )
+        return await one(info, Substance, lambda s: best_match(s, "substance", name, "substance"))
 
     @strawberry.field(
         description="Evidence studies, optionally on one substance (by name) and one measure."
@@ -220,15 +214,14 @@ class ProductQueries:
     async def studies(
         self, info: OosInfo, substance: str | None = None, measure: Measure | None = None
     ) -> list[Study]:
-        wanted = selection_below(info)
 
-        def work(select: Select) -> list[Study]:
+        def find(select: Select) -> list[str]:
             values: dict[str, Bound] = {"substance": None, "measure": concept(measure)}
             if substance is not None:
                 found = best_match(select, "substance", substance, "substance")
-                if found is None:
+                if not found:
                     return []
-                values["substance"] = NamedNode(found)
-            return fetch(select, Study, iris_of(roots_of(select, "studies", values)), wanted)
+                values["substance"] = NamedNode(found[0])
+            return rooted("studies", values)(select)
 
-        return await info.context.run(work)
+        return await listed(info, Study, find)

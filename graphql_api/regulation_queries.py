@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from itertools import islice
 from typing import Annotated
 
 import strawberry
@@ -14,7 +15,7 @@ from strawberry.types.nodes import SelectedField
 
 from graphql_api.context import OosInfo, Select
 from graphql_api.graph import fetch, selection_below
-from graphql_api.product_queries import concept, iris_of, listed, roots_of
+from graphql_api.product_queries import concept, iris_of, listed, one, page_size, rooted, roots_of
 from graphql_api.sparql import Bound, query_text
 from graphql_api.types.common import Role
 from graphql_api.types.regulation import Cell, ComparisonAspect, Framework, Jurisdiction, Obligation
@@ -40,61 +41,47 @@ async def compare(
     one, any case), a cell per requested code in the order asked for."""
     wanted_aspects = selection_below(info, "aspect")
     wanted_cells = selection_below(info, "cells")
-    return await info.context.run(
-        lambda select: _compare(select, aspects, jurisdictions, wanted_aspects, wanted_cells)
-    )
-
-
-def _compare(
-    select: Select,
-    aspects: Sequence[str] | None,
-    jurisdictions: Sequence[JurisdictionCode] | None,
-    wanted_aspects: list[SelectedField],
-    wanted_cells: list[SelectedField],
-) -> list[ComparisonRow]:
     codes = list(jurisdictions or TABLE_2)
-    labels: dict[str, list[str]] = {}
-    for row in roots_of(select, "compare-aspects", {}):
-        found = labels.setdefault(row["s"].value, [])
-        if "label" in row:
-            found.append(row["label"].value.lower())
-    chosen = [
-        s
-        for s, names in labels.items()
-        if not aspects or any(w == s or any(w.lower() in name for name in names) for w in aspects)
-    ]
-    kept = fetch(select, ComparisonAspect, chosen, wanted_aspects)
-    if not kept or not wanted_cells:
-        return [ComparisonRow(aspect=aspect, cells=[]) for aspect in kept]
-    rows = roots_of(
-        select,
-        "compare",
-        {
+
+    def work(select: Select) -> list[ComparisonRow]:
+        labels: dict[str, list[str]] = {}
+        for row in roots_of(select, "compare-aspects", {}):
+            found = labels.setdefault(row["s"].value, [])
+            if "label" in row:
+                found.append(row["label"].value.lower())
+        chosen = [
+            s
+            for s, names in labels.items()
+            if not aspects
+            or any(w == s or any(w.lower() in name for name in names) for w in aspects)
+        ]
+        kept = fetch(select, ComparisonAspect, chosen, wanted_aspects)
+        if not kept or not wanted_cells:
+            return [ComparisonRow(aspect=aspect, cells=[]) for aspect in kept]
+        given = {
             "aspect": [NamedNode(s) for s in chosen] if aspects else None,
             "code": [Literal(c.value) for c in codes] if jurisdictions and not aspects else None,
-        },
-        ("proposed",) if JurisdictionCode.JP_PROPOSED in codes else (),
-    )
-    rank = {code.value: codes.index(code) for code in codes}  # a code's first place
-    places = [
-        sorted(
-            {
-                (rank[r["code"].value], r["cell"].value)
-                for r in rows
-                if r["aspect"].value == s and r["code"].value in rank
-            }
-        )
-        for s in chosen
-    ]
-    pairs = [pair for here in places for pair in here]
-    cells = fetch(select, Cell, [cell for _, cell in pairs], wanted_cells)
-    for cell, (at, _) in zip(cells, pairs, strict=True):
-        cell.jurisdiction = codes[at]
-    result, start = [], 0
-    for aspect, here in zip(kept, places, strict=True):
-        result.append(ComparisonRow(aspect=aspect, cells=cells[start : start + len(here)]))
-        start += len(here)
-    return result
+        }
+        rank = {code.value: codes.index(code) for code in codes}  # a code's first place
+        proposed = ("proposed",) if JurisdictionCode.JP_PROPOSED in codes else ()
+        rows = [r for r in roots_of(select, "compare", given, proposed) if r["code"].value in rank]
+        places = [
+            sorted(
+                {(rank[r["code"].value], r["cell"].value) for r in rows if r["aspect"].value == s}
+            )
+            for s in chosen
+        ]
+        pairs = [pair for here in places for pair in here]
+        made = fetch(select, Cell, [cell for _, cell in pairs], wanted_cells)
+        for cell, (at, _) in zip(made, pairs, strict=True):
+            cell.jurisdiction = codes[at]
+        cells = iter(made)
+        return [
+            ComparisonRow(aspect=aspect, cells=list(islice(cells, len(here))))
+            for aspect, here in zip(kept, places, strict=True)
+        ]
+
+    return await info.context.run(work)
 
 
 @strawberry.type(description="What changes from one framework to another, by role and by aspect.")
@@ -125,19 +112,18 @@ def _frameworks(
 class RegulationQueries:
     @strawberry.field(description="Every jurisdiction, by code.")
     async def jurisdictions(self, info: OosInfo) -> list[Jurisdiction]:
-        return await listed(info, Jurisdiction, "jurisdictions", {})
+        return await listed(info, Jurisdiction, rooted("jurisdictions", {}))
 
     @strawberry.field(description="Frameworks for OOS provision, optionally of some codes.")
     async def frameworks(
         self, info: OosInfo, codes: list[JurisdictionCode] | None = None
     ) -> list[Framework]:
-        wanted = selection_below(info)
-        return list((await info.context.run(lambda s: _frameworks(s, codes, wanted))).values())
+        given = [Literal(c.value) for c in codes] if codes else None
+        return await listed(info, Framework, rooted("frameworks", {"code": given}))
 
     @strawberry.field(description="One framework by code; null when none.")
     async def framework(self, info: OosInfo, code: JurisdictionCode) -> Framework | None:
-        wanted = selection_below(info)
-        return (await info.context.run(lambda s: _frameworks(s, [code], wanted))).get(code.value)
+        return await one(info, Framework, rooted("frameworks", {"code": Literal(code.value)}))
 
     @strawberry.field(
         description="Table 2 side by side: one row per aspect (all, or those whose label contains "
@@ -165,13 +151,8 @@ class RegulationQueries:
     ) -> list[Obligation]:
         code = Literal(jurisdiction.value) if jurisdiction else None
         dated = () if with_deadline is None else ("dated",) if with_deadline else ("undated",)
-        wanted = selection_below(info)
-
-        def work(select: Select) -> list[Obligation]:
-            rows = roots_of(select, "obligations", {"role": concept(role), "code": code}, dated)
-            return fetch(select, Obligation, iris_of(rows), wanted)
-
-        return await info.context.run(work)
+        find = rooted("obligations", {"role": concept(role), "code": code}, *dated)
+        return await listed(info, Obligation, find)
 
     @strawberry.field(
         description="What changes from one framework to another (default JP to JP_PROPOSED): "
@@ -186,46 +167,35 @@ class RegulationQueries:
     ) -> FrameworkDiff:
         if from_ is to:
             raise QueryError("from and to must be different frameworks")
-        fields = [
-            *selection_below(info, "roles", "fromObligations"),
-            *selection_below(info, "roles", "toObligations"),
-        ]
+        fields = selection_below(info, "roles", "fromObligations|toObligations")
         wanted_roles = selection_below(info, "roles", "role")
-        wanted_frameworks = [
-            *selection_below(info, "fromFramework"),
-            *selection_below(info, "toFramework"),
-        ]
+        wanted_frameworks = selection_below(info, "fromFramework|toFramework")
         values: dict[str, Bound] = {
             "code": [Literal(from_.value), Literal(to.value)],
             "role": concept(role),
         }
 
         def work(select: Select) -> FrameworkDiff:
-            side_of: dict[str, str] = {}
+            side_of: dict[str, int] = {}  # 0: from, 1: to
             bearers: dict[str, set[str]] = defaultdict(set)
             for row in roots_of(select, "framework-diff", values):
-                side_of[row["s"].value] = "from" if row["code"].value == from_.value else "to"
+                side_of[row["s"].value] = int(row["code"].value != from_.value)
                 bearers[row["s"].value].add(row["role"].value)
             iris = sorted(side_of)
-            obligations = fetch(select, Obligation, iris, fields)
-            by_role: dict[str, dict[str, list[Obligation]]] = defaultdict(lambda: defaultdict(list))
-            for s, obligation in zip(iris, obligations, strict=True):
+            by_role: dict[str, tuple[list[Obligation], list[Obligation]]] = {}
+            for s, obligation in zip(iris, fetch(select, Obligation, iris, fields), strict=True):
                 for bearer in sorted(bearers[s]):
-                    by_role[bearer][side_of[s]].append(obligation)
+                    by_role.setdefault(bearer, ([], []))[side_of[s]].append(obligation)
             bearing = sorted(by_role)
             roles = fetch(select, Role, bearing, wanted_roles)
-            frameworks: dict[str, Framework] = {}
-            if wanted_frameworks:
-                frameworks = _frameworks(select, [from_, to], wanted_frameworks)
+            frameworks = (
+                _frameworks(select, [from_, to], wanted_frameworks) if wanted_frameworks else {}
+            )
             return FrameworkDiff(
                 from_framework=frameworks.get(from_.value),
                 to_framework=frameworks.get(to.value),
                 roles=[
-                    RoleDiff(
-                        role=r,
-                        from_obligations=by_role[s]["from"],
-                        to_obligations=by_role[s]["to"],
-                    )
+                    RoleDiff(role=r, from_obligations=by_role[s][0], to_obligations=by_role[s][1])
                     for s, r in zip(bearing, roles, strict=True)
                 ],
                 codes=(from_, to),
@@ -245,11 +215,11 @@ class RegulationQueries:
     ) -> list[StreamliningItem]:
         can = Literal(can_be_streamlined) if can_be_streamlined is not None else None
         values: dict[str, Bound] = {"party": concept(party), "timing": concept(timing), "can": can}
-        return await listed(info, StreamliningItem, "streamlining", values)
+        return await listed(info, StreamliningItem, rooted("streamlining", values))
 
     @strawberry.field(description="The OOS provision flow of Fig. 1, step by step.")
     async def provision_flow(self, info: OosInfo) -> list[ProvisionStep]:
-        return await listed(info, ProvisionStep, "flow", {})
+        return await listed(info, ProvisionStep, rooted("flow", {}))
 
     @strawberry.field(
         description="Resources whose labels, descriptions or texts contain `text` (any case), "
@@ -258,9 +228,7 @@ class RegulationQueries:
     async def search(
         self, info: OosInfo, text: str, lang: str | None = None, first: int = 20
     ) -> list[SearchHit]:
-        limit = info.context.settings.graphql_max_page_size
-        if not 0 <= first <= limit:
-            raise QueryError(f"first must be between 0 and {limit}, got {first}")
+        first = page_size(info, first)
         if not text.strip():
             raise QueryError("search text must not be blank")
         query = query_text(
@@ -269,14 +237,13 @@ class RegulationQueries:
             [f.name for f in selection_below(info)],
         )
         rows = await info.context.run(lambda select: select(query))
+        found = [{k: v.value for k, v in row.items()} for row in rows[:first]]
         return [
             SearchHit(
-                id=strawberry.ID(row["s"].value),
-                kinds=sorted({k for k in row["kinds"].value.split(" ") if k})
-                if "kinds" in row
-                else [],
-                label=row["label"].value if "label" in row else None,
-                matched=row["matched"].value if "matched" in row else None,
+                id=strawberry.ID(row["s"]),
+                kinds=sorted(set(row.get("kinds", "").split())),
+                label=row.get("label"),
+                matched=row.get("matched"),
             )
-            for row in rows[:first]
+            for row in found
         ]

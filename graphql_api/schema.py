@@ -11,7 +11,7 @@ from strawberry.extensions import MaskErrors, MaxAliasesLimiter, QueryDepthLimit
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from graphql_api.limits import DocumentCache, DocumentChecks
+from graphql_api.limits import DocumentChecks, Documents
 from graphql_api.product_queries import ProductQueries
 from graphql_api.regulation_queries import RegulationQueries
 from oos_kg.errors import OosKgError
@@ -69,11 +69,11 @@ def build_schema(settings: Settings) -> OosSchema:
         MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
     )
     rules = tuple(rule for limit in limits for rule in limit.validation_rules)
-    documents = DocumentCache(settings.graphql_max_tokens, rules)
+    documents: Documents = {}
     return OosSchema(
         query=Query,
         extensions=[
-            partial(DocumentChecks, documents),
+            partial(DocumentChecks, documents, settings.graphql_max_tokens, rules),
             partial(
                 MaskErrors,
                 should_mask_error=lambda error: not is_expected(error),

@@ -1,12 +1,5 @@
 """The root queries (``queries/<name>.rq``): load them, keep the lines a request needs, bind
-its values.
-
-A query file is plain SPARQL that parses on its own: each parameter is an empty
-``VALUES ?name { }`` block, filled with terms serialised by pyoxigraph (IRIs validated,
-literals escaped); ``None`` binds ``UNDEF``. A line ending in ``# when ?x`` is kept only when
-``x`` is bound or asked for, so a filter not used costs nothing. User text reaches a query no
-other way.
-"""
+its values (the only way user text reaches a query)."""
 
 from __future__ import annotations
 
@@ -44,8 +37,9 @@ def _specialised(name: str, wanted: frozenset[str]) -> str:
 
 
 def query_text(name: str, values: Mapping[str, Bound], asked: Iterable[str] = ()) -> str:
-    """``queries/<name>.rq`` with the lines of the bound ``values`` and the ``asked`` names
-    kept, each kept placeholder filled.
+    """``queries/<name>.rq`` with its placeholders (empty ``VALUES ?name { }`` blocks) filled
+    by ``values`` (``None``: ``UNDEF``), a line ending in ``# when ?x`` kept only when ``x``
+    is bound or ``asked``.
 
     >>> print(query_text("frameworks", {"code": None}).splitlines()[-4].strip())
     VALUES ?code { UNDEF }

@@ -54,9 +54,7 @@ class StreamliningItem(Graph):
     text: str | None = read("rdfs:label", lang="en", fallback=True)
     party: RoleCode | None = read("oos:party")
     timing: StreamliningTiming | None = read("oos:timing")
-    can_be_streamlined: bool | None = read(
-        "oos:canBeStreamlined", convert=lambda text: text in ("true", "1")
-    )
+    can_be_streamlined: bool | None = read("oos:canBeStreamlined")
     item_number: int | None = read("oos:itemNumber")
     notes: list[str] = read("skos:editorialNote")
 
