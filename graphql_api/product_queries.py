@@ -12,12 +12,11 @@ from pyoxigraph import Literal, NamedNode
 
 from graphql_api.context import OosInfo, Select
 from graphql_api.graph import fetch, selection_below
-from graphql_api.sparql import Bound, iri, query_text
+from graphql_api.sparql import iri, query_text
 from graphql_api.types.common import PageInfo, decode_cursor, encode_cursor
 from graphql_api.types.products import Product, Study, Substance
 from graphql_api.types.vocabulary import ApprovalKind, Measure, Modality, OosProvision, Origin
 from oos_kg.errors import QueryError
-from oos_kg.store.base import Bindings
 
 __all__ = [
     "ProductConnection",
@@ -25,22 +24,15 @@ __all__ = [
     "ProductFilter",
     "ProductQueries",
     "best_match",
-    "concept",
     "iris_of",
     "listed",
     "one",
     "page_size",
     "rooted",
-    "roots_of",
 ]
 
 T = TypeVar("T")
 Find = Callable[[Select], list[str]]
-XSD_DATE = NamedNode("http://www.w3.org/2001/XMLSchema#date")
-
-
-def _date(day: dt.date) -> Literal:
-    return Literal(day.isoformat(), datatype=XSD_DATE)
 
 
 @strawberry.type
@@ -73,11 +65,6 @@ class ProductFilter:
     )
 
 
-def concept(member: Any) -> NamedNode | None:
-    """The concept IRI of an enum member, or ``None``."""
-    return NamedNode(member.value) if member is not None else None
-
-
 def page_size(info: OosInfo, first: int | None) -> int:
     """``first``, or the server's page size when ``None``.
 
@@ -90,22 +77,15 @@ def page_size(info: OosInfo, first: int | None) -> int:
     return limit if first is None else first
 
 
-def roots_of(
-    select: Select, name: str, values: Mapping[str, Bound], asked: tuple[str, ...] = ()
-) -> list[Bindings]:
-    """The solutions of the root query ``name`` with ``values`` bound (and the optional
-    lines of the ``asked`` names kept)."""
-    return select(query_text(name, values, asked))
+def iris_of(select: Select, name: str, values: Mapping[str, Any], *asked: str) -> list[str]:
+    """The distinct ``?s`` of the root query ``name`` (:func:`graphql_api.sparql.query_text`),
+    in its order."""
+    return list(dict.fromkeys(row["s"].value for row in select(query_text(name, values, asked))))
 
 
-def iris_of(rows: list[Bindings]) -> list[str]:
-    """The distinct ``?s`` of ``rows``, in their order."""
-    return list(dict.fromkeys(row["s"].value for row in rows))
-
-
-def rooted(name: str, values: Mapping[str, Bound], *asked: str) -> Find:
+def rooted(name: str, values: Mapping[str, Any], *asked: str) -> Find:
     """Find the roots with the root query ``name``, in its order."""
-    return lambda select: iris_of(roots_of(select, name, values, asked))
+    return lambda select: iris_of(select, name, values, *asked)
 
 
 async def listed(info: OosInfo, cls: type[T], find: Find) -> list[T]:
@@ -129,9 +109,9 @@ def best_match(select: Select, query: str, name: str, kind: str) -> list[str]:
         QueryError: when several match equally well (the message lists them).
     """
     given = {"name": Literal(name), "sameName": Literal(name)}
-    tied = [row["s"].value for row in roots_of(select, f"{query}-by-exact-name", given)]
+    tied = iris_of(select, f"{query}-by-exact-name", given)
     if not tied:
-        rows = roots_of(select, f"{query}-by-name", given)
+        rows = select(query_text(f"{query}-by-name", given))
         best = rows[0]["rank"].value if rows else None
         tied = [row["s"].value for row in rows if row["rank"].value == best]
     if len(tied) > 1:
@@ -157,24 +137,13 @@ class ProductQueries:
     ) -> ProductConnection:
         count = page_size(info, first)
         start = decode_cursor(after) + 1 if after is not None else 0
-        f = filter or ProductFilter()
+        values = vars(filter or ProductFilter())
         wanted = selection_below(info, "edges", "node")
         listed = wanted or selection_below(info, "edges")
-        values: dict[str, Bound] = {
-            "origin": concept(f.origin),
-            "kind": concept(f.approval_kind),
-            "provision": concept(f.oos_provision),
-            "modality": concept(f.modality),
-            "mah": Literal(f.mah) if f.mah else None,
-            "since": _date(f.approved_from) if f.approved_from else None,
-            "until": _date(f.approved_to) if f.approved_to else None,
-            "withdrawn": Literal(f.withdrawn) if f.withdrawn is not None else None,
-            "text": Literal(f.text) if f.text else None,
-        }
 
         def work(select: Select) -> tuple[int, int, list[Product]]:
             asked = ("order",) if listed else ()  # a count alone needs no order
-            every = iris_of(roots_of(select, "products", values, asked))
+            every = iris_of(select, "products", values, *asked)
             page = every[start : start + count]
             return len(every), len(page), fetch(select, Product, page, wanted) if listed else []
 
@@ -216,7 +185,7 @@ class ProductQueries:
     ) -> list[Study]:
 
         def find(select: Select) -> list[str]:
-            values: dict[str, Bound] = {"substance": None, "measure": concept(measure)}
+            values: dict[str, Any] = {"substance": None, "measure": measure}
             if substance is not None:
                 found = best_match(select, "substance", substance, "substance")
                 if not found:

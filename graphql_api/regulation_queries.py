@@ -10,13 +10,12 @@ from itertools import islice
 from typing import Annotated
 
 import strawberry
-from pyoxigraph import Literal, NamedNode
-from strawberry.types.nodes import SelectedField
+from pyoxigraph import NamedNode
 
 from graphql_api.context import OosInfo, Select
 from graphql_api.graph import fetch, selection_below
-from graphql_api.product_queries import concept, iris_of, listed, one, page_size, rooted, roots_of
-from graphql_api.sparql import Bound, query_text
+from graphql_api.product_queries import listed, one, page_size, rooted
+from graphql_api.sparql import query_text
 from graphql_api.types.common import Role
 from graphql_api.types.regulation import Cell, ComparisonAspect, Framework, Jurisdiction, Obligation
 from graphql_api.types.tables import (
@@ -45,7 +44,7 @@ async def compare(
 
     def work(select: Select) -> list[ComparisonRow]:
         labels: dict[str, list[str]] = {}
-        for row in roots_of(select, "compare-aspects", {}):
+        for row in select(query_text("compare-aspects", {})):
             found = labels.setdefault(row["s"].value, [])
             if "label" in row:
                 found.append(row["label"].value.lower())
@@ -60,11 +59,12 @@ async def compare(
             return [ComparisonRow(aspect=aspect, cells=[]) for aspect in kept]
         given = {
             "aspect": [NamedNode(s) for s in chosen] if aspects else None,
-            "code": [Literal(c.value) for c in codes] if jurisdictions and not aspects else None,
+            "code": codes if jurisdictions and not aspects else None,
         }
         rank = {code.value: codes.index(code) for code in codes}  # a code's first place
         proposed = ("proposed",) if JurisdictionCode.JP_PROPOSED in codes else ()
-        rows = [r for r in roots_of(select, "compare", given, proposed) if r["code"].value in rank]
+        in_table = select(query_text("compare", given, proposed))
+        rows = [r for r in in_table if r["code"].value in rank]
         places = [
             sorted(
                 {(rank[r["code"].value], r["cell"].value) for r in rows if r["aspect"].value == s}
@@ -96,18 +96,6 @@ class FrameworkDiff:
         return await compare(info, None, list(self.codes))
 
 
-def _frameworks(
-    select: Select, codes: Sequence[JurisdictionCode] | None, wanted: list[SelectedField]
-) -> dict[str, Framework]:
-    """The frameworks of ``codes`` (all when ``None``) by code, in code order, with the fields
-    ``wanted``."""
-    rows = roots_of(
-        select, "frameworks", {"code": [Literal(c.value) for c in codes] if codes else None}
-    )
-    found = fetch(select, Framework, iris_of(rows), wanted)
-    return {row["code"].value: framework for row, framework in zip(rows, found, strict=True)}
-
-
 @strawberry.type
 class RegulationQueries:
     @strawberry.field(description="Every jurisdiction, by code.")
@@ -118,12 +106,11 @@ class RegulationQueries:
     async def frameworks(
         self, info: OosInfo, codes: list[JurisdictionCode] | None = None
     ) -> list[Framework]:
-        given = [Literal(c.value) for c in codes] if codes else None
-        return await listed(info, Framework, rooted("frameworks", {"code": given}))
+        return await listed(info, Framework, rooted("frameworks", {"code": codes}))
 
     @strawberry.field(description="One framework by code; null when none.")
     async def framework(self, info: OosInfo, code: JurisdictionCode) -> Framework | None:
-        return await one(info, Framework, rooted("frameworks", {"code": Literal(code.value)}))
+        return await one(info, Framework, rooted("frameworks", {"code": code}))
 
     @strawberry.field(
         description="Table 2 side by side: one row per aspect (all, or those whose label contains "
@@ -149,9 +136,8 @@ class RegulationQueries:
             strawberry.argument(description="True: those with a deadline; false: those without."),
         ] = None,
     ) -> list[Obligation]:
-        code = Literal(jurisdiction.value) if jurisdiction else None
         dated = () if with_deadline is None else ("dated",) if with_deadline else ("undated",)
-        find = rooted("obligations", {"role": concept(role), "code": code}, *dated)
+        find = rooted("obligations", {"role": role, "code": jurisdiction}, *dated)
         return await listed(info, Obligation, find)
 
     @strawberry.field(
@@ -170,15 +156,12 @@ class RegulationQueries:
         fields = selection_below(info, "roles", "fromObligations|toObligations")
         wanted_roles = selection_below(info, "roles", "role")
         wanted_frameworks = selection_below(info, "fromFramework|toFramework")
-        values: dict[str, Bound] = {
-            "code": [Literal(from_.value), Literal(to.value)],
-            "role": concept(role),
-        }
+        values = {"code": [from_, to], "role": role}
 
         def work(select: Select) -> FrameworkDiff:
             side_of: dict[str, int] = {}  # 0: from, 1: to
             bearers: dict[str, set[str]] = defaultdict(set)
-            for row in roots_of(select, "framework-diff", values):
+            for row in select(query_text("framework-diff", values)):
                 side_of[row["s"].value] = int(row["code"].value != from_.value)
                 bearers[row["s"].value].add(row["role"].value)
             iris = sorted(side_of)
@@ -188,9 +171,11 @@ class RegulationQueries:
                     by_role.setdefault(bearer, ([], []))[side_of[s]].append(obligation)
             bearing = sorted(by_role)
             roles = fetch(select, Role, bearing, wanted_roles)
-            frameworks = (
-                _frameworks(select, [from_, to], wanted_frameworks) if wanted_frameworks else {}
-            )
+            frameworks: dict[str, Framework] = {}
+            if wanted_frameworks:
+                rows = select(query_text("frameworks", {"code": [from_, to]}))
+                made = fetch(select, Framework, [r["s"].value for r in rows], wanted_frameworks)
+                frameworks = {r["code"].value: f for r, f in zip(rows, made, strict=True)}
             return FrameworkDiff(
                 from_framework=frameworks.get(from_.value),
                 to_framework=frameworks.get(to.value),
@@ -213,8 +198,7 @@ class RegulationQueries:
         timing: StreamliningTiming | None = None,
         can_be_streamlined: bool | None = None,
     ) -> list[StreamliningItem]:
-        can = Literal(can_be_streamlined) if can_be_streamlined is not None else None
-        values: dict[str, Bound] = {"party": concept(party), "timing": concept(timing), "can": can}
+        values = {"party": party, "timing": timing, "can": can_be_streamlined}
         return await listed(info, StreamliningItem, rooted("streamlining", values))
 
     @strawberry.field(description="The OOS provision flow of Fig. 1, step by step.")
@@ -233,7 +217,7 @@ class RegulationQueries:
             raise QueryError("search text must not be blank")
         query = query_text(
             "search",
-            {"text": Literal(text), "lang": Literal(lang) if lang else None},
+            {"text": text, "lang": lang},
             [f.name for f in selection_below(info)],
         )
         rows = await info.context.run(lambda select: select(query))

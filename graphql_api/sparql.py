@@ -3,16 +3,20 @@ its values (the only way user text reaches a query)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
+from enum import Enum
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
+from graphql_api.types.vocabulary import JurisdictionCode
 from oos_kg.errors import QueryError
 
-__all__ = ["Bound", "bind", "iri", "query_text"]
+__all__ = ["Bound", "bind", "iri", "query_text", "term"]
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
 
@@ -20,6 +24,7 @@ Term = NamedNode | Literal | BlankNode
 Bound = Term | Iterable[Term] | None
 """What one placeholder takes: a term, several (one row each), or ``None`` (``UNDEF``)."""
 
+XSD_DATE = NamedNode("http://www.w3.org/2001/XMLSchema#date")
 _PLACEHOLDER = re.compile(r"VALUES\s+\?([A-Za-z_][A-Za-z0-9_]*)\s*\{\s*\}")
 _WHEN = re.compile(r"\s*#\s*when\s+\?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*$")
 
@@ -36,10 +41,31 @@ def _specialised(name: str, wanted: frozenset[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def query_text(name: str, values: Mapping[str, Bound], asked: Iterable[str] = ()) -> str:
+def term(value: Any) -> Bound:
+    """The term(s) of an argument's value: ``None`` for none or empty text, a concept's IRI
+    for an enum member (a framework code as text), a typed date, a literal; one a list item.
+
+    >>> print(*term([JurisdictionCode.JP, dt.date(2021, 1, 2)]))
+    "JP" "2021-01-02"^^<http://www.w3.org/2001/XMLSchema#date>
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, NamedNode | Literal | BlankNode):
+        return value
+    if isinstance(value, list):
+        return [t for v in value for t in [term(v)] if isinstance(t, NamedNode | Literal)]
+    if isinstance(value, Enum):
+        code = isinstance(value, JurisdictionCode)
+        return Literal(value.value) if code else NamedNode(value.value)
+    if isinstance(value, dt.date):
+        return Literal(value.isoformat(), datatype=XSD_DATE)
+    return Literal(value)
+
+
+def query_text(name: str, values: Mapping[str, Any], asked: Iterable[str] = ()) -> str:
     """``queries/<name>.rq`` with its placeholders (empty ``VALUES ?name { }`` blocks) filled
-    by ``values`` (``None``: ``UNDEF``), a line ending in ``# when ?x`` kept only when ``x``
-    is bound or ``asked``.
+    by the :func:`term` of ``values`` (``None``: ``UNDEF``), a line ending in ``# when ?x``
+    kept only when ``x`` is bound or ``asked``.
 
     >>> print(query_text("frameworks", {"code": None}).splitlines()[-4].strip())
     VALUES ?code { UNDEF }
@@ -47,8 +73,9 @@ def query_text(name: str, values: Mapping[str, Bound], asked: Iterable[str] = ()
     Raises:
         FileNotFoundError: when there is no such query (a programming error).
     """
-    given = {k for k, v in values.items() if v is not None}
-    return bind(_specialised(name, frozenset(given.union(asked))), values)
+    bound = {k: term(v) for k, v in values.items()}
+    given = {k for k, v in bound.items() if v is not None}
+    return bind(_specialised(name, frozenset(given.union(asked))), bound)
 
 
 def bind(text: str, values: Mapping[str, Bound]) -> str:

@@ -10,7 +10,7 @@ import strawberry
 
 from graphql_api.context import OosInfo
 from graphql_api.graph import ME, Graph, found, read
-from graphql_api.types.common import LABEL, SOURCE, SOURCE_NOTE, Organisation, Source, labelled
+from graphql_api.types.common import SOURCE, SOURCE_NOTE, Organisation, Source, language_label
 from graphql_api.types.vocabulary import (
     ApprovalKind,
     ArmKind,
@@ -139,7 +139,7 @@ class Substance(Graph):
     id: strawberry.ID = read(ME)
     name: str | None = read("rdfs:label", lang="en", fallback=True)
     alt_labels: list[str] = read("skos:altLabel")
-    label: str | None = read("rdfs:label", LABEL, resolver=labelled, lang="arg")
+    label: str | None = language_label()
     products: list[Product] = read("^oos:activeSubstance", "Products containing it.")
     oos_trials: list[Trial] = read(
         f"^({TRIALS})", "Japanese OOS clinical trials of it (Table 4).", kind="oos:ClinicalTrial"
@@ -167,12 +167,7 @@ class Product(Graph):
         "oos:approval", having="oos:approvalDate|oos:approvalKind|oos:withdrawnOn"
     )
     mah: Organisation | None = read("oos:marketingAuthorisationHolder")
-    label: str | None = read(
-        "rdfs:label",
-        "The preferred label in a language (en, ja); null if none.",
-        resolver=labelled,
-        lang="arg",
-    )
+    label: str | None = language_label("The preferred label in a language (en, ja); null if none.")
     substance: Substance | None = read("oos:activeSubstance", "The product's active substance.")
     oos_trials: list[Trial] = read(
         "^oos:forProduct",

@@ -7,7 +7,7 @@ import strawberry
 
 from graphql_api.context import OosInfo
 from graphql_api.graph import ME, Graph, found, read
-from graphql_api.types.common import LABEL, SOURCE, SOURCE_NOTE, Party, Role, Source, labelled
+from graphql_api.types.common import SOURCE, SOURCE_NOTE, Party, Role, Source, language_label
 from graphql_api.types.vocabulary import JurisdictionCode, RoleCode, in_hours
 
 __all__ = [
@@ -29,7 +29,7 @@ class Clause(Graph):
     text: str | None = read("oos:clauseText", "Verbatim, where the text is the fact.")
     description: str | None = read("dcterms:description|rdfs:comment", lang="en")
     table_row: int | None = read("oos:tableRow", "Row of Table 6, for a proposition.")
-    label: str | None = read("rdfs:label", LABEL, resolver=labelled, lang="arg")
+    label: str | None = language_label()
     instrument: LegalInstrument | None = read("oos:inInstrument", "The instrument it belongs to.")
     parent: Clause | None = read(
         "oos:partOf", "The clause it is part of, if any.", kind="oos:Clause"
@@ -46,7 +46,7 @@ class LegalInstrument(Graph):
     id: strawberry.ID = read(ME)
     alt_labels: list[str] = read("skos:altLabel")
     description: str | None = read("rdfs:comment", lang="en")
-    label: str | None = read("rdfs:label", LABEL, resolver=labelled, lang="arg")
+    label: str | None = language_label()
     clauses: list[Clause] = read("^oos:inInstrument", "All its clauses, at any level.")
 
 
@@ -56,7 +56,7 @@ class Obligation(Graph):
     action: str | None = read("oos:action", lang="en", fallback=True)
     deadline: str | None = read("oos:deadline", "ISO 8601 duration, e.g. PT48H.", convert=in_hours)
     framework_code: JurisdictionCode | None = read("oos:underFramework/oos:jurisdictionCode")
-    label: str | None = read("rdfs:label", LABEL, resolver=labelled, lang="arg")
+    label: str | None = language_label()
     role: Role | None = read("oos:bearer", "Who must do it (the first role when several share it).")
     roles: list[Role] = read("oos:bearer", "Every role that must do it.")
     deadline_trigger: Party | None = read(
@@ -89,7 +89,7 @@ class Framework(Graph):
     id: strawberry.ID = read(ME)
     code: JurisdictionCode | None = read("oos:jurisdictionCode")
     description: str | None = read("rdfs:comment", lang="en")
-    label: str | None = read("rdfs:label", LABEL, resolver=labelled, lang="arg")
+    label: str | None = language_label()
     jurisdiction: Jurisdiction | None = read("oos:jurisdiction", "Its jurisdiction.")
     legal_basis: list[Clause] = read(
         "oos:legalBasis", "The clauses it rests on directly.", kind="oos:Clause"
@@ -119,7 +119,7 @@ class Framework(Graph):
 class Jurisdiction(Graph):
     id: strawberry.ID = read(ME)
     code: JurisdictionCode | None = read("oos:jurisdictionCode")
-    label: str | None = read("rdfs:label", LABEL, resolver=labelled, lang="arg")
+    label: str | None = language_label()
     frameworks: list[Framework] = read(
         "^oos:jurisdiction",
         "Its frameworks for OOS provision (Japan: current and proposed).",
@@ -131,7 +131,7 @@ class Jurisdiction(Graph):
 class ComparisonAspect(Graph):
     id: strawberry.ID = read(ME)
     table_row: int | None = read("oos:tableRow")
-    label: str | None = read("rdfs:label", LABEL, resolver=labelled, lang="arg")
+    label: str | None = language_label()
 
 
 @strawberry.type(
