@@ -14,7 +14,7 @@ from pyoxigraph import NamedNode
 
 from graphql_api.context import OosInfo, Select
 from graphql_api.graph import fetch, selection_below
-from graphql_api.product_queries import listed, one, page_size, rooted
+from graphql_api.product_queries import iris_of, listed, one, page_size, rooted
 from graphql_api.sparql import query_text
 from graphql_api.types.common import Role
 from graphql_api.types.regulation import Cell, ComparisonAspect, Framework, Jurisdiction, Obligation
@@ -36,24 +36,14 @@ TABLE_2 = (JurisdictionCode.US, JurisdictionCode.EU, JurisdictionCode.JP)
 async def compare(
     info: OosInfo, aspects: Sequence[str] | None, jurisdictions: Sequence[JurisdictionCode] | None
 ) -> list[ComparisonRow]:
-    """One row per Table 2 aspect (those whose id is one of ``aspects`` or whose label contains
-    one, any case), a cell per requested code in the order asked for."""
+    """One row per Table 2 aspect (all, or those ``compare-aspects.rq`` finds for ``aspects``),
+    a cell per requested code in the order asked for."""
     wanted_aspects = selection_below(info, "aspect")
     wanted_cells = selection_below(info, "cells")
     codes = list(jurisdictions or TABLE_2)
 
     def work(select: Select) -> list[ComparisonRow]:
-        labels: dict[str, list[str]] = {}
-        for row in select(query_text("compare-aspects", {})):
-            found = labels.setdefault(row["s"].value, [])
-            if "label" in row:
-                found.append(row["label"].value.lower())
-        chosen = [
-            s
-            for s, names in labels.items()
-            if not aspects
-            or any(w == s or any(w.lower() in name for name in names) for w in aspects)
-        ]
+        chosen = iris_of(select, "compare-aspects", {"wanted": list(aspects or []) or None})
         kept = fetch(select, ComparisonAspect, chosen, wanted_aspects)
         if not kept or not wanted_cells:
             return [ComparisonRow(aspect=aspect, cells=[]) for aspect in kept]

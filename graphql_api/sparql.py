@@ -50,10 +50,12 @@ def term(value: Any) -> Bound:
     """
     if value is None or value == "":
         return None
+    return [_term(v) for v in value] if isinstance(value, list) else _term(value)
+
+
+def _term(value: Any) -> Term:
     if isinstance(value, NamedNode | Literal | BlankNode):
         return value
-    if isinstance(value, list):
-        return [t for v in value for t in [term(v)] if isinstance(t, NamedNode | Literal)]
     if isinstance(value, Enum):
         code = isinstance(value, JurisdictionCode)
         return Literal(value.value) if code else NamedNode(value.value)
