@@ -14,8 +14,6 @@ from oos_kg.errors import QueryError
 
 __all__ = [
     "Organisation",
-    "SOURCE",
-    "SOURCE_NOTE",
     "PageInfo",
     "Party",
     "Role",
@@ -23,6 +21,7 @@ __all__ = [
     "decode_cursor",
     "encode_cursor",
     "language_label",
+    "sources",
 ]
 
 
@@ -36,8 +35,9 @@ def language_label(description: str = "The label in a language (en, ja); null if
     return read("rdfs:label", description, resolver=_labelled, lang="arg")
 
 
-SOURCE = "dcterms:source"
-SOURCE_NOTE = "Where the facts about it come from."
+def sources(description: str = "Where the facts about it come from.") -> Any:
+    """The field ``source``: the locations in the paper its ``dcterms:source`` names."""
+    return read("dcterms:source", description)
 
 
 @strawberry.type(description="Where a fact comes from: a table, section, figure or reference.")

@@ -10,7 +10,7 @@ import strawberry
 
 from graphql_api.context import OosInfo
 from graphql_api.graph import ME, Graph, found, read
-from graphql_api.types.common import SOURCE, SOURCE_NOTE, Organisation, Source, language_label
+from graphql_api.types.common import Organisation, Source, language_label, sources
 from graphql_api.types.vocabulary import (
     ApprovalKind,
     ArmKind,
@@ -67,7 +67,7 @@ class OutcomeMeasure(Graph):
     ci_high: float | None = read("oos:ciHigh")
     ci_level: float | None = read("oos:ciLevel")
     p_value: float | None = read("oos:pValue")
-    source: list[Source] = read(SOURCE, "Where the figure comes from.")
+    source: list[Source] = sources("Where the figure comes from.")
 
 
 def _measurements(
@@ -111,7 +111,7 @@ class ExpandedAccessProgram(Graph):
     substance: Substance | None = read(
         "oos:investigatesSubstance", "The active substance it provides."
     )
-    source: list[Source] = read(SOURCE, SOURCE_NOTE)
+    source: list[Source] = sources()
 
 
 @strawberry.type(description="A clinical trial record of Table 4, by registry and identifier.")
@@ -131,7 +131,7 @@ class Trial(Graph):
         "oos:forProduct", "The approved product whose OOS batches it provides."
     )
     substance: Substance | None = read(TRIALS, "The active substance it provides.")
-    source: list[Source] = read(SOURCE, SOURCE_NOTE)
+    source: list[Source] = sources()
 
 
 @strawberry.type(description="An active substance (the common name of Tables 1, 3 and 4).")
@@ -150,7 +150,7 @@ class Substance(Graph):
     studies: list[Study] = _of_substance(
         "", STUDY, "Evidence studies of its OOS vs commercial batches."
     )
-    source: list[Source] = read(SOURCE, SOURCE_NOTE)
+    source: list[Source] = sources()
 
 
 @strawberry.type(description="A regenerative medicine product approved in Japan (Table 3).")
@@ -182,4 +182,4 @@ class Product(Graph):
         STUDY,
         "Evidence studies of OOS vs commercial batches of its substance.",
     )
-    source: list[Source] = read(SOURCE, "Where the facts about this product come from.")
+    source: list[Source] = sources("Where the facts about this product come from.")

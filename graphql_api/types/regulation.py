@@ -7,7 +7,7 @@ import strawberry
 
 from graphql_api.context import OosInfo
 from graphql_api.graph import ME, Graph, found, read
-from graphql_api.types.common import SOURCE, SOURCE_NOTE, Party, Role, Source, language_label
+from graphql_api.types.common import Party, Role, Source, language_label, sources
 from graphql_api.types.vocabulary import JurisdictionCode, RoleCode, in_hours
 
 __all__ = [
@@ -38,7 +38,7 @@ class Clause(Graph):
     obligations: list[Obligation] = read(
         "^oos:statedBy", "The obligations it states.", kind="oos:Obligation"
     )
-    source: list[Source] = read(SOURCE, SOURCE_NOTE)
+    source: list[Source] = sources()
 
 
 @strawberry.type(description="A law, regulation, guideline or guidance document.")
@@ -67,7 +67,7 @@ class Obligation(Graph):
     reported_to: list[Party] = read("oos:reportedTo", "Who is told.")
     framework: Framework | None = read("oos:underFramework", "The framework it belongs to.")
     clause: Clause | None = read("oos:statedBy", "The clause that states it.")
-    source: list[Source] = read(SOURCE, SOURCE_NOTE)
+    source: list[Source] = sources()
 
 
 @strawberry.type(description="One condition a patient must meet under a framework.")
@@ -112,7 +112,7 @@ class Framework(Graph):
         kind="oos:EligibilityCriterion",
         order="oos:criterionNumber",
     )
-    source: list[Source] = read(SOURCE, SOURCE_NOTE)
+    source: list[Source] = sources()
 
 
 @strawberry.type(description="A jurisdiction: the United States, the European Union or Japan.")
@@ -154,4 +154,4 @@ class Cell(Graph):
     obligations: list[Obligation] = read(
         "oos:statement", "The obligations the cell states.", kind="oos:Obligation"
     )
-    source: list[Source] = read(SOURCE, "Where the cell comes from.")
+    source: list[Source] = sources("Where the cell comes from.")
