@@ -1,5 +1,4 @@
-"""Each field's reading from the graph (:func:`read`), and :func:`fetch`, which compiles a
-selection into one SPARQL query and assembles its rows into the typed objects."""
+"""Each field's reading from the graph (:func:`read`), and :func:`fetch`, which runs it."""
 
 from __future__ import annotations
 
@@ -37,13 +36,10 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 
 @dataclass(frozen=True, slots=True)
 class Read:
-    """How one field is read: ``path`` from the object (SPARQL property path, ``^`` for an
-    inverse link), ``kind`` the rdf:type a linked object must have, ``having`` a path it
-    must have a value for, ``where`` the arguments
-    that keep linked objects whose path (the value) reaches the argument's concept, ``lang``
-    the language picked (``"arg"``: the field's ``lang`` argument), ``fallback`` any value when
-    none has that language, ``convert`` applied to the text, ``order`` the path whose least
-    number sorts a list of objects (by IRI otherwise)."""
+    """How a field is read: ``path`` (a SPARQL path, ``^`` inverse); a linked object's ``kind``
+    and a path it must be ``having``; ``where``: argument -> path its concept is reached by;
+    the ``lang`` picked (``"arg"``: the argument), with a ``fallback`` to any; a ``convert``
+    of the text; the ``order`` path whose least number sorts a list (else the IRI)."""
 
     path: str
     kind: str | None = None
@@ -73,8 +69,7 @@ def read(
 
 @strawberry.type
 class Graph:
-    """What every type read from the graph holds besides its fields: the answers of its
-    fields that take arguments, by response key (see :func:`found`)."""
+    """A type read from the graph; ``answers``: its fields with arguments, by response key."""
 
     answers: strawberry.Private[dict[str, Any]] = field(default_factory=dict)
 
@@ -89,10 +84,8 @@ def found(root: Any, info: Info[Any, Any]) -> Any:
 
 @dataclass(frozen=True, slots=True)
 class Part:
-    """One selected field: where its value goes (``attribute``, or the response key in
-    ``answers`` when ``by_key``), how it is read, whether it is a list, the Python type of a
-    scalar's value (``target``) and its ``language``, the ``filters`` (path, concept IRI) a
-    link's arguments add."""
+    """A selected field: its ``attribute`` (the key in ``answers`` when ``by_key``), reading,
+    whether a list, ``target`` type, a scalar's ``language``, a link's (path, IRI) ``filters``."""
 
     attribute: str
     read: Read
@@ -331,8 +324,7 @@ def fetch(
 
 
 def _order(child: _Found) -> tuple[Decimal, str]:
-    """A linked object's place: the least number of its ``order`` path (last without), then
-    its IRI."""
+    """A linked object's place: the least number of its ``order`` path (else last), its IRI."""
     return min((Decimal(t.value) for t in child.order), default=Decimal("Infinity")), child.iri
 
 

@@ -1,5 +1,4 @@
-"""The product side of ``Query``: each root field finds its roots with its own query, then
-reads the rest of its selection in one compiled query (:func:`graphql_api.graph.fetch`)."""
+"""The product side of ``Query``: roots found by their own query, the rest by :func:`fetch`."""
 
 from __future__ import annotations
 
@@ -78,8 +77,7 @@ def page_size(info: OosInfo, first: int | None) -> int:
 
 
 def iris_of(select: Select, name: str, values: Mapping[str, Any], *asked: str) -> list[str]:
-    """The distinct ``?s`` of the root query ``name`` (:func:`graphql_api.sparql.query_text`),
-    in its order."""
+    """The distinct ``?s`` of the root query ``name`` (:func:`query_text`), in its order."""
     return list(dict.fromkeys(row["s"].value for row in select(query_text(name, values, asked))))
 
 
@@ -89,8 +87,7 @@ def rooted(name: str, values: Mapping[str, Any], *asked: str) -> Find:
 
 
 async def listed(info: OosInfo, cls: type[T], find: Find) -> list[T]:
-    """The ``cls`` objects of the IRIs ``find`` gives, with the fields selected under the
-    current field, all read in one step."""
+    """The ``cls`` objects of the IRIs ``find`` gives, with the current field's selection."""
     wanted = selection_below(info)
     return await info.context.run(lambda select: fetch(select, cls, find(select), wanted))
 

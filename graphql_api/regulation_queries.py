@@ -1,6 +1,4 @@
-"""The regulation side of ``Query``: jurisdictions, frameworks, Table 2, obligations, the
-framework diff, Table 5, Fig. 1 and search. Each finds its roots with its own query and reads
-the rest of its selection in one compiled query per kind of object it returns."""
+"""The regulation side of ``Query``: frameworks, obligations, Tables 2, 5 and 6, Fig. 1, search."""
 
 from __future__ import annotations
 
@@ -53,22 +51,18 @@ async def compare(
         }
         rank = {code.value: codes.index(code) for code in codes}  # a code's first place
         proposed = ("proposed",) if JurisdictionCode.JP_PROPOSED in codes else ()
-        in_table = select(query_text("compare", given, proposed))
-        rows = [r for r in in_table if r["code"].value in rank]
-        places = [
-            sorted(
-                {(rank[r["code"].value], r["cell"].value) for r in rows if r["aspect"].value == s}
-            )
-            for s in chosen
-        ]
-        pairs = [pair for here in places for pair in here]
+        places: dict[str, set[tuple[int, str]]] = {s: set() for s in chosen}
+        for r in select(query_text("compare", given, proposed)):
+            if r["code"].value in rank and r["aspect"].value in places:
+                places[r["aspect"].value].add((rank[r["code"].value], r["cell"].value))
+        pairs = [pair for s in chosen for pair in sorted(places[s])]
         made = fetch(select, Cell, [cell for _, cell in pairs], wanted_cells)
         for cell, (at, _) in zip(made, pairs, strict=True):
             cell.jurisdiction = codes[at]
         cells = iter(made)
         return [
-            ComparisonRow(aspect=aspect, cells=list(islice(cells, len(here))))
-            for aspect, here in zip(kept, places, strict=True)
+            ComparisonRow(aspect=aspect, cells=list(islice(cells, len(places[s]))))
+            for s, aspect in zip(chosen, kept, strict=True)
         ]
 
     return await info.context.run(work)
@@ -205,11 +199,8 @@ class RegulationQueries:
         first = page_size(info, first)
         if not text.strip():
             raise QueryError("search text must not be blank")
-        query = query_text(
-            "search",
-            {"text": text, "lang": lang},
-            [f.name for f in selection_below(info)],
-        )
+        asked = [f.name for f in selection_below(info)]
+        query = query_text("search", {"text": text, "lang": lang}, asked)
         rows = await info.context.run(lambda select: select(query))
         found = [{k: v.value for k, v in row.items()} for row in rows[:first]]
         return [

@@ -25,8 +25,7 @@ def _app_store(request: Request) -> KgStore:
 
 
 class _Router(GraphQLRouter[GraphQLContext, None]):
-    """Strawberry's router, with the package's GraphiQL page (assets from /static, no CDN)
-    through its documented ``render_graphql_ide`` hook."""
+    """Strawberry's router serving the package's GraphiQL page (``render_graphql_ide``)."""
 
     examples: list[tuple[str, str]]
 

@@ -1,5 +1,4 @@
-"""The root queries (``queries/<name>.rq``): load them, keep the lines a request needs, bind
-its values (the only way user text reaches a query)."""
+"""The root queries (``queries/*.rq``), trimmed to a request and its values bound as terms."""
 
 from __future__ import annotations
 

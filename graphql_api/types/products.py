@@ -1,5 +1,4 @@
-"""The products side of the graph (Tables 1, 3 and 4, refs 11-16): products and their
-approvals, substances, trials, programs, evidence studies and their figures."""
+"""Products, approvals, substances, trials, programs, studies (Tables 1, 3, 4, refs 11-16)."""
 
 from __future__ import annotations
 

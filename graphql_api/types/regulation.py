@@ -1,5 +1,4 @@
-"""The regulation side of the graph: jurisdictions, frameworks, instruments and their clauses,
-obligations, eligibility criteria, and Table 2's aspects and cells."""
+"""Jurisdictions, frameworks, instruments, clauses, obligations, criteria, Table 2's cells."""
 
 from __future__ import annotations
 
