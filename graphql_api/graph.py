@@ -12,16 +12,17 @@ from functools import cache
 from typing import Any
 
 import strawberry
-from pyoxigraph import BlankNode, Literal, NamedNode
+from pyoxigraph import Literal
 from strawberry.types import Info
 from strawberry.types.base import StrawberryList, StrawberryOptional, has_object_definition
 from strawberry.types.enum import StrawberryEnumDefinition
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 from strawberry.utils.str_converters import to_camel_case
 
+from graphql_api.sparql import Term
+
 __all__ = ["ME", "Graph", "Read", "fetch", "found", "read", "selection_below"]
 
-Term = NamedNode | Literal | BlankNode
 
 ME = "."
 """The path of a field whose value is the object's own IRI (a role's code, for instance)."""
@@ -61,10 +62,8 @@ def read(
     """A field read by ``path`` (:class:`Read`); a field with arguments has a ``resolver``
     that returns :func:`found`."""
     how["where"] = tuple(how.get("where", {}).items())
-    metadata = {"graph": Read(path, **how)}
-    if resolver is not None:
-        return strawberry.field(resolver=resolver, description=description, metadata=metadata)
-    return strawberry.field(default=None, description=description, metadata=metadata)
+    given: dict[str, Any] = {"resolver": resolver} if resolver else {"default": None}
+    return strawberry.field(description=description, metadata={"graph": Read(path, **how)}, **given)
 
 
 @strawberry.type
@@ -240,23 +239,21 @@ def compile_plan(branches: tuple[Branch, ...]) -> str:
 # ---- values ----
 
 
+_PARSERS: dict[Any, Callable[[str], Any]] = {
+    bool: lambda text: text in ("true", "1"),
+    int: int,
+    float: lambda text: float(Decimal(text)),
+    dt.date: dt.date.fromisoformat,
+}
+
+
 def _convert(target: Any, how: Read, text: str) -> Any:
-    if how.convert is not None:
-        return how.convert(text)
-    if target is bool:
-        return text in ("true", "1")
+    """``text`` as a value of ``target`` (``None`` when it is not one)."""
+    enum = isinstance(target, type) and issubclass(target, Enum)
     try:
-        if isinstance(target, type) and issubclass(target, Enum):
-            return target(text)
-        if target is int:
-            return int(text)
-        if target is float:
-            return float(Decimal(text))
-        if target is dt.date:
-            return dt.date.fromisoformat(text)
+        return (how.convert or _PARSERS.get(target) or (target if enum else str))(text)
     except (ValueError, InvalidOperation):
         return None
-    return text
 
 
 def _pick(scalar: Part, found: _Found, i: int) -> Any:

@@ -70,10 +70,16 @@ async def compare(
 
 @strawberry.type(description="What changes from one framework to another, by role and by aspect.")
 class FrameworkDiff:
-    from_framework: Framework | None
-    to_framework: Framework | None
     roles: list[RoleDiff]
     codes: strawberry.Private[tuple[JurisdictionCode, JurisdictionCode]]
+
+    @strawberry.field
+    async def from_framework(self, info: OosInfo) -> Framework | None:
+        return await one(info, Framework, rooted("frameworks", {"code": self.codes[0]}))
+
+    @strawberry.field
+    async def to_framework(self, info: OosInfo) -> Framework | None:
+        return await one(info, Framework, rooted("frameworks", {"code": self.codes[1]}))
 
     @strawberry.field(description="Table 2 (and Table 6) for the two frameworks, aspect by aspect.")
     async def aspects(self, info: OosInfo) -> list[ComparisonRow]:
@@ -139,7 +145,6 @@ class RegulationQueries:
             raise QueryError("from and to must be different frameworks")
         fields = selection_below(info, "roles", "fromObligations|toObligations")
         wanted_roles = selection_below(info, "roles", "role")
-        wanted_frameworks = selection_below(info, "fromFramework|toFramework")
         values = {"code": [from_, to], "role": role}
 
         def work(select: Select) -> FrameworkDiff:
@@ -155,14 +160,7 @@ class RegulationQueries:
                     by_role.setdefault(bearer, ([], []))[side_of[s]].append(obligation)
             bearing = sorted(by_role)
             roles = fetch(select, Role, bearing, wanted_roles)
-            frameworks: dict[str, Framework] = {}
-            if wanted_frameworks:
-                rows = select(query_text("frameworks", {"code": [from_, to]}))
-                made = fetch(select, Framework, [r["s"].value for r in rows], wanted_frameworks)
-                frameworks = {r["code"].value: f for r, f in zip(rows, made, strict=True)}
             return FrameworkDiff(
-                from_framework=frameworks.get(from_.value),
-                to_framework=frameworks.get(to.value),
                 roles=[
                     RoleDiff(role=r, from_obligations=by_role[s][0], to_obligations=by_role[s][1])
                     for s, r in zip(bearing, roles, strict=True)

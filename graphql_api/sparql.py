@@ -15,7 +15,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode
 from graphql_api.types.vocabulary import JurisdictionCode
 from oos_kg.errors import QueryError
 
-__all__ = ["Bound", "bind", "iri", "query_text", "term"]
+__all__ = ["Bound", "Term", "bind", "iri", "query_text", "term"]
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
 
