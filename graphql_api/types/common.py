@@ -94,11 +94,9 @@ def decode_cursor(cursor: str) -> int:
         QueryError: when the cursor was not made by :func:`encode_cursor`.
     """
     try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
-        prefix, _, number = text.partition(":")
-        offset = int(number)
+        prefix, _, number = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        if prefix == "offset" and (offset := int(number)) >= 0:
+            return offset
     except (ValueError, UnicodeError):
-        raise QueryError(f"not a cursor: {cursor!r}") from None
-    if prefix != "offset" or offset < 0:
-        raise QueryError(f"not a cursor: {cursor!r}")
-    return offset
+        pass
+    raise QueryError(f"not a cursor: {cursor!r}")
