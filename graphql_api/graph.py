@@ -19,6 +19,7 @@ from strawberry.types.enum import StrawberryEnumDefinition
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 from strawberry.utils.str_converters import to_camel_case
 
+from graphql_api.context import Select
 from graphql_api.sparql import Term
 
 __all__ = ["ME", "Graph", "Read", "fetch", "found", "read", "selection_below"]
@@ -284,10 +285,7 @@ class _Found:
 
 
 def fetch(
-    select: Callable[[str], list[Any]],
-    cls: type,
-    iris: Sequence[str],
-    selections: Sequence[SelectedField],
+    select: Select, cls: type, iris: Sequence[str], selections: Sequence[SelectedField]
 ) -> list[Any]:
     """The ``cls`` objects of ``iris`` (in that order), every field of ``selections`` read in
     one query run by ``select``: one UNION branch per object of the selection, the root IRIs

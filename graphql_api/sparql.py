@@ -12,8 +12,8 @@ from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
-from graphql_api.types.vocabulary import JurisdictionCode
 from oos_kg.errors import QueryError
+from oos_kg.namespaces import OOS
 
 __all__ = ["Bound", "Term", "bind", "iri", "query_text", "term"]
 
@@ -44,6 +44,7 @@ def term(value: Any) -> Bound:
     """The term(s) of an argument's value: ``None`` for none or empty text, a concept's IRI
     for an enum member (a framework code as text), a typed date, a literal; one a list item.
 
+    >>> from graphql_api.types.vocabulary import JurisdictionCode
     >>> print(*term([JurisdictionCode.JP, dt.date(2021, 1, 2)]))
     "JP" "2021-01-02"^^<http://www.w3.org/2001/XMLSchema#date>
     """
@@ -55,9 +56,9 @@ def term(value: Any) -> Bound:
 def _term(value: Any) -> Term:
     if isinstance(value, NamedNode | Literal | BlankNode):
         return value
-    if isinstance(value, Enum):
-        code = isinstance(value, JurisdictionCode)
-        return Literal(value.value) if code else NamedNode(value.value)
+    if isinstance(value, Enum):  # a concept (an ontology IRI) or a framework code
+        concept = value.value.startswith(OOS)
+        return NamedNode(value.value) if concept else Literal(value.value)
     if isinstance(value, dt.date):
         return Literal(value.isoformat(), datatype=XSD_DATE)
     return Literal(value)
