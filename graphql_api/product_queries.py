@@ -22,7 +22,6 @@ __all__ = [
     "ProductEdge",
     "ProductFilter",
     "ProductQueries",
-    "best_match",
     "iris_of",
     "listed",
     "one",
@@ -97,7 +96,7 @@ async def one(info: OosInfo, cls: type[T], find: Find) -> T | None:
     return next(iter(await listed(info, cls, find)), None)
 
 
-def best_match(select: Select, query: str, name: str, kind: str) -> list[str]:
+def _best_match(select: Select, query: str, name: str, kind: str) -> list[str]:
     """The one resource whose name matches best (equal, then starting with, then containing,
     any case), or none: ``<query>-by-exact-name.rq`` first, the ranking only without an
     equal name.
@@ -168,11 +167,11 @@ class ProductQueries:
             raise QueryError("give exactly one of id and name")
         if id is not None:
             return await one(info, Product, rooted("product", {"s": iri(str(id))}))
-        return await one(info, Product, lambda s: best_match(s, "product", str(name), "product"))
+        return await one(info, Product, lambda s: _best_match(s, "product", str(name), "product"))
 
     @strawberry.field(description="One active substance by name (any case); null when none.")
     async def substance(self, info: OosInfo, name: str) -> Substance | None:
-        return await one(info, Substance, lambda s: best_match(s, "substance", name, "substance"))
+        return await one(info, Substance, lambda s: _best_match(s, "substance", name, "substance"))
 
     @strawberry.field(
         description="Evidence studies, optionally on one substance (by name) and one measure."
@@ -184,7 +183,7 @@ class ProductQueries:
         def find(select: Select) -> list[str]:
             values: dict[str, Any] = {"substance": None, "measure": measure}
             if substance is not None:
-                found = best_match(select, "substance", substance, "substance")
+                found = _best_match(select, "substance", substance, "substance")
                 if not found:
                     return []
                 values["substance"] = NamedNode(found[0])

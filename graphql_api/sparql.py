@@ -88,16 +88,13 @@ def bind(text: str, values: Mapping[str, Bound]) -> str:
     """
 
     def fill(match: re.Match[str]) -> str:
-        if match.group(1) not in values:
+        if (name := match.group(1)) not in values:
             return match.group(0)
-        bound = values[match.group(1)]
-        if bound is None:
-            terms = "UNDEF"
-        elif isinstance(bound, NamedNode | Literal | BlankNode):
-            terms = str(bound)
-        else:
-            terms = " ".join(str(term) for term in bound)
-        return f"VALUES ?{match.group(1)} {{ {terms} }}"
+        bound = values[name]
+        if isinstance(bound, NamedNode | Literal | BlankNode):
+            bound = [bound]
+        terms = "UNDEF" if bound is None else " ".join(map(str, bound))
+        return f"VALUES ?{name} {{ {terms} }}"
 
     return _PLACEHOLDER.sub(fill, text)
 
