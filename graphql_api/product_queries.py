@@ -96,18 +96,18 @@ async def one(info: OosInfo, cls: type[T], find: Find) -> T | None:
     return next(iter(await listed(info, cls, find)), None)
 
 
-def _best_match(select: Select, query: str, name: str, kind: str) -> list[str]:
+def _best_match(select: Select, kind: str, name: str) -> list[str]:
     """The one resource whose name matches best (equal, then starting with, then containing,
-    any case), or none: ``<query>-by-exact-name.rq`` first, the ranking only without an
+    any case), or none: ``<kind>-by-exact-name.rq`` first, the ranking only without an
     equal name.
 
     Raises:
         QueryError: when several match equally well (the message lists them).
     """
     given = {"name": Literal(name), "sameName": Literal(name)}
-    tied = iris_of(select, f"{query}-by-exact-name", given)
+    tied = iris_of(select, f"{kind}-by-exact-name", given)
     if not tied:
-        rows = select(query_text(f"{query}-by-name", given))
+        rows = select(query_text(f"{kind}-by-name", given))
         best = rows[0]["rank"].value if rows else None
         tied = [row["s"].value for row in rows if row["rank"].value == best]
     if len(tied) > 1:
@@ -167,11 +167,11 @@ class ProductQueries:
             raise QueryError("give exactly one of id and name")
         if id is not None:
             return await one(info, Product, rooted("product", {"s": iri(str(id))}))
-        return await one(info, Product, lambda s: _best_match(s, "product", str(name), "product"))
+        return await one(info, Product, lambda s: _best_match(s, "product", str(name)))
 
     @strawberry.field(description="One active substance by name (any case); null when none.")
     async def substance(self, info: OosInfo, name: str) -> Substance | None:
-        return await one(info, Substance, lambda s: _best_match(s, "substance", name, "substance"))
+        return await one(info, Substance, lambda s: _best_match(s, "substance", name))
 
     @strawberry.field(
         description="Evidence studies, optionally on one substance (by name) and one measure."
@@ -180,13 +180,9 @@ class ProductQueries:
         self, info: OosInfo, substance: str | None = None, measure: Measure | None = None
     ) -> list[Study]:
 
-        def find(select: Select) -> list[str]:
-            values: dict[str, Any] = {"substance": None, "measure": measure}
-            if substance is not None:
-                found = _best_match(select, "substance", substance, "substance")
-                if not found:
-                    return []
-                values["substance"] = NamedNode(found[0])
-            return rooted("studies", values)(select)
+        def find(select: Select) -> list[str]:  # no substance of that name: no study
+            named = None if substance is None else _best_match(select, "substance", substance)
+            of = None if named is None else [NamedNode(s) for s in named]
+            return iris_of(select, "studies", {"substance": of, "measure": measure})
 
         return await listed(info, Study, find)

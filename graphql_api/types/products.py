@@ -32,6 +32,7 @@ __all__ = [
 ]
 
 TRIALS = "oos:investigatesSubstance|oos:forProduct/oos:activeSubstance"
+CITED = "dcterms:source|dcterms:references|prov:hadPrimarySource"
 
 
 PROGRAM, STUDY = "oos:ExpandedAccessProgram", "oos:EvidenceStudy"
@@ -83,8 +84,7 @@ class Study(Graph):
     population: str | None = read("oos:population")
     country: str | None = read("oos:studyCountry", "ISO 3166 alpha-2 code.")
     reference_number: int | None = read(
-        "(dcterms:source|dcterms:references|prov:hadPrimarySource)/oos:referenceNumber",
-        "The paper's reference number.",
+        f"({CITED})/oos:referenceNumber", "The paper's reference number."
     )
     substance: Substance | None = read("oos:investigatesSubstance", "The active substance studied.")
     measurements: list[OutcomeMeasure] = read(
@@ -93,10 +93,7 @@ class Study(Graph):
         resolver=_measurements,
         where={"measure": "oos:measure", "arm": "oos:ofArm/oos:armKind"},
     )
-    source: list[Source] = read(
-        "dcterms:source|dcterms:references|prov:hadPrimarySource",
-        "Where the facts about it come from.",
-    )
+    source: list[Source] = read(CITED, "Where the facts about it come from.")
 
 
 @strawberry.type(description="A US expanded access program of Table 1.")

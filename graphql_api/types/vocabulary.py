@@ -25,81 +25,76 @@ __all__ = [
 ]
 
 
-ONTOLOGY = str(OOS)
-"""The namespace of the concepts (not ``OOS`` in the enums: ``ArmKind.OOS`` would hide it)."""
+def _concepts(prefix: str, slugs: str) -> tuple[str, ...]:
+    """The IRIs of the ontology's concepts ``oos:<prefix><slug>``, one for each of ``slugs``."""
+    return tuple(str(OOS[f"{prefix}{slug}"]) for slug in slugs.split())
 
 
 @strawberry.enum(description="Origin of a product's ingredients (Table 3).")
 class Origin(Enum):
-    AUTOLOGOUS = f"{ONTOLOGY}origin-autologous"
-    ALLOGENEIC = f"{ONTOLOGY}origin-allogeneic"
-    OTHER = f"{ONTOLOGY}origin-other"
+    AUTOLOGOUS, ALLOGENEIC, OTHER = _concepts("origin-", "autologous allogeneic other")
 
 
 @strawberry.enum(description="Whether and how OOS batches of a product are provided (Table 3).")
 class OosProvision(Enum):
-    CLINICAL_TRIAL = f"{ONTOLOGY}oos-provision-clinical-trial"
-    NO = f"{ONTOLOGY}oos-provision-no"
-    NOT_APPLICABLE = f"{ONTOLOGY}oos-provision-not-applicable"
-    UNDER_CONSIDERATION = f"{ONTOLOGY}oos-provision-under-consideration"
+    CLINICAL_TRIAL, NO, NOT_APPLICABLE, UNDER_CONSIDERATION = _concepts(
+        "oos-provision-", "clinical-trial no not-applicable under-consideration"
+    )
 
 
 @strawberry.enum(description="Kind of marketing approval (Table 3).")
 class ApprovalKind(Enum):
-    APPROVAL = f"{ONTOLOGY}approval-kind-approval"
-    CONDITIONAL_TIME_LIMITED = f"{ONTOLOGY}approval-kind-conditional-time-limited"
+    APPROVAL, CONDITIONAL_TIME_LIMITED = _concepts(
+        "approval-kind-", "approval conditional-time-limited"
+    )
 
 
 @strawberry.enum(description="Therapeutic modality of a product.")
 class Modality(Enum):
-    CAR_T_CELL_THERAPY = f"{ONTOLOGY}modality-car-t-cell-therapy"
-    CELL_SHEET = f"{ONTOLOGY}modality-cell-sheet"
-    MESENCHYMAL_STEM_CELLS = f"{ONTOLOGY}modality-mesenchymal-stem-cells"
-    GENE_THERAPY_VECTOR = f"{ONTOLOGY}modality-gene-therapy-vector"
-    PLASMID_DNA = f"{ONTOLOGY}modality-plasmid-dna"
-    ONCOLYTIC_VIRUS = f"{ONTOLOGY}modality-oncolytic-virus"
+    CAR_T_CELL_THERAPY, CELL_SHEET, MESENCHYMAL_STEM_CELLS = _concepts(
+        "modality-", "car-t-cell-therapy cell-sheet mesenchymal-stem-cells"
+    )
+    GENE_THERAPY_VECTOR, PLASMID_DNA, ONCOLYTIC_VIRUS = _concepts(
+        "modality-", "gene-therapy-vector plasmid-dna oncolytic-virus"
+    )
 
 
 @strawberry.enum(description="Registry holding a trial or program record.")
 class Registry(Enum):
-    CLINICALTRIALS_GOV = f"{ONTOLOGY}registry-clinicaltrials-gov"
-    JRCT = f"{ONTOLOGY}registry-jrct"
-    UMIN_CTR = f"{ONTOLOGY}registry-umin-ctr"
+    CLINICALTRIALS_GOV, JRCT, UMIN_CTR = _concepts("registry-", "clinicaltrials-gov jrct umin-ctr")
 
 
 @strawberry.enum(description="Arm of an evidence study: OOS product or commercial product.")
 class ArmKind(Enum):
-    OOS = f"{ONTOLOGY}arm-oos"
-    COMMERCIAL = f"{ONTOLOGY}arm-commercial"
+    OOS, COMMERCIAL = _concepts("arm-", "oos commercial")
 
 
 @strawberry.enum(description="Outcome measure reported by the evidence studies (refs 11-16).")
 class Measure(Enum):
-    CRS_GRADE_3_4 = f"{ONTOLOGY}measure-crs-grade-3-4"
-    ICANS_GRADE_3_4 = f"{ONTOLOGY}measure-icans-grade-3-4"
-    BEST_OVERALL_OR_COMPLETE_RESPONSE = f"{ONTOLOGY}measure-best-overall-or-complete-response"
-    OVERALL_SURVIVAL_1_YEAR = f"{ONTOLOGY}measure-overall-survival-1-year"
-    PROGRESSION_FREE_SURVIVAL_1_YEAR = f"{ONTOLOGY}measure-progression-free-survival-1-year"
-    BEST_OVERALL_RESPONSE_3_MONTHS = f"{ONTOLOGY}measure-best-overall-response-3-months"
+    CRS_GRADE_3_4, ICANS_GRADE_3_4 = _concepts("measure-", "crs-grade-3-4 icans-grade-3-4")
+    BEST_OVERALL_OR_COMPLETE_RESPONSE, OVERALL_SURVIVAL_1_YEAR = _concepts(
+        "measure-", "best-overall-or-complete-response overall-survival-1-year"
+    )
+    PROGRESSION_FREE_SURVIVAL_1_YEAR, BEST_OVERALL_RESPONSE_3_MONTHS = _concepts(
+        "measure-", "progression-free-survival-1-year best-overall-response-3-months"
+    )
 
 
 @strawberry.enum(description="Timing of a Table 5 item within an OOS clinical trial.")
 class StreamliningTiming(Enum):
-    BEFORE_START_ONE_OFF = f"{ONTOLOGY}timing-before-start-one-off"
-    BEFORE_START_PERMANENT = f"{ONTOLOGY}timing-before-start-permanent"
-    AFTER_START_EACH_TIME = f"{ONTOLOGY}timing-after-start-each-time"
+    BEFORE_START_ONE_OFF, BEFORE_START_PERMANENT, AFTER_START_EACH_TIME = _concepts(
+        "timing-", "before-start-one-off before-start-permanent after-start-each-time"
+    )
 
 
 @strawberry.enum(description="A role that bears, reviews or receives an obligation.")
 class RoleCode(Enum):
-    AUTHORISED_PERSON = f"{ONTOLOGY}role-authorised-person"
-    ETHICS_COMMITTEE = f"{ONTOLOGY}role-ethics-committee"
-    HEALTH_AUTHORITY = f"{ONTOLOGY}role-health-authority"
-    MAH = f"{ONTOLOGY}role-mah"
-    MEDICAL_INSTITUTION = f"{ONTOLOGY}role-medical-institution"
-    PATIENT = f"{ONTOLOGY}role-patient"
-    SPONSOR = f"{ONTOLOGY}role-sponsor"
-    TREATING_PHYSICIAN = f"{ONTOLOGY}role-treating-physician"
+    AUTHORISED_PERSON, ETHICS_COMMITTEE, HEALTH_AUTHORITY, MAH = _concepts(
+        "role-", "authorised-person ethics-committee health-authority mah"
+    )
+    MEDICAL_INSTITUTION, PATIENT, SPONSOR, TREATING_PHYSICIAN = _concepts(
+        "role-", "medical-institution patient sponsor treating-physician"
+    )
 
 
 @strawberry.enum(
