@@ -1,9 +1,9 @@
-"""Each field's reading from the graph (:func:`read`), and :func:`fetch`, which compiles a
-selection into one SPARQL query and assembles its rows into the typed objects."""
+"""Each field's reading from the graph (:func:`read`), and :func:`fetch`, which runs it."""
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -12,17 +12,18 @@ from functools import cache
 from typing import Any
 
 import strawberry
-from pyoxigraph import BlankNode, Literal, NamedNode
+from pyoxigraph import Literal
 from strawberry.types import Info
 from strawberry.types.base import StrawberryList, StrawberryOptional, has_object_definition
 from strawberry.types.enum import StrawberryEnumDefinition
-from strawberry.types.lazy_type import LazyType
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 from strawberry.utils.str_converters import to_camel_case
 
+from graphql_api.context import Select
+from graphql_api.sparql import Term
+
 __all__ = ["ME", "Graph", "Read", "fetch", "found", "read", "selection_below"]
 
-Term = NamedNode | Literal | BlankNode
 
 ME = "."
 """The path of a field whose value is the object's own IRI (a role's code, for instance)."""
@@ -37,13 +38,10 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 
 @dataclass(frozen=True, slots=True)
 class Read:
-    """How one field is read: ``path`` from the object (SPARQL property path, ``^`` for an
-    inverse link), ``kind`` the rdf:type a linked object must have, ``having`` a path it
-    must have a value for, ``where`` the arguments
-    that keep linked objects whose path (the value) reaches the argument's concept, ``lang``
-    the language picked (``"arg"``: the field's ``lang`` argument), ``fallback`` any value when
-    none has that language, ``convert`` applied to the text, ``order`` the path whose least
-    number sorts a list of objects (by IRI otherwise)."""
+    """How a field is read: ``path`` (a SPARQL path, ``^`` inverse); a linked object's ``kind``
+    and a path it must be ``having``; ``where``: argument -> path its concept is reached by;
+    the ``lang`` picked (``"arg"``: the argument), with a ``fallback`` to any; a ``convert``
+    of the text; the ``order`` path whose least number sorts a list (else the IRI)."""
 
     path: str
     kind: str | None = None
@@ -65,16 +63,13 @@ def read(
     """A field read by ``path`` (:class:`Read`); a field with arguments has a ``resolver``
     that returns :func:`found`."""
     how["where"] = tuple(how.get("where", {}).items())
-    metadata = {"graph": Read(path, **how)}
-    if resolver is not None:
-        return strawberry.field(resolver=resolver, description=description, metadata=metadata)
-    return strawberry.field(default=None, description=description, metadata=metadata)
+    given: dict[str, Any] = {"resolver": resolver} if resolver else {"default": None}
+    return strawberry.field(description=description, metadata={"graph": Read(path, **how)}, **given)
 
 
 @strawberry.type
 class Graph:
-    """What every type read from the graph holds besides its fields: the answers of its
-    fields that take arguments, by response key (see :func:`found`)."""
+    """A type read from the graph; ``answers``: its fields with arguments, by response key."""
 
     answers: strawberry.Private[dict[str, Any]] = field(default_factory=dict)
 
@@ -84,15 +79,13 @@ def found(root: Any, info: Info[Any, Any]) -> Any:
     return root.answers[info.path.key]
 
 
-# ---- the plan: what a selection reads, as a hashable tree ----
+# ---- the plan: what a selection reads, one branch an object ----
 
 
 @dataclass(frozen=True, slots=True)
 class Part:
-    """One selected field: where its value goes (``attribute``, or the response key in
-    ``answers`` when ``by_key``), how it is read, whether it is a list, the Python type of a
-    scalar's value (``target``) and its ``language``, the ``filters`` (path, concept IRI) a
-    link's arguments add."""
+    """A selected field: its ``attribute`` (the key in ``answers`` when ``by_key``), reading,
+    whether a list, ``target`` type, a scalar's ``language``, a link's (path, IRI) ``filters``."""
 
     attribute: str
     read: Read
@@ -104,24 +97,22 @@ class Part:
 
 
 @dataclass(frozen=True, slots=True)
-class Node:
+class Branch:
+    """One object of a selection and its UNION branch: its type, its scalar fields, the link
+    that reaches it, and the numbers of the branches from the root to it (itself last)."""
+
     cls: type
     scalars: tuple[Part, ...]
-    links: tuple[tuple[Part, Node], ...]
+    link: Part | None
+    chain: tuple[int, ...]
 
 
 def _unwrap(kind: Any) -> tuple[Any, bool]:
     """The named type under optional and list wrappers, and whether it is a list."""
     many = False
-    while True:
-        if isinstance(kind, StrawberryOptional):
-            kind = kind.of_type
-        elif isinstance(kind, StrawberryList):
-            kind, many = kind.of_type, True
-        elif isinstance(kind, LazyType):
-            kind = kind.resolve_type()
-        else:
-            break
+    while isinstance(kind, StrawberryOptional | StrawberryList):
+        many = many or isinstance(kind, StrawberryList)
+        kind = kind.of_type
     if isinstance(kind, StrawberryEnumDefinition):
         kind = kind.wrapped_cls
     return kind, many
@@ -162,36 +153,43 @@ def selection_below(info: Info[Any, Any], *names: str) -> list[SelectedField]:
     return fields
 
 
-def plan(cls: type, selections: Sequence[SelectedField]) -> Node:
-    """What ``selections`` of a ``cls`` object read: fields merged by name, those with
-    arguments kept apart by response key."""
-    fields = _fields_of(cls)
-    scalars: dict[str, Part] = {}
-    links: dict[str, tuple[Part, list[Selection]]] = {}
-    for selected in selections:
-        if (declared := fields.get(selected.name)) is None:
-            continue
-        how: Read = declared.metadata["graph"]
-        by_key = bool(declared.arguments)
-        attribute = (selected.alias or selected.name) if by_key else declared.python_name
-        target, many = _unwrap(declared.type)
-        if not has_object_definition(target):
-            lang = str(_argument(declared, selected, "lang")[0]) if how.lang == "arg" else how.lang
-            scalars[attribute] = Part(attribute, how, many, by_key, target, lang)
-            continue
-        filters = []
-        for name, path in how.where:
-            value, enum = _argument(declared, selected, name)
-            if value is not None:
-                member = value if isinstance(value, Enum) else enum[str(value)]
-                filters.append((path, str(member.value)))
-        part = Part(attribute, how, many, by_key, target, filters=tuple(filters))
-        links.setdefault(attribute, (part, []))[1].extend(selected.selections)
-    return Node(
-        cls,
-        tuple(scalars.values()),
-        tuple((part, plan(part.target, _flat(below))) for part, below in links.values()),
-    )
+def plan(cls: type, selections: Sequence[SelectedField]) -> tuple[Branch, ...]:
+    """The branches of what ``selections`` of a ``cls`` object read, depth first: fields
+    merged by name, those with arguments kept apart by response key."""
+    branches: list[Branch] = []
+
+    def visit(
+        cls: type, selections: Sequence[SelectedField], link: Part | None, chain: tuple[int, ...]
+    ) -> None:
+        chain = (*chain, len(branches))
+        fields = _fields_of(cls)
+        scalars: dict[str, Part] = {}
+        links: dict[str, tuple[Part, list[Selection]]] = {}
+        for selected in selections:
+            if (declared := fields.get(selected.name)) is None:
+                continue
+            how: Read = declared.metadata["graph"]
+            by_key = bool(declared.arguments)
+            attribute = (selected.alias or selected.name) if by_key else declared.python_name
+            target, many = _unwrap(declared.type)
+            if not has_object_definition(target):
+                lang = _argument(declared, selected, "lang")[0] if how.lang == "arg" else how.lang
+                scalars[attribute] = Part(attribute, how, many, by_key, target, lang)
+                continue
+            filters = []
+            for name, path in how.where:
+                value, enum = _argument(declared, selected, name)
+                if value is not None:
+                    member = value if isinstance(value, Enum) else enum[str(value)]
+                    filters.append((path, str(member.value)))
+            part = Part(attribute, how, many, by_key, target, filters=tuple(filters))
+            links.setdefault(attribute, (part, []))[1].extend(selected.selections)
+        branches.append(Branch(cls, tuple(scalars.values()), link, chain))
+        for part, below in links.values():
+            visit(part.target, _flat(below), part, chain)
+
+    visit(cls, selections, None, ())
+    return tuple(branches)
 
 
 def _argument(declared: Any, selected: SelectedField, name: str) -> tuple[Any, Any]:
@@ -205,78 +203,62 @@ def _argument(declared: Any, selected: SelectedField, name: str) -> tuple[Any, A
 _ROOTS = "#ROOTS#"
 
 
-@dataclass(slots=True)
-class Branch:
-    """One UNION branch: its node, the branches from the root to it (itself last), its link,
-    and the branches of its links."""
-
-    node: Node
-    chain: tuple[int, ...]
-    link: Part | None
-    children: list[int] = field(default_factory=list)
+def _steps(branch: Branch, parent: int) -> list[str]:
+    """The patterns from object ``?o<parent>`` to the objects of ``branch`` it links to."""
+    assert branch.link is not None
+    b, link, how = branch.chain[-1], branch.link, branch.link.read
+    o = f"?o{b}"
+    steps = [f"?o{parent} {how.path} {o} ."]
+    if how.kind:
+        steps.append(f"{o} a {how.kind} .")
+    if how.having:
+        steps.append(f"FILTER EXISTS {{ {o} {how.having} [] }}")
+    steps.extend(f"{o} {path} <{concept}> ." for path, concept in link.filters)
+    if how.order:
+        steps.append(f"OPTIONAL {{ {o} {how.order} ?k{b} }}")
+    return steps
 
 
 @cache
-def compile_plan(root: Node) -> tuple[str, tuple[Branch, ...]]:
-    """The SPARQL text of ``root``'s plan, ``#ROOTS#`` standing for the root IRIs, and its
-    branches in the order of their numbers (``?b``)."""
-    texts: list[str] = []
-    branches: list[Branch] = []
-
-    def visit(node: Node, patterns: list[str], chain: tuple[int, ...], link: Part | None) -> None:
-        b = len(branches)
-        branches.append(Branch(node, (*chain, b), link))
-        if chain:
-            branches[chain[-1]].children.append(b)
-        here = f"?o{b}"
-        columns = [
-            f"OPTIONAL {{ {here} {s.read.path} ?v{b}_{i} }}"
-            for i, s in enumerate(node.scalars)
+def compile_plan(branches: tuple[Branch, ...]) -> str:
+    """The SPARQL text of a plan, ``#ROOTS#`` standing for the root IRIs."""
+    texts = []
+    for b, branch in enumerate(branches):
+        patterns = [f"VALUES ?o0 {{ {_ROOTS} }}"]
+        for parent, step in itertools.pairwise(branch.chain):
+            patterns += _steps(branches[step], parent)
+        patterns.append(f"BIND({b} AS ?b)")
+        patterns += [
+            f"OPTIONAL {{ ?o{b} {s.read.path} ?v{b}_{i} }}"
+            for i, s in enumerate(branch.scalars)
             if s.read.path != ME
         ]
-        texts.append(
-            " ".join([f"VALUES ?o0 {{ {_ROOTS} }}", *patterns, f"BIND({b} AS ?b)", *columns])
-        )
-        for child, below in node.links:
-            o = f"?o{len(branches)}"
-            steps = [f"{here} {child.read.path} {o} ."]
-            if child.read.kind:
-                steps.append(f"{o} a {child.read.kind} .")
-            if child.read.having:
-                steps.append(f"FILTER EXISTS {{ {o} {child.read.having} [] }}")
-            steps.extend(f"{o} {path} <{concept}> ." for path, concept in child.filters)
-            if child.read.order:
-                steps.append(f"OPTIONAL {{ {o} {child.read.order} ?k{len(branches)} }}")
-            visit(below, [*patterns, *steps], (*chain, b), child)
-
-    visit(root, [], (), None)
-    body = "\n} UNION {\n".join(texts)
-    return f"{PREFIXES}SELECT * WHERE {{\n{{\n{body}\n}}\n}}", tuple(branches)
+        texts.append(" ".join(patterns))
+    return f"{PREFIXES}SELECT * WHERE {{\n{{\n" + "\n} UNION {\n".join(texts) + "\n}\n}"
 
 
 # ---- values ----
 
 
+_PARSERS: dict[Any, Callable[[str], Any]] = {
+    bool: lambda text: text in ("true", "1"),
+    int: int,
+    float: lambda text: float(Decimal(text)),
+    dt.date: dt.date.fromisoformat,
+}
+
+
 def _convert(target: Any, how: Read, text: str) -> Any:
-    if how.convert is not None:
-        return how.convert(text)
-    if target is bool:
-        return text in ("true", "1")
+    """``text`` as a value of ``target`` (``None`` when it is not one)."""
+    enum = isinstance(target, type) and issubclass(target, Enum)
     try:
-        if isinstance(target, type) and issubclass(target, Enum):
-            return target(text)
-        if target is int:
-            return int(text)
-        if target is float:
-            return float(Decimal(text))
-        if target is dt.date:
-            return dt.date.fromisoformat(text)
+        return (how.convert or _PARSERS.get(target) or (target if enum else str))(text)
     except (ValueError, InvalidOperation):
         return None
-    return text
 
 
-def _pick(scalar: Part, terms: set[Term]) -> Any:
+def _pick(scalar: Part, found: _Found, i: int) -> Any:
+    terms = found.values.get(i, set())
     if scalar.many:
         return sorted({term.value for term in terms})
     ordered = sorted(terms, key=lambda term: (term.value, str(term)))
@@ -303,10 +285,7 @@ class _Found:
 
 
 def fetch(
-    select: Callable[[str], list[Any]],
-    cls: type,
-    iris: Sequence[str],
-    selections: Sequence[SelectedField],
+    select: Select, cls: type, iris: Sequence[str], selections: Sequence[SelectedField]
 ) -> list[Any]:
     """The ``cls`` objects of ``iris`` (in that order), every field of ``selections`` read in
     one query run by ``select``: one UNION branch per object of the selection, the root IRIs
@@ -317,13 +296,11 @@ def fetch(
     """
     if not iris:
         return []
-    text, branches = compile_plan(plan(cls, selections))
+    branches = plan(cls, selections)
     roots = {iri: _Found(iri) for iri in iris}
-    node = branches[0].node
-    if node.links or any(s.read.path != ME for s in node.scalars):  # else the IRIs are all
-        rows = select(text.replace(_ROOTS, " ".join(f"<{i}>" for i in roots)))
-    else:
-        rows = []
+    rows = []
+    if len(branches) > 1 or any(s.read.path != ME for s in branches[0].scalars):  # else IRIs
+        rows = select(compile_plan(branches).replace(_ROOTS, " ".join(f"<{i}>" for i in roots)))
     for row in rows:
         b = int(row["b"].value)
         found = roots[row["o0"].value]
@@ -335,35 +312,26 @@ def fetch(
             if f"k{step}" in row:
                 child.order.add(row[f"k{step}"])
             found = child
-        for i in range(len(branches[b].node.scalars)):
-            term = row.get(f"v{b}_{i}")
-            if term is not None:
+        for i in range(len(branches[b].scalars)):
+            if (term := row.get(f"v{b}_{i}")) is not None:
                 found.values.setdefault(i, set()).add(term)
-    return [_make(roots[iri], 0, branches) for iri in iris]
+    return [_make(roots[iri], branches[0], branches) for iri in iris]
 
 
 def _order(child: _Found) -> tuple[Decimal, str]:
-    """A linked object's place: the least number of its ``order`` path (last without), then
-    its IRI."""
+    """A linked object's place: the least number of its ``order`` path (else last), its IRI."""
     return min((Decimal(t.value) for t in child.order), default=Decimal("Infinity")), child.iri
 
 
-def _make(found: _Found, b: int, branches: Sequence[Branch]) -> Any:
-    node = branches[b].node
+def _make(found: _Found, branch: Branch, branches: Sequence[Branch]) -> Any:
     values: list[tuple[Part, Any]] = [
-        (
-            s,
-            _convert(s.target, s.read, found.iri)
-            if s.read.path == ME
-            else _pick(s, found.values.get(i, set())),
-        )
-        for i, s in enumerate(node.scalars)
+        (s, _convert(s.target, s.read, found.iri) if s.read.path == ME else _pick(s, found, i))
+        for i, s in enumerate(branch.scalars)
     ]
-    for step in branches[b].children:
-        link = branches[step].link
-        assert link is not None
-        children = sorted(found.children.get(step, {}).values(), key=_order)
-        made = [_make(child, step, branches) for child in children]
-        values.append((link, made if link.many else next(iter(made), None)))
+    for child in branches:
+        if child.link is not None and child.chain[:-1] == branch.chain:
+            objects = sorted(found.children.get(child.chain[-1], {}).values(), key=_order)
+            made = [_make(o, child, branches) for o in objects]
+            values.append((child.link, made if child.link.many else next(iter(made), None)))
     attributes = {part.attribute: value for part, value in values if not part.by_key}
-    return node.cls(answers={p.attribute: v for p, v in values if p.by_key}, **attributes)
+    return branch.cls(answers={p.attribute: v for p, v in values if p.by_key}, **attributes)

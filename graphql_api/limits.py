@@ -44,20 +44,14 @@ def expanded_fields(document: DocumentNode) -> int:
     def count(selection_set: SelectionSetNode | None) -> int:
         total = 0
         for selection in selection_set.selections if selection_set else ():
-            if isinstance(selection, FieldNode):
-                total += 1 + count(selection.selection_set)
-            elif isinstance(selection, InlineFragmentNode):
-                total += count(selection.selection_set)
+            if isinstance(selection, FieldNode | InlineFragmentNode):
+                total += isinstance(selection, FieldNode) + count(selection.selection_set)
             elif isinstance(selection, FragmentSpreadNode):
-                total += spread(selection.name.value)
+                if (name := selection.name.value) not in memo:
+                    memo[name] = 0  # a cycle back here counts nothing
+                    memo[name] = count(fragments[name].selection_set) if name in fragments else 0
+                total += memo[name]
         return total
-
-    def spread(name: str) -> int:
-        if name not in memo:
-            fragment = fragments.get(name)
-            memo[name] = 0  # a cycle back here counts nothing
-            memo[name] = count(fragment.selection_set) if fragment else 0
-        return memo[name]
 
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     return max((count(op.selection_set) for op in operations), default=0)

@@ -1,5 +1,4 @@
-"""The product side of ``Query``: each root field finds its roots with its own query, then
-reads the rest of its selection in one compiled query (:func:`graphql_api.graph.fetch`)."""
+"""The product side of ``Query``: roots found by their own query, the rest by :func:`fetch`."""
 
 from __future__ import annotations
 
@@ -12,35 +11,26 @@ from pyoxigraph import Literal, NamedNode
 
 from graphql_api.context import OosInfo, Select
 from graphql_api.graph import fetch, selection_below
-from graphql_api.sparql import Bound, iri, query_text
+from graphql_api.sparql import iri, query_text
 from graphql_api.types.common import PageInfo, decode_cursor, encode_cursor
 from graphql_api.types.products import Product, Study, Substance
 from graphql_api.types.vocabulary import ApprovalKind, Measure, Modality, OosProvision, Origin
 from oos_kg.errors import QueryError
-from oos_kg.store.base import Bindings
 
 __all__ = [
     "ProductConnection",
     "ProductEdge",
     "ProductFilter",
     "ProductQueries",
-    "best_match",
-    "concept",
     "iris_of",
     "listed",
     "one",
     "page_size",
     "rooted",
-    "roots_of",
 ]
 
 T = TypeVar("T")
 Find = Callable[[Select], list[str]]
-XSD_DATE = NamedNode("http://www.w3.org/2001/XMLSchema#date")
-
-
-def _date(day: dt.date) -> Literal:
-    return Literal(day.isoformat(), datatype=XSD_DATE)
 
 
 @strawberry.type
@@ -73,11 +63,6 @@ class ProductFilter:
     )
 
 
-def concept(member: Any) -> NamedNode | None:
-    """The concept IRI of an enum member, or ``None``."""
-    return NamedNode(member.value) if member is not None else None
-
-
 def page_size(info: OosInfo, first: int | None) -> int:
     """``first``, or the server's page size when ``None``.
 
@@ -90,27 +75,18 @@ def page_size(info: OosInfo, first: int | None) -> int:
     return limit if first is None else first
 
 
-def roots_of(
-    select: Select, name: str, values: Mapping[str, Bound], asked: tuple[str, ...] = ()
-) -> list[Bindings]:
-    """The solutions of the root query ``name`` with ``values`` bound (and the optional
-    lines of the ``asked`` names kept)."""
-    return select(query_text(name, values, asked))
+def iris_of(select: Select, name: str, values: Mapping[str, Any], *asked: str) -> list[str]:
+    """The distinct ``?s`` of the root query ``name`` (:func:`query_text`), in its order."""
+    return list(dict.fromkeys(row["s"].value for row in select(query_text(name, values, asked))))
 
 
-def iris_of(rows: list[Bindings]) -> list[str]:
-    """The distinct ``?s`` of ``rows``, in their order."""
-    return list(dict.fromkeys(row["s"].value for row in rows))
-
-
-def rooted(name: str, values: Mapping[str, Bound], *asked: str) -> Find:
+def rooted(name: str, values: Mapping[str, Any], *asked: str) -> Find:
     """Find the roots with the root query ``name``, in its order."""
-    return lambda select: iris_of(roots_of(select, name, values, asked))
+    return lambda select: iris_of(select, name, values, *asked)
 
 
 async def listed(info: OosInfo, cls: type[T], find: Find) -> list[T]:
-    """The ``cls`` objects of the IRIs ``find`` gives, with the fields selected under the
-    current field, all read in one step."""
+    """The ``cls`` objects of the IRIs ``find`` gives, with the current field's selection."""
     wanted = selection_below(info)
     return await info.context.run(lambda select: fetch(select, cls, find(select), wanted))
 
@@ -120,18 +96,18 @@ async def one(info: OosInfo, cls: type[T], find: Find) -> T | None:
     return next(iter(await listed(info, cls, find)), None)
 
 
-def best_match(select: Select, query: str, name: str, kind: str) -> list[str]:
+def _best_match(select: Select, kind: str, name: str) -> list[str]:
     """The one resource whose name matches best (equal, then starting with, then containing,
-    any case), or none: ``<query>-by-exact-name.rq`` first, the ranking only without an
+    any case), or none: ``<kind>-by-exact-name.rq`` first, the ranking only without an
     equal name.
 
     Raises:
         QueryError: when several match equally well (the message lists them).
     """
     given = {"name": Literal(name), "sameName": Literal(name)}
-    tied = [row["s"].value for row in roots_of(select, f"{query}-by-exact-name", given)]
+    tied = iris_of(select, f"{kind}-by-exact-name", given)
     if not tied:
-        rows = roots_of(select, f"{query}-by-name", given)
+        rows = select(query_text(f"{kind}-by-name", given))
         best = rows[0]["rank"].value if rows else None
         tied = [row["s"].value for row in rows if row["rank"].value == best]
     if len(tied) > 1:
@@ -157,24 +133,13 @@ class ProductQueries:
     ) -> ProductConnection:
         count = page_size(info, first)
         start = decode_cursor(after) + 1 if after is not None else 0
-        f = filter or ProductFilter()
+        values = vars(filter or ProductFilter())
         wanted = selection_below(info, "edges", "node")
         listed = wanted or selection_below(info, "edges")
-        values: dict[str, Bound] = {
-            "origin": concept(f.origin),
-            "kind": concept(f.approval_kind),
-            "provision": concept(f.oos_provision),
-            "modality": concept(f.modality),
-            "mah": Literal(f.mah) if f.mah else None,
-            "since": _date(f.approved_from) if f.approved_from else None,
-            "until": _date(f.approved_to) if f.approved_to else None,
-            "withdrawn": Literal(f.withdrawn) if f.withdrawn is not None else None,
-            "text": Literal(f.text) if f.text else None,
-        }
 
         def work(select: Select) -> tuple[int, int, list[Product]]:
             asked = ("order",) if listed else ()  # a count alone needs no order
-            every = iris_of(roots_of(select, "products", values, asked))
+            every = iris_of(select, "products", values, *asked)
             page = every[start : start + count]
             return len(every), len(page), fetch(select, Product, page, wanted) if listed else []
 
@@ -202,11 +167,11 @@ class ProductQueries:
             raise QueryError("give exactly one of id and name")
         if id is not None:
             return await one(info, Product, rooted("product", {"s": iri(str(id))}))
-        return await one(info, Product, lambda s: best_match(s, "product", str(name), "product"))
+        return await one(info, Product, lambda s: _best_match(s, "product", str(name)))
 
     @strawberry.field(description="One active substance by name (any case); null when none.")
     async def substance(self, info: OosInfo, name: str) -> Substance | None:
-        return await one(info, Substance, lambda s: best_match(s, "substance", name, "substance"))
+        return await one(info, Substance, lambda s: _best_match(s, "substance", name))
 
     @strawberry.field(
         description="Evidence studies, optionally on one substance (by name) and one measure."
@@ -215,13 +180,9 @@ class ProductQueries:
         self, info: OosInfo, substance: str | None = None, measure: Measure | None = None
     ) -> list[Study]:
 
-        def find(select: Select) -> list[str]:
-            values: dict[str, Bound] = {"substance": None, "measure": concept(measure)}
-            if substance is not None:
-                found = best_match(select, "substance", substance, "substance")
-                if not found:
-                    return []
-                values["substance"] = NamedNode(found[0])
-            return rooted("studies", values)(select)
+        def find(select: Select) -> list[str]:  # no substance of that name: no study
+            named = None if substance is None else _best_match(select, "substance", substance)
+            of = None if named is None else [NamedNode(s) for s in named]
+            return iris_of(select, "studies", {"substance": of, "measure": measure})
 
         return await listed(info, Study, find)

@@ -1,6 +1,4 @@
-"""The regulation side of ``Query``: jurisdictions, frameworks, Table 2, obligations, the
-framework diff, Table 5, Fig. 1 and search. Each finds its roots with its own query and reads
-the rest of its selection in one compiled query per kind of object it returns."""
+"""The regulation side of ``Query``: frameworks, obligations, Tables 2, 5 and 6, Fig. 1, search."""
 
 from __future__ import annotations
 
@@ -10,13 +8,12 @@ from itertools import islice
 from typing import Annotated
 
 import strawberry
-from pyoxigraph import Literal, NamedNode
-from strawberry.types.nodes import SelectedField
+from pyoxigraph import NamedNode
 
 from graphql_api.context import OosInfo, Select
 from graphql_api.graph import fetch, selection_below
-from graphql_api.product_queries import concept, iris_of, listed, one, page_size, rooted, roots_of
-from graphql_api.sparql import Bound, query_text
+from graphql_api.product_queries import iris_of, listed, one, page_size, rooted
+from graphql_api.sparql import query_text
 from graphql_api.types.common import Role
 from graphql_api.types.regulation import Cell, ComparisonAspect, Framework, Jurisdiction, Obligation
 from graphql_api.types.tables import (
@@ -37,48 +34,35 @@ TABLE_2 = (JurisdictionCode.US, JurisdictionCode.EU, JurisdictionCode.JP)
 async def compare(
     info: OosInfo, aspects: Sequence[str] | None, jurisdictions: Sequence[JurisdictionCode] | None
 ) -> list[ComparisonRow]:
-    """One row per Table 2 aspect (those whose id is one of ``aspects`` or whose label contains
-    one, any case), a cell per requested code in the order asked for."""
+    """One row per Table 2 aspect (all, or those ``compare-aspects.rq`` finds for ``aspects``),
+    a cell per requested code in the order asked for."""
     wanted_aspects = selection_below(info, "aspect")
     wanted_cells = selection_below(info, "cells")
     codes = list(jurisdictions or TABLE_2)
 
     def work(select: Select) -> list[ComparisonRow]:
-        labels: dict[str, list[str]] = {}
-        for row in roots_of(select, "compare-aspects", {}):
-            found = labels.setdefault(row["s"].value, [])
-            if "label" in row:
-                found.append(row["label"].value.lower())
-        chosen = [
-            s
-            for s, names in labels.items()
-            if not aspects
-            or any(w == s or any(w.lower() in name for name in names) for w in aspects)
-        ]
+        chosen = iris_of(select, "compare-aspects", {"wanted": list(aspects or []) or None})
         kept = fetch(select, ComparisonAspect, chosen, wanted_aspects)
         if not kept or not wanted_cells:
             return [ComparisonRow(aspect=aspect, cells=[]) for aspect in kept]
         given = {
             "aspect": [NamedNode(s) for s in chosen] if aspects else None,
-            "code": [Literal(c.value) for c in codes] if jurisdictions and not aspects else None,
+            "code": codes if jurisdictions and not aspects else None,
         }
         rank = {code.value: codes.index(code) for code in codes}  # a code's first place
         proposed = ("proposed",) if JurisdictionCode.JP_PROPOSED in codes else ()
-        rows = [r for r in roots_of(select, "compare", given, proposed) if r["code"].value in rank]
-        places = [
-            sorted(
-                {(rank[r["code"].value], r["cell"].value) for r in rows if r["aspect"].value == s}
-            )
-            for s in chosen
-        ]
-        pairs = [pair for here in places for pair in here]
+        places: dict[str, set[tuple[int, str]]] = {s: set() for s in chosen}
+        for r in select(query_text("compare", given, proposed)):
+            if r["code"].value in rank and r["aspect"].value in places:
+                places[r["aspect"].value].add((rank[r["code"].value], r["cell"].value))
+        pairs = [pair for s in chosen for pair in sorted(places[s])]
         made = fetch(select, Cell, [cell for _, cell in pairs], wanted_cells)
         for cell, (at, _) in zip(made, pairs, strict=True):
             cell.jurisdiction = codes[at]
         cells = iter(made)
         return [
-            ComparisonRow(aspect=aspect, cells=list(islice(cells, len(here))))
-            for aspect, here in zip(kept, places, strict=True)
+            ComparisonRow(aspect=aspect, cells=list(islice(cells, len(places[s]))))
+            for s, aspect in zip(chosen, kept, strict=True)
         ]
 
     return await info.context.run(work)
@@ -86,26 +70,20 @@ async def compare(
 
 @strawberry.type(description="What changes from one framework to another, by role and by aspect.")
 class FrameworkDiff:
-    from_framework: Framework | None
-    to_framework: Framework | None
     roles: list[RoleDiff]
     codes: strawberry.Private[tuple[JurisdictionCode, JurisdictionCode]]
+
+    @strawberry.field
+    async def from_framework(self, info: OosInfo) -> Framework | None:
+        return await one(info, Framework, rooted("frameworks", {"code": self.codes[0]}))
+
+    @strawberry.field
+    async def to_framework(self, info: OosInfo) -> Framework | None:
+        return await one(info, Framework, rooted("frameworks", {"code": self.codes[1]}))
 
     @strawberry.field(description="Table 2 (and Table 6) for the two frameworks, aspect by aspect.")
     async def aspects(self, info: OosInfo) -> list[ComparisonRow]:
         return await compare(info, None, list(self.codes))
-
-
-def _frameworks(
-    select: Select, codes: Sequence[JurisdictionCode] | None, wanted: list[SelectedField]
-) -> dict[str, Framework]:
-    """The frameworks of ``codes`` (all when ``None``) by code, in code order, with the fields
-    ``wanted``."""
-    rows = roots_of(
-        select, "frameworks", {"code": [Literal(c.value) for c in codes] if codes else None}
-    )
-    found = fetch(select, Framework, iris_of(rows), wanted)
-    return {row["code"].value: framework for row, framework in zip(rows, found, strict=True)}
 
 
 @strawberry.type
@@ -118,12 +96,11 @@ class RegulationQueries:
     async def frameworks(
         self, info: OosInfo, codes: list[JurisdictionCode] | None = None
     ) -> list[Framework]:
-        given = [Literal(c.value) for c in codes] if codes else None
-        return await listed(info, Framework, rooted("frameworks", {"code": given}))
+        return await listed(info, Framework, rooted("frameworks", {"code": codes}))
 
     @strawberry.field(description="One framework by code; null when none.")
     async def framework(self, info: OosInfo, code: JurisdictionCode) -> Framework | None:
-        return await one(info, Framework, rooted("frameworks", {"code": Literal(code.value)}))
+        return await one(info, Framework, rooted("frameworks", {"code": code}))
 
     @strawberry.field(
         description="Table 2 side by side: one row per aspect (all, or those whose label contains "
@@ -149,9 +126,8 @@ class RegulationQueries:
             strawberry.argument(description="True: those with a deadline; false: those without."),
         ] = None,
     ) -> list[Obligation]:
-        code = Literal(jurisdiction.value) if jurisdiction else None
         dated = () if with_deadline is None else ("dated",) if with_deadline else ("undated",)
-        find = rooted("obligations", {"role": concept(role), "code": code}, *dated)
+        find = rooted("obligations", {"role": role, "code": jurisdiction}, *dated)
         return await listed(info, Obligation, find)
 
     @strawberry.field(
@@ -169,16 +145,12 @@ class RegulationQueries:
             raise QueryError("from and to must be different frameworks")
         fields = selection_below(info, "roles", "fromObligations|toObligations")
         wanted_roles = selection_below(info, "roles", "role")
-        wanted_frameworks = selection_below(info, "fromFramework|toFramework")
-        values: dict[str, Bound] = {
-            "code": [Literal(from_.value), Literal(to.value)],
-            "role": concept(role),
-        }
+        values = {"code": [from_, to], "role": role}
 
         def work(select: Select) -> FrameworkDiff:
             side_of: dict[str, int] = {}  # 0: from, 1: to
             bearers: dict[str, set[str]] = defaultdict(set)
-            for row in roots_of(select, "framework-diff", values):
+            for row in select(query_text("framework-diff", values)):
                 side_of[row["s"].value] = int(row["code"].value != from_.value)
                 bearers[row["s"].value].add(row["role"].value)
             iris = sorted(side_of)
@@ -188,12 +160,7 @@ class RegulationQueries:
                     by_role.setdefault(bearer, ([], []))[side_of[s]].append(obligation)
             bearing = sorted(by_role)
             roles = fetch(select, Role, bearing, wanted_roles)
-            frameworks = (
-                _frameworks(select, [from_, to], wanted_frameworks) if wanted_frameworks else {}
-            )
             return FrameworkDiff(
-                from_framework=frameworks.get(from_.value),
-                to_framework=frameworks.get(to.value),
                 roles=[
                     RoleDiff(role=r, from_obligations=by_role[s][0], to_obligations=by_role[s][1])
                     for s, r in zip(bearing, roles, strict=True)
@@ -213,8 +180,7 @@ class RegulationQueries:
         timing: StreamliningTiming | None = None,
         can_be_streamlined: bool | None = None,
     ) -> list[StreamliningItem]:
-        can = Literal(can_be_streamlined) if can_be_streamlined is not None else None
-        values: dict[str, Bound] = {"party": concept(party), "timing": concept(timing), "can": can}
+        values = {"party": party, "timing": timing, "can": can_be_streamlined}
         return await listed(info, StreamliningItem, rooted("streamlining", values))
 
     @strawberry.field(description="The OOS provision flow of Fig. 1, step by step.")
@@ -231,11 +197,8 @@ class RegulationQueries:
         first = page_size(info, first)
         if not text.strip():
             raise QueryError("search text must not be blank")
-        query = query_text(
-            "search",
-            {"text": Literal(text), "lang": Literal(lang) if lang else None},
-            [f.name for f in selection_below(info)],
-        )
+        asked = [f.name for f in selection_below(info)]
+        query = query_text("search", {"text": text, "lang": lang}, asked)
         rows = await info.context.run(lambda select: select(query))
         found = [{k: v.value for k, v in row.items()} for row in rows[:first]]
         return [

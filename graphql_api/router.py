@@ -19,14 +19,8 @@ __all__ = ["create_graphql_router"]
 StoreGetter = Callable[[Request], KgStore]
 
 
-def _app_store(request: Request) -> KgStore:
-    store: KgStore = request.app.state.store
-    return store
-
-
 class _Router(GraphQLRouter[GraphQLContext, None]):
-    """Strawberry's router, with the package's GraphiQL page (assets from /static, no CDN)
-    through its documented ``render_graphql_ide`` hook."""
+    """Strawberry's router serving the package's GraphiQL page (``render_graphql_ide``)."""
 
     examples: list[tuple[str, str]]
 
@@ -35,7 +29,7 @@ class _Router(GraphQLRouter[GraphQLContext, None]):
 
 
 def create_graphql_router(
-    settings: Settings, store_getter: StoreGetter = _app_store, path: str = "/graphql"
+    settings: Settings, store_getter: StoreGetter | None = None, path: str = "/graphql"
 ) -> GraphQLRouter[GraphQLContext, None]:
     """Return the router to include in the app: queries by GET (``?query=``) or POST (JSON),
     mutations refused over GET, bodies other than JSON refused (CSRF), limits from
@@ -48,7 +42,8 @@ def create_graphql_router(
     """
 
     async def get_context(request: Request) -> GraphQLContext:
-        return GraphQLContext(store_getter(request), settings)
+        store = store_getter(request) if store_getter else request.app.state.store
+        return GraphQLContext(store, settings)
 
     router = _Router(
         build_schema(settings),

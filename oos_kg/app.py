@@ -135,10 +135,10 @@ def create_app(settings: Settings, store: KgStore | None = None) -> FastAPI:
     from oos_kg.routes import cases, health, pages, resources, sparql
     from oos_kg.routes import validate as validate_routes
 
+    app.include_router(graphql)  # first: matched before the other routes on every request
     app.include_router(health.router)
     app.include_router(sparql.router)
     app.include_router(cases.router)
-    app.include_router(graphql)
     app.include_router(validate_routes.router)
     app.include_router(resources.create_router())
     app.include_router(pages.router)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import strawberry
 
@@ -12,29 +13,31 @@ from graphql_api.types.vocabulary import RoleCode
 from oos_kg.errors import QueryError
 
 __all__ = [
-    "LABEL",
     "Organisation",
-    "SOURCE",
-    "SOURCE_NOTE",
     "PageInfo",
     "Party",
     "Role",
     "Source",
     "decode_cursor",
     "encode_cursor",
-    "labelled",
+    "language_label",
+    "sources",
 ]
 
 
-def labelled(root: Graph, info: OosInfo, lang: str = "en") -> str | None:
-    """The label in a language (en, ja); null if none."""
+def _labelled(root: Graph, info: OosInfo, lang: str = "en") -> str | None:
     del lang  # the compiler read it from the selection
     return found(root, info)
 
 
-LABEL = "The label in a language (en, ja); null if none."
-SOURCE = "dcterms:source"
-SOURCE_NOTE = "Where the facts about it come from."
+def language_label(description: str = "The label in a language (en, ja); null if none.") -> Any:
+    """The field ``label(lang: "en")``: the object's ``rdfs:label`` in that language."""
+    return read("rdfs:label", description, resolver=_labelled, lang="arg")
+
+
+def sources(description: str = "Where the facts about it come from.") -> Any:
+    """The field ``source``: the locations in the paper its ``dcterms:source`` names."""
+    return read("dcterms:source", description)
 
 
 @strawberry.type(description="Where a fact comes from: a table, section, figure or reference.")
@@ -56,7 +59,7 @@ class Organisation(Graph):
 @strawberry.type(description="A named party: a role or an organisation.")
 class Party(Graph):
     id: strawberry.ID = read(ME)
-    label: str | None = read("rdfs:label", LABEL, resolver=labelled, lang="arg")
+    label: str | None = language_label()
     role: RoleCode | None = read(ME, "The role this party is, if it is a role.")
 
 
@@ -64,7 +67,7 @@ class Party(Graph):
 class Role(Graph):
     id: strawberry.ID = read(ME)
     code: RoleCode | None = read(ME)
-    label: str | None = read("rdfs:label", LABEL, resolver=labelled, lang="arg")
+    label: str | None = language_label()
 
 
 @strawberry.type(description="Relay page information.")
@@ -91,11 +94,9 @@ def decode_cursor(cursor: str) -> int:
         QueryError: when the cursor was not made by :func:`encode_cursor`.
     """
     try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
-        prefix, _, number = text.partition(":")
-        offset = int(number)
+        prefix, _, number = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        if prefix == "offset" and (offset := int(number)) >= 0:
+            return offset
     except (ValueError, UnicodeError):
-        raise QueryError(f"not a cursor: {cursor!r}") from None
-    if prefix != "offset" or offset < 0:
-        raise QueryError(f"not a cursor: {cursor!r}")
-    return offset
+        pass
+    raise QueryError(f"not a cursor: {cursor!r}")

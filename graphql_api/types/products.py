@@ -1,5 +1,4 @@
-"""The products side of the graph (Tables 1, 3 and 4, refs 11-16): products and their
-approvals, substances, trials, programs, evidence studies and their figures."""
+"""Products, approvals, substances, trials, programs, studies (Tables 1, 3, 4, refs 11-16)."""
 
 from __future__ import annotations
 
@@ -10,7 +9,7 @@ import strawberry
 
 from graphql_api.context import OosInfo
 from graphql_api.graph import ME, Graph, found, read
-from graphql_api.types.common import LABEL, SOURCE, SOURCE_NOTE, Organisation, Source, labelled
+from graphql_api.types.common import Organisation, Source, language_label, sources
 from graphql_api.types.vocabulary import (
     ApprovalKind,
     ArmKind,
@@ -33,6 +32,7 @@ __all__ = [
 ]
 
 TRIALS = "oos:investigatesSubstance|oos:forProduct/oos:activeSubstance"
+CITED = "dcterms:source|dcterms:references|prov:hadPrimarySource"
 
 
 PROGRAM, STUDY = "oos:ExpandedAccessProgram", "oos:EvidenceStudy"
@@ -67,7 +67,7 @@ class OutcomeMeasure(Graph):
     ci_high: float | None = read("oos:ciHigh")
     ci_level: float | None = read("oos:ciLevel")
     p_value: float | None = read("oos:pValue")
-    source: list[Source] = read(SOURCE, "Where the figure comes from.")
+    source: list[Source] = sources("Where the figure comes from.")
 
 
 def _measurements(
@@ -84,8 +84,7 @@ class Study(Graph):
     population: str | None = read("oos:population")
     country: str | None = read("oos:studyCountry", "ISO 3166 alpha-2 code.")
     reference_number: int | None = read(
-        "(dcterms:source|dcterms:references|prov:hadPrimarySource)/oos:referenceNumber",
-        "The paper's reference number.",
+        f"({CITED})/oos:referenceNumber", "The paper's reference number."
     )
     substance: Substance | None = read("oos:investigatesSubstance", "The active substance studied.")
     measurements: list[OutcomeMeasure] = read(
@@ -94,10 +93,7 @@ class Study(Graph):
         resolver=_measurements,
         where={"measure": "oos:measure", "arm": "oos:ofArm/oos:armKind"},
     )
-    source: list[Source] = read(
-        "dcterms:source|dcterms:references|prov:hadPrimarySource",
-        "Where the facts about it come from.",
-    )
+    source: list[Source] = read(CITED, "Where the facts about it come from.")
 
 
 @strawberry.type(description="A US expanded access program of Table 1.")
@@ -111,7 +107,7 @@ class ExpandedAccessProgram(Graph):
     substance: Substance | None = read(
         "oos:investigatesSubstance", "The active substance it provides."
     )
-    source: list[Source] = read(SOURCE, SOURCE_NOTE)
+    source: list[Source] = sources()
 
 
 @strawberry.type(description="A clinical trial record of Table 4, by registry and identifier.")
@@ -131,7 +127,7 @@ class Trial(Graph):
         "oos:forProduct", "The approved product whose OOS batches it provides."
     )
     substance: Substance | None = read(TRIALS, "The active substance it provides.")
-    source: list[Source] = read(SOURCE, SOURCE_NOTE)
+    source: list[Source] = sources()
 
 
 @strawberry.type(description="An active substance (the common name of Tables 1, 3 and 4).")
@@ -139,7 +135,7 @@ class Substance(Graph):
     id: strawberry.ID = read(ME)
     name: str | None = read("rdfs:label", lang="en", fallback=True)
     alt_labels: list[str] = read("skos:altLabel")
-    label: str | None = read("rdfs:label", LABEL, resolver=labelled, lang="arg")
+    label: str | None = language_label()
     products: list[Product] = read("^oos:activeSubstance", "Products containing it.")
     oos_trials: list[Trial] = read(
         f"^({TRIALS})", "Japanese OOS clinical trials of it (Table 4).", kind="oos:ClinicalTrial"
@@ -150,7 +146,7 @@ class Substance(Graph):
     studies: list[Study] = _of_substance(
         "", STUDY, "Evidence studies of its OOS vs commercial batches."
     )
-    source: list[Source] = read(SOURCE, SOURCE_NOTE)
+    source: list[Source] = sources()
 
 
 @strawberry.type(description="A regenerative medicine product approved in Japan (Table 3).")
@@ -167,12 +163,7 @@ class Product(Graph):
         "oos:approval", having="oos:approvalDate|oos:approvalKind|oos:withdrawnOn"
     )
     mah: Organisation | None = read("oos:marketingAuthorisationHolder")
-    label: str | None = read(
-        "rdfs:label",
-        "The preferred label in a language (en, ja); null if none.",
-        resolver=labelled,
-        lang="arg",
-    )
+    label: str | None = language_label("The preferred label in a language (en, ja); null if none.")
     substance: Substance | None = read("oos:activeSubstance", "The product's active substance.")
     oos_trials: list[Trial] = read(
         "^oos:forProduct",
@@ -187,4 +178,4 @@ class Product(Graph):
         STUDY,
         "Evidence studies of OOS vs commercial batches of its substance.",
     )
-    source: list[Source] = read(SOURCE, "Where the facts about this product come from.")
+    source: list[Source] = sources("Where the facts about this product come from.")

@@ -1,5 +1,4 @@
-"""The regulation side of the graph: jurisdictions, frameworks, instruments and their clauses,
-obligations, eligibility criteria, and Table 2's aspects and cells."""
+"""Jurisdictions, frameworks, instruments, clauses, obligations, criteria, Table 2's cells."""
 
 from __future__ import annotations
 
@@ -7,7 +6,7 @@ import strawberry
 
 from graphql_api.context import OosInfo
 from graphql_api.graph import ME, Graph, found, read
-from graphql_api.types.common import LABEL, SOURCE, SOURCE_NOTE, Party, Role, Source, labelled
+from graphql_api.types.common import Party, Role, Source, language_label, sources
 from graphql_api.types.vocabulary import JurisdictionCode, RoleCode, in_hours
 
 __all__ = [
@@ -29,7 +28,7 @@ class Clause(Graph):
     text: str | None = read("oos:clauseText", "Verbatim, where the text is the fact.")
     description: str | None = read("dcterms:description|rdfs:comment", lang="en")
     table_row: int | None = read("oos:tableRow", "Row of Table 6, for a proposition.")
-    label: str | None = read("rdfs:label", LABEL, resolver=labelled, lang="arg")
+    label: str | None = language_label()
     instrument: LegalInstrument | None = read("oos:inInstrument", "The instrument it belongs to.")
     parent: Clause | None = read(
         "oos:partOf", "The clause it is part of, if any.", kind="oos:Clause"
@@ -38,7 +37,7 @@ class Clause(Graph):
     obligations: list[Obligation] = read(
         "^oos:statedBy", "The obligations it states.", kind="oos:Obligation"
     )
-    source: list[Source] = read(SOURCE, SOURCE_NOTE)
+    source: list[Source] = sources()
 
 
 @strawberry.type(description="A law, regulation, guideline or guidance document.")
@@ -46,7 +45,7 @@ class LegalInstrument(Graph):
     id: strawberry.ID = read(ME)
     alt_labels: list[str] = read("skos:altLabel")
     description: str | None = read("rdfs:comment", lang="en")
-    label: str | None = read("rdfs:label", LABEL, resolver=labelled, lang="arg")
+    label: str | None = language_label()
     clauses: list[Clause] = read("^oos:inInstrument", "All its clauses, at any level.")
 
 
@@ -56,7 +55,7 @@ class Obligation(Graph):
     action: str | None = read("oos:action", lang="en", fallback=True)
     deadline: str | None = read("oos:deadline", "ISO 8601 duration, e.g. PT48H.", convert=in_hours)
     framework_code: JurisdictionCode | None = read("oos:underFramework/oos:jurisdictionCode")
-    label: str | None = read("rdfs:label", LABEL, resolver=labelled, lang="arg")
+    label: str | None = language_label()
     role: Role | None = read("oos:bearer", "Who must do it (the first role when several share it).")
     roles: list[Role] = read("oos:bearer", "Every role that must do it.")
     deadline_trigger: Party | None = read(
@@ -67,7 +66,7 @@ class Obligation(Graph):
     reported_to: list[Party] = read("oos:reportedTo", "Who is told.")
     framework: Framework | None = read("oos:underFramework", "The framework it belongs to.")
     clause: Clause | None = read("oos:statedBy", "The clause that states it.")
-    source: list[Source] = read(SOURCE, SOURCE_NOTE)
+    source: list[Source] = sources()
 
 
 @strawberry.type(description="One condition a patient must meet under a framework.")
@@ -89,7 +88,7 @@ class Framework(Graph):
     id: strawberry.ID = read(ME)
     code: JurisdictionCode | None = read("oos:jurisdictionCode")
     description: str | None = read("rdfs:comment", lang="en")
-    label: str | None = read("rdfs:label", LABEL, resolver=labelled, lang="arg")
+    label: str | None = language_label()
     jurisdiction: Jurisdiction | None = read("oos:jurisdiction", "Its jurisdiction.")
     legal_basis: list[Clause] = read(
         "oos:legalBasis", "The clauses it rests on directly.", kind="oos:Clause"
@@ -112,14 +111,14 @@ class Framework(Graph):
         kind="oos:EligibilityCriterion",
         order="oos:criterionNumber",
     )
-    source: list[Source] = read(SOURCE, SOURCE_NOTE)
+    source: list[Source] = sources()
 
 
 @strawberry.type(description="A jurisdiction: the United States, the European Union or Japan.")
 class Jurisdiction(Graph):
     id: strawberry.ID = read(ME)
     code: JurisdictionCode | None = read("oos:jurisdictionCode")
-    label: str | None = read("rdfs:label", LABEL, resolver=labelled, lang="arg")
+    label: str | None = language_label()
     frameworks: list[Framework] = read(
         "^oos:jurisdiction",
         "Its frameworks for OOS provision (Japan: current and proposed).",
@@ -131,7 +130,7 @@ class Jurisdiction(Graph):
 class ComparisonAspect(Graph):
     id: strawberry.ID = read(ME)
     table_row: int | None = read("oos:tableRow")
-    label: str | None = read("rdfs:label", LABEL, resolver=labelled, lang="arg")
+    label: str | None = language_label()
 
 
 @strawberry.type(
@@ -154,4 +153,4 @@ class Cell(Graph):
     obligations: list[Obligation] = read(
         "oos:statement", "The obligations the cell states.", kind="oos:Obligation"
     )
-    source: list[Source] = read(SOURCE, "Where the cell comes from.")
+    source: list[Source] = sources("Where the cell comes from.")

@@ -1,5 +1,4 @@
-"""Table 5's streamlining items and Fig. 1's provision steps, read from the graph, and the
-shapes the regulation roots build around graph objects (Table 2 rows, diffs, search hits)."""
+"""Table 5's items, Fig. 1's steps, and the rows, diffs and hits the regulation roots build."""
 
 from __future__ import annotations
 

@@ -51,17 +51,11 @@ class ApprovalKind(Enum):
 
 @strawberry.enum(description="Therapeutic modality of a product.")
 class Modality(Enum):
-    (
-        CAR_T_CELL_THERAPY,
-        CELL_SHEET,
-        MESENCHYMAL_STEM_CELLS,
-        GENE_THERAPY_VECTOR,
-        PLASMID_DNA,
-        ONCOLYTIC_VIRUS,
-    ) = _concepts(
-        "modality-",
-        "car-t-cell-therapy cell-sheet mesenchymal-stem-cells gene-therapy-vector plasmid-dna"
-        " oncolytic-virus",
+    CAR_T_CELL_THERAPY, CELL_SHEET, MESENCHYMAL_STEM_CELLS = _concepts(
+        "modality-", "car-t-cell-therapy cell-sheet mesenchymal-stem-cells"
+    )
+    GENE_THERAPY_VECTOR, PLASMID_DNA, ONCOLYTIC_VIRUS = _concepts(
+        "modality-", "gene-therapy-vector plasmid-dna oncolytic-virus"
     )
 
 
@@ -95,19 +89,11 @@ class StreamliningTiming(Enum):
 
 @strawberry.enum(description="A role that bears, reviews or receives an obligation.")
 class RoleCode(Enum):
-    (
-        AUTHORISED_PERSON,
-        ETHICS_COMMITTEE,
-        HEALTH_AUTHORITY,
-        MAH,
-        MEDICAL_INSTITUTION,
-        PATIENT,
-        SPONSOR,
-        TREATING_PHYSICIAN,
-    ) = _concepts(
-        "role-",
-        "authorised-person ethics-committee health-authority mah medical-institution patient"
-        " sponsor treating-physician",
+    AUTHORISED_PERSON, ETHICS_COMMITTEE, HEALTH_AUTHORITY, MAH = _concepts(
+        "role-", "authorised-person ethics-committee health-authority mah"
+    )
+    MEDICAL_INSTITUTION, PATIENT, SPONSOR, TREATING_PHYSICIAN = _concepts(
+        "role-", "medical-institution patient sponsor treating-physician"
     )
 
 
