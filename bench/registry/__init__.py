@@ -427,7 +427,7 @@ def _submission_rows(
             Row(
                 benchmark="registry",
                 what=f"POST /cases with validation, {CLIENTS} clients, embedded store, "
-                f"{workers} validation processes",
+                f"{workers} validation worker{'s' if workers != 1 else ''}",
                 command=command,
                 figure=f"{sub['per_s']:.0f} cases/s, p50 {format_ms(sub['p50_ms'])}, "
                 f"p99 {format_ms(sub['p99_ms'])}; CPU a case: server "
@@ -453,7 +453,7 @@ def _submission_rows(
             command=command,
             figure=", ".join(f"{name} {ms:.2f} ms" for name, ms in stages.items())
             + f": {in_process:.1f} ms a case (load {os.getloadavg()[0]:.2f})",
-            anchor=f"POST /cases above ({next(iter(runs))} validation processes): server CPU "
+            anchor=f"POST /cases above ({next(iter(runs))} validation workers): server CPU "
             f"{sub['server_cpu_ms']:.1f} ms a case",
             ratio=in_process / sub["server_cpu_ms"],
             ratio_of="CPU ms",
