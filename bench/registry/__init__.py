@@ -11,7 +11,6 @@ pyoxigraph in this process on the same store (opened read-only: the floor of any
 
     .venv/bin/python -m bench.registry            # 20 s of submissions, 100k cases
     .venv/bin/python -m bench.registry --quick    # 8 s of submissions, 10k cases
-    .venv/bin/python -m bench.registry --only submissions   # the submission rows alone
 """
 
 from __future__ import annotations
@@ -40,7 +39,6 @@ __all__ = ["main"]
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 CLIENTS = 50
-PARTS = ("submissions", "reports")
 WORKERS = 2
 """The default of ``OOS_KG_REGISTRY_WORKERS`` (:class:`oos_kg.settings.Settings`)."""
 PERIOD = {"from": "2000-01-01T00:00:00Z", "to": "2100-01-01T00:00:00Z"}
@@ -352,82 +350,18 @@ def _cases(work: Path, n: int) -> list[tuple[str, bytes]]:
     return [(p.parent.name, p.read_bytes()) for p in sorted(out.glob("*/*.ttl"))]
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark, write its results and README rows; 0 when every target is met.
-
-    Raises:
-        RuntimeError: a server or request failed.
-    """
-    parser = argparse.ArgumentParser(prog="python -m bench.registry", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="8 s of submissions, 10k cases")
-    parser.add_argument("--seconds", type=float, help="of each submission run: 20 (quick 8)")
-    parser.add_argument("--cases", type=int, help="cases for the reports (100000; quick 10000)")
-    parser.add_argument("--repeats", type=int, default=10, help="timed requests per report")
-    parser.add_argument("--no-readme", action="store_true", help="leave bench/README.md alone")
-    parser.add_argument(
-        "--workers",
-        type=int,
-        nargs="+",
-        default=[WORKERS],
-        help=f"OOS_KG_REGISTRY_WORKERS of the submission runs, one run each ({WORKERS})",
-    )
-    parser.add_argument(
-        "--only",
-        choices=PARTS,
-        help="run one part: its README rows are replaced, the other part's kept",
-    )
-    args = parser.parse_args(argv)
-    seconds = args.seconds or (8.0 if args.quick else 20.0)
-    n = args.cases or (10_000 if args.quick else 100_000)
-    started = datetime.now(UTC)
-    command = "python -m bench.registry" + (" --quick" if args.quick else "")
-    command += f" --only {args.only}" if args.only else ""
-    if args.workers != [WORKERS]:
-        command += " --workers " + " ".join(map(str, args.workers))
-    parts = (args.only,) if args.only else PARTS
-    with tempfile.TemporaryDirectory(prefix="bench-registry-") as tmp:
-        work = Path(tmp)
-        subprocess.run(
-            [str(BIN / "oos-kg"), "load", "--store", str(work / "store")],
-            check=True,
-            capture_output=True,
-        )
-        cases = _cases(work, 400)
-        rows: list[Row] = []
-        raw: dict[str, Any] = {}
-        if "submissions" in parts:
-            raw["stages_cpu_ms"] = stages = _stages(work, cases)
-            runs = {w: _submissions(work, cases, seconds, w) for w in args.workers}
-            raw["submissions"] = {str(w): run for w, run in runs.items()}
-            rows += _submission_rows(command, stages, runs)
-        if "reports" in parts:
-            raw["reports"] = reports = _reports(work, cases, n, args.repeats)
-            rows += _report_rows(command, n, reports)
-    write_results(
-        "registry",
-        rows,
-        raw,
-        command=command,
-        started=started,
-        readme=None if args.no_readme else ROOT / "bench" / "README.md",
-        partial=args.only is not None,
-    )
-    for row in rows:
-        sys.stdout.write(" | ".join(row.cells()) + "\n")
-    return 0 if all(row.met for row in rows) else 1
-
-
 def _submission_rows(
-    command: str, stages: dict[str, float], runs: dict[int, dict[str, Any]]
+    command: str, submitted: dict[str, dict[str, Any]], stages: dict[str, float]
 ) -> list[Row]:
+    """One row per worker count (``submitted`` by count), then the stages of the first."""
     rows = []
-    for workers, run in runs.items():
+    for workers, run in submitted.items():
         sub, val = run["cases"], run["validate"]
         rows.append(
             Row(
                 benchmark="registry",
                 what=f"POST /cases with validation, {CLIENTS} clients, embedded store, "
-                f"{workers} validation worker{'s' if workers != 1 else ''}",
+                f"{workers} validation worker{'s' if workers != '1' else ''}",
                 command=command,
                 figure=f"{sub['per_s']:.0f} cases/s, p50 {format_ms(sub['p50_ms'])}, "
                 f"p99 {format_ms(sub['p99_ms'])}; CPU a case: server "
@@ -444,7 +378,8 @@ def _submission_rows(
                 met=sub["per_s"] >= 200 and set(sub["statuses"]) == {201} and not sub["errors"],
             )
         )
-    sub = next(iter(runs.values()))["cases"]
+    first, run = next(iter(submitted.items()))
+    sub = run["cases"]
     in_process = sum(stages.values())
     rows.append(
         Row(
@@ -453,7 +388,7 @@ def _submission_rows(
             command=command,
             figure=", ".join(f"{name} {ms:.2f} ms" for name, ms in stages.items())
             + f": {in_process:.1f} ms a case (load {os.getloadavg()[0]:.2f})",
-            anchor=f"POST /cases above ({next(iter(runs))} validation workers): server CPU "
+            anchor=f"POST /cases above ({first} validation workers): server CPU "
             f"{sub['server_cpu_ms']:.1f} ms a case",
             ratio=in_process / sub["server_cpu_ms"],
             ratio_of="CPU ms",
@@ -483,3 +418,68 @@ def _report_rows(command: str, n: int, reports: dict[str, Any]) -> list[Row]:
             )
         )
     return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark, write its results and README rows; 0 when every target is met.
+
+    Raises:
+        RuntimeError: a server or request failed.
+    """
+    parser = argparse.ArgumentParser(prog="python -m bench.registry", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="8 s of submissions, 10k cases")
+    parser.add_argument(
+        "--only",
+        choices=("submissions", "reports"),
+        help="measure only these rows (the others stay in the README as they are)",
+    )
+    parser.add_argument("--seconds", type=float, help="of each submission run: 20 (quick 8)")
+    parser.add_argument("--cases", type=int, help="cases for the reports (100000; quick 10000)")
+    parser.add_argument("--repeats", type=int, default=10, help="timed requests per report")
+    parser.add_argument("--no-readme", action="store_true", help="leave bench/README.md alone")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        nargs="+",
+        default=[WORKERS],
+        help=f"OOS_KG_REGISTRY_WORKERS of the submission runs, one run each ({WORKERS})",
+    )
+    args = parser.parse_args(argv)
+    seconds = args.seconds or (8.0 if args.quick else 20.0)
+    n = args.cases or (10_000 if args.quick else 100_000)
+    started = datetime.now(UTC)
+    command = "python -m bench.registry" + (" --quick" if args.quick else "")
+    command += f" --only {args.only}" if args.only else ""
+    if args.workers != [WORKERS]:
+        command += " --workers " + " ".join(map(str, args.workers))
+    raw: dict[str, Any] = {}
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="bench-registry-") as tmp:
+        work = Path(tmp)
+        subprocess.run(
+            [str(BIN / "oos-kg"), "load", "--store", str(work / "store")],
+            check=True,
+            capture_output=True,
+        )
+        cases = _cases(work, 400)
+        if args.only != "reports":
+            raw["stages_cpu_ms"] = _stages(work, cases)
+            raw["submissions"] = {
+                str(w): _submissions(work, cases, seconds, w) for w in args.workers
+            }
+            rows += _submission_rows(command, raw["submissions"], raw["stages_cpu_ms"])
+        if args.only != "submissions":
+            raw["reports"] = _reports(work, cases, n, args.repeats)
+            rows += _report_rows(command, n, raw["reports"])
+    write_results(
+        "registry",
+        rows,
+        raw,
+        command=command,
+        started=started,
+        readme=None if args.no_readme else ROOT / "bench" / "README.md",
+        partial=args.only is not None,
+    )
+    for row in rows:
+        sys.stdout.write(" | ".join(row.cells()) + "\n")
+    return 0 if all(row.met for row in rows) else 1
