@@ -121,9 +121,11 @@ class PooledIntake:
         self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
         self._running: set[_Worker] = set()
         self._lock = threading.Lock()
+        self._closed = False
 
     def _take(self) -> _Worker:
         with self._lock:
+            self._closed = False
             start = len(self._running) < self._size
             if start:
                 worker = _Worker(self._facts)
@@ -137,18 +139,25 @@ class PooledIntake:
 
         Raises:
             RdfSyntaxError, UnsupportedMediaType, PayloadTooLarge, InputError: bad input.
-            StoreUnavailable: the worker died (another is started for the next call).
+            StoreUnavailable: the worker died (another takes its place at once).
         """
         worker = self._take()
         try:
             ok, value = worker.ask((body, input_format, framework, at))
-        except (EOFError, OSError):
-            with self._lock:
-                self._running.discard(worker)
+        except BaseException as exc:  # the worker is gone or out of step: never reuse it
             worker.stop()
-            raise StoreUnavailable(
-                "a validation worker stopped (out of memory?); nothing was stored, try again"
-            ) from None
+            with self._lock:  # a replacement now, for the calls waiting for an idle one
+                self._running.discard(worker)
+                replacement = None if self._closed else _Worker(self._facts)
+                if replacement is not None:
+                    self._running.add(replacement)
+            if replacement is not None:
+                self._idle.put(replacement)
+            if isinstance(exc, EOFError | OSError):
+                raise StoreUnavailable(
+                    "a validation worker stopped (out of memory?); nothing was stored, try again"
+                ) from None
+            raise
         self._idle.put(worker)
         if not ok:
             assert isinstance(value, BaseException)
@@ -159,5 +168,6 @@ class PooledIntake:
         """End the workers."""
         with self._lock:
             running, self._running = self._running, set()
+            self._closed = True
         for worker in running:
             worker.stop()
