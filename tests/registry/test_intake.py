@@ -3,13 +3,18 @@ stored as those validated in the server's thread, and bad input is refused the s
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
+import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from registry_support import T0, Clock, eu_case
 
-from oos_kg.errors import InputError, RdfSyntaxError
+from oos_kg.errors import InputError, RdfSyntaxError, StoreUnavailable
 from oos_kg.registry import (
     Caller,
     LocalBackend,
@@ -76,3 +81,41 @@ def test_a_worker_refuses_bad_input_and_nothing_is_stored(
     assert raised.value.status == 400  # type: ignore[attr-defined]
     rows = registry.backend.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
     assert rows[0]["n"].value == "0"
+
+
+def test_a_killed_worker_costs_one_submission_and_the_waiting_one_is_stored(
+    kg_store: MemoryStore, validators: CaseValidator
+) -> None:
+    others = set(multiprocessing.active_children())
+    pool = PooledIntake(validators.facts, 1)
+    try:
+        registry = _registry(kg_store, validators, Clock(), pool)
+        registry.submit(HOSPITAL, eu_case(), "turtle", "eu")  # the worker is up
+        (worker,) = set(multiprocessing.active_children()) - others
+        outcomes: list[object] = []
+
+        def submit() -> None:
+            try:
+                outcomes.append(registry.submit(HOSPITAL, eu_case(), "turtle", "eu").case_id)
+            except StoreUnavailable as exc:
+                outcomes.append(exc)
+
+        os.kill(worker.pid, signal.SIGSTOP)  # type: ignore[arg-type]
+        both = [threading.Thread(target=submit, daemon=True) for _ in range(2)]
+        for thread in both:  # the first waits for the stopped worker, the second for an idle one
+            thread.start()
+            time.sleep(0.5)
+        os.kill(worker.pid, signal.SIGKILL)  # type: ignore[arg-type]
+        worker.join()
+        for thread in both:
+            thread.join(timeout=120)
+        assert not any(thread.is_alive() for thread in both), "a submission waits forever"
+        (refused,) = [o for o in outcomes if isinstance(o, StoreUnavailable)]
+        (stored,) = [o for o in outcomes if isinstance(o, str)]
+        assert refused.status == 503
+        assert registry.version(HOSPITAL, stored).version == 1
+        rows = registry.backend.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        assert len(rows) == 2  # the refused submission stored nothing
+    finally:
+        pool.close()
+    assert set(multiprocessing.active_children()) <= others
