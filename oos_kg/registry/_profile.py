@@ -95,9 +95,7 @@ class Profile:
         yield ox.Triple(node, _reg("overdueAtEntry"), _bool(self.overdue_at_entry))
         yield from (ox.Triple(node, _reg("product"), ox.NamedNode(p)) for p in self.products)
         yield from (ox.Triple(node, _reg("mah"), ox.NamedNode(m)) for m in self.mahs)
-        yield from (
-            ox.Triple(node, _reg("failedTest"), ox.NamedNode(k)) for k in self.failed_tests
-        )
+        yield from (ox.Triple(node, _reg("failedTest"), ox.NamedNode(k)) for k in self.failed_tests)
         for k, (clause, status, timed, count) in enumerate(self.tallies):
             tally = ox.NamedNode(f"{self.iri}/{k}")
             yield ox.Triple(node, _reg("tally"), tally)
@@ -119,9 +117,7 @@ def profile_of(
     >>> profile_of("eu", content, Verdict(True, (), (o, o)), ()).tallies
     (('https://c', 'pending', False, 2),)
     """
-    counts = Counter(
-        (o.clause or "", o.status, o.due is not None) for o in verdict.obligations
-    )
+    counts = Counter((o.clause or "", o.status, o.due is not None) for o in verdict.obligations)
     return Profile(
         framework=framework,
         conforms=verdict.conforms,

@@ -319,7 +319,9 @@ def next_version(
         *((graph, _R["visibleTo"], ox.NamedNode(m)) for m in mahs),
     ]
     text = ntriples([ox.Triple(s, p, o) for s, p, o in added])
-    shared = f"GRAPH {iri(PROFILES)} {{\n{ntriples(list(profile.triples()))}}}" if new_profile else ""
+    shared = (
+        f"GRAPH {iri(PROFILES)} {{\n{ntriples(list(profile.triples()))}}}" if new_profile else ""
+    )
     own = literal(case_iri(case_id))
     summary = ", ".join(f"reg:{name}" for name in SUMMARY)
     return (
