@@ -30,7 +30,7 @@ from oos_kg.registry._profile import Profile, profile_of
 from oos_kg.registry._queries import fill
 from oos_kg.registry._tokens import Caller
 from oos_kg.registry._verdict import Check, Verdict
-from oos_kg.registry._vocab import REG, case_id_of, case_iri, version_iri
+from oos_kg.registry._vocab import PROFILES, REG, case_id_of, case_iri, version_iri
 from oos_kg.registry._write import Sender, first_version, iri, literal, next_version
 from oos_kg.store.base import Bindings, KgStore
 from oos_kg.validation import get_framework
@@ -475,22 +475,27 @@ class Registry:
             if not page:
                 return []
             graphs = " ".join(iri(row["g"].value) for row in page)
-            filters, having = [f"VALUES ?g {{ {graphs} }}"], ""
-            limit, offset = len(page), 0
-        else:
-            having = _HAVING[status]
-        rows = self.backend.select(
-            fill(
-                "cases",
-                visibility="" if as_of is None else visibility_pattern(caller),
-                current=self._current_pattern(as_of),
-                filters="\n".join(filters),
-                having=having,
-                asof=sparql_datetime(now),
-                limit=str(int(limit)),
-                offset=str(int(offset)),
+            rows = self.backend.select(
+                fill(
+                    "cases-now",
+                    page=f"VALUES ?g {{ {graphs} }}",
+                    profiles=iri(PROFILES),
+                    asof=sparql_datetime(now),
+                )
             )
-        )
+        else:
+            rows = self.backend.select(
+                fill(
+                    "cases",
+                    visibility=visibility_pattern(caller),
+                    current=self._current_pattern(as_of),
+                    filters="\n".join(filters),
+                    having=_HAVING[status],
+                    asof=sparql_datetime(now),
+                    limit=str(int(limit)),
+                    offset=str(int(offset)),
+                )
+            )
         out: list[dict[str, object]] = []
         for row in rows:
             overdue, pending = _int(row, "overdue"), _int(row, "pending")
