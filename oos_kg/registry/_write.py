@@ -66,7 +66,7 @@ _R = {
         "submitter visibleTo CaseVersion versionOf versionNumber sentWithToken nonce conforms "
         "findingCount content suppliedAt product mah finding rule shape severity focusNode "
         "clause resultPath value obligationStatus obligation bearer status due open profile "
-        "nextDue lastDue lateFrom unmetDue"
+        "nextDue lastDue lateFrom unmetDue caseSuppliedAt"
     ).split()
 }
 _ENTITY = ox.NamedNode(f"{_PROV}Entity")
@@ -186,7 +186,6 @@ SUMMARY = (
     "open",
     "product",
     "mah",
-    "suppliedAt",
     "profile",
     "nextDue",
     "lastDue",
@@ -197,8 +196,13 @@ fact on the record node, so that follow-up and reports over many cases read one 
 triples per case instead of walking to the version and its obligations. ``nextDue``: the due
 time of its pending timed obligations (the earliest); ``lastDue``: the latest time one is
 still pending (far future for one without a due time); ``lateFrom``: the time from which the
-case is overdue (its entry, when an obligation was overdue then). Besides, each obligation of
-the current version not fulfilled and with a due time carries ``reg:unmetDue``."""
+case is overdue (its entry, when an obligation was overdue then). Besides, in the case's
+graph, each obligation of the current version not fulfilled and with a due time carries
+``reg:unmetDue``, and the profile carries ``reg:caseSuppliedAt`` the supply time: a report
+reads that one quad a case to count the cases supplied in its period per profile."""
+
+PER_VERSION = ("unmetDue", "caseSuppliedAt")
+"""The summary's triples on other subjects than the record, replaced with each version."""
 
 
 def _summary_triples(
@@ -218,7 +222,7 @@ def _summary_triples(
     yield from ((g, _R["product"], ox.NamedNode(p)) for p in content.products)
     yield from ((g, _R["mah"], ox.NamedNode(m)) for m in mahs)
     if content.supplied_at is not None:
-        yield g, _R["suppliedAt"], _when(content.supplied_at)
+        yield ox.NamedNode(profile.iri), _R["caseSuppliedAt"], _when(content.supplied_at)
     dues = [o.due for o in pending if o.due is not None]
     if dues:
         yield g, _R["nextDue"], _when(min(dues))
@@ -324,12 +328,13 @@ def next_version(
     )
     own = literal(case_iri(case_id))
     summary = ", ".join(f"reg:{name}" for name in SUMMARY)
+    per_version = ", ".join(f"reg:{name}" for name in PER_VERSION)
     return (
         f"{PREFIXES}"
         f"DELETE {{ GRAPH {g} {{ {g} ?p ?o }} }} WHERE {{ GRAPH {g} {{ {at_expected} "
         f"{g} ?p ?o FILTER(?p IN ({summary})) }} }} ;\n"
-        f"DELETE {{ GRAPH {g} {{ ?s reg:unmetDue ?o }} }} WHERE {{ GRAPH {g} {{ {at_expected} "
-        f"?s reg:unmetDue ?o }} }} ;\n"
+        f"DELETE {{ GRAPH {g} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {g} {{ {at_expected} "
+        f"?s ?p ?o FILTER(?p IN ({per_version})) }} }} ;\n"
         f"DELETE {{ GRAPH {g} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {g} {{ {at_expected} ?s ?p ?o "
         f"FILTER(isBlank(?s) || !STRSTARTS(STR(?s), {own})) }} }} ;\n"
         f"INSERT {{ GRAPH {g} {{\n{text}{content.ntriples}\n}} {shared} }} "
