@@ -66,7 +66,7 @@ class Profile:
         """The profile's IRI: a hash of its content, so equal profiles share one node.
 
         >>> p = Profile("eu", True, False, False, False, (), (), (), ())
-        >>> p.iri.startswith("https://w3id.org/oos-kg/graph/case/_profile/")
+        >>> p.iri.startswith("https://w3id.org/oos-kg/graph/case/_profiles/")
         True
         """
         key = repr(

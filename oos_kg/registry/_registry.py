@@ -21,6 +21,7 @@ from oos_kg.registry._access import (
     Forbidden,
     can_read_cases,
     can_write_cases,
+    visibility_filter,
     visibility_pattern,
 )
 from oos_kg.registry._backend import CaseBackend
@@ -466,7 +467,7 @@ class Registry:
                 fill(
                     "cases-page",
                     status=_STATUS[status].replace("$asof", sparql_datetime(now)),
-                    visibility=visibility_pattern(caller),
+                    visibility=visibility_filter(caller),
                     filters="\n".join(filters),
                     limit=str(int(limit)),
                     offset=str(int(offset)),
@@ -532,7 +533,7 @@ class Registry:
         """
         can_read_cases(caller)
         terms = {
-            "visibility": visibility_pattern(caller),
+            "visibility": visibility_filter(caller),
             "before": sparql_datetime(before),
             "asof": sparql_datetime(as_of or self.clock()),
             "limit": str(int(limit)),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from oos_kg.errors import InputError
-from oos_kg.registry._access import visibility_pattern
+from oos_kg.registry._access import visibility_filter
 from oos_kg.registry._content import sparql_datetime
 from oos_kg.registry._queries import block, fill
 from oos_kg.registry._registry import Registry
@@ -87,7 +87,7 @@ def make_report(
     keys, counts = REPORT_KINDS[kind]
     as_of = min(end, registry.clock())
     period = {
-        "visibility": visibility_pattern(caller),
+        "visibility": visibility_filter(caller),
         "from": sparql_datetime(start),
         "to": sparql_datetime(end),
     }
