@@ -60,29 +60,8 @@ class Profile:
     mahs: tuple[str, ...]
     failed_tests: tuple[str, ...]
     tallies: tuple[Tally, ...]
-
-    @property
-    def iri(self) -> str:
-        """The profile's IRI: a hash of its content, so equal profiles share one node.
-
-        >>> p = Profile("eu", True, False, False, False, (), (), (), ())
-        >>> p.iri.startswith("https://w3id.org/oos-kg/graph/case/_profiles/")
-        True
-        """
-        key = repr(
-            (
-                self.framework,
-                self.conforms,
-                self.open,
-                self.administered,
-                self.overdue_at_entry,
-                self.products,
-                self.mahs,
-                self.failed_tests,
-                self.tallies,
-            )
-        )
-        return f"{PROFILES}/{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}"
+    iri: str
+    """A hash of the fields above, under the profiles graph: equal profiles share one node."""
 
     def triples(self) -> Iterator[ox.Triple]:
         """The profile's triples (written in the :data:`PROFILES` graph)."""
@@ -114,18 +93,23 @@ def profile_of(
     >>> from oos_kg.registry._verdict import ObligationRecord
     >>> content = CaseContent((), [], "", ("https://p",), None)
     >>> o = ObligationRecord("https://o", "report", "https://c", "https://r", "pending", None)
-    >>> profile_of("eu", content, Verdict(True, (), (o, o)), ()).tallies
+    >>> profile = profile_of("eu", content, Verdict(True, (), (o, o)), ())
+    >>> profile.tallies
     (('https://c', 'pending', False, 2),)
+    >>> profile.iri.startswith("https://w3id.org/oos-kg/graph/case/_profiles/")
+    True
     """
     counts = Counter((o.clause or "", o.status, o.due is not None) for o in verdict.obligations)
-    return Profile(
-        framework=framework,
-        conforms=verdict.conforms,
-        open=any(o.status != "fulfilled" for o in verdict.obligations),
-        administered=content.administered,
-        overdue_at_entry=any(o.status == "overdue" for o in verdict.obligations),
-        products=content.products,
-        mahs=mahs,
-        failed_tests=content.failed_tests,
-        tallies=tuple(sorted((*key, n) for key, n in counts.items())),
+    facts = (
+        framework,
+        verdict.conforms,
+        any(o.status != "fulfilled" for o in verdict.obligations),
+        content.administered,
+        any(o.status == "overdue" for o in verdict.obligations),
+        content.products,
+        mahs,
+        content.failed_tests,
+        tuple(sorted((*key, n) for key, n in counts.items())),
     )
+    digest = hashlib.sha256(repr(facts).encode("utf-8")).hexdigest()[:32]
+    return Profile(*facts, iri=f"{PROFILES}/{digest}")
