@@ -51,7 +51,9 @@ def graph_sources(root: Path | None = None) -> tuple[GraphSource, ...]:
     root = root or resource_root()
     shapes = (root / "shapes" / "kg.ttl", *sorted((root / "shapes" / "cases").glob("*.ttl")))
     return (
-        GraphSource("ontology", (root / "ontology" / "oos.ttl",)),
+        GraphSource(
+            "ontology", tuple(root / "ontology" / name for name in ("oos.ttl", "registry.ttl"))
+        ),
         GraphSource("products", (root / "data" / "sources.ttl", root / "data" / "products.ttl")),
         GraphSource("regulations", (root / "data" / "regulations.ttl",)),
         GraphSource("shapes", tuple(p for p in shapes if p.is_file())),

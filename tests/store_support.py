@@ -41,7 +41,8 @@ def make_source_tree(target: Path) -> Path:
     """
     (target / "ontology").mkdir(parents=True, exist_ok=True)
     (target / "data").mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "ontology" / "oos.ttl", target / "ontology" / "oos.ttl")
+    for name in ("oos.ttl", "registry.ttl"):
+        shutil.copy(ROOT / "ontology" / name, target / "ontology" / name)
     shutil.copy(ROOT / "data" / "sources.ttl", target / "data" / "sources.ttl")
     for name in ("products.ttl", "regulations.ttl"):
         shutil.copy(FIXTURES / "data" / name, target / "data" / name)

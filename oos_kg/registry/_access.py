@@ -17,6 +17,7 @@ __all__ = [
     "Unauthorized",
     "can_read_cases",
     "can_write_cases",
+    "visibility_filter",
     "visibility_pattern",
 ]
 
@@ -80,3 +81,14 @@ def visibility_pattern(caller: Caller, graph: str = "?g") -> str:
         target = caller.jurisdiction
         return f"{graph} reg:jurisdiction {iri(target)} ." if target else "FILTER(false)"
     return f"{graph} reg:visibleTo {iri(caller.org)} ." if caller.org else "FILTER(false)"
+
+
+def visibility_filter(caller: Caller, graph: str = "?g") -> str:
+    """Return :func:`visibility_pattern` as a filter, checked for each case a query found by
+    a narrower pattern (Oxigraph would otherwise start from every case the caller may see).
+
+    >>> visibility_filter(Caller("t", "authority", None, None))
+    'FILTER EXISTS { FILTER(false) }'
+    """
+    pattern = visibility_pattern(caller, graph)
+    return f"FILTER EXISTS {{ {pattern} }}" if pattern else ""

@@ -21,15 +21,17 @@ from oos_kg.registry._access import (
     Forbidden,
     can_read_cases,
     can_write_cases,
+    visibility_filter,
     visibility_pattern,
 )
 from oos_kg.registry._backend import CaseBackend
 from oos_kg.registry._content import CaseContent, sparql_datetime
 from oos_kg.registry._intake import Intake, PooledIntake, local_intake
+from oos_kg.registry._profile import Profile, profile_of
 from oos_kg.registry._queries import fill
 from oos_kg.registry._tokens import Caller
 from oos_kg.registry._verdict import Check, Verdict
-from oos_kg.registry._vocab import REG, case_id_of, case_iri, version_iri
+from oos_kg.registry._vocab import PROFILES, REG, case_id_of, case_iri, version_iri
 from oos_kg.registry._write import Sender, first_version, iri, literal, next_version
 from oos_kg.store.base import Bindings, KgStore
 from oos_kg.validation import get_framework
@@ -40,10 +42,8 @@ CaseStatus = Literal["overdue", "pending", "open", "closed"]
 
 
 _STATUS: dict[str | None, str] = {
-    None: "?g reg:caseId ?id .",
-    "overdue": (
-        "{ ?g reg:nextDue ?next FILTER(?next <= $asof) } UNION { ?g reg:overdueAtEntry true }"
-    ),
+    None: "",
+    "overdue": "?g reg:lateFrom ?late FILTER(?late <= $asof)",
     "pending": "?g reg:lastDue ?last FILTER(?last > $asof)",
     "open": "?g reg:open true .",
     "closed": "?g reg:open false .",
@@ -142,6 +142,8 @@ class Registry:
         self._holders: dict[str, tuple[str, ...]] = {}
         self._places: dict[str, str | None] | None = None
         self._lock = threading.Lock()
+        self._profiles: set[str] = set()
+        """Profiles this registry wrote: never written again (they never change)."""
 
     # ---- What the KG says --------------------------------------------------------------
     def _holders_of(self, products: tuple[str, ...]) -> tuple[str, ...]:
@@ -167,13 +169,14 @@ class Registry:
     # ---- Writing -----------------------------------------------------------------------
     def _prepare(
         self, caller: Caller, body: bytes, input_format: str, framework: str
-    ) -> tuple[CaseContent, Verdict, tuple[str, ...], Sender, datetime]:
+    ) -> tuple[CaseContent, Verdict, tuple[str, ...], Sender, datetime, Profile]:
         at = self.clock()
         content, verdict = self.intake(body, input_format, framework, at)
         holders = self._holders_of(content.products)
         if caller.role == "mah" and caller.org not in holders:
             raise Forbidden("an MAH token may submit cases of its own products only")
-        return content, verdict, holders, Sender(caller.org, caller.token_id), at
+        profile = profile_of(framework, content, verdict, holders)
+        return content, verdict, holders, Sender(caller.org, caller.token_id), at, profile
 
     def close(self) -> None:
         """Release the store and end the intake's worker processes, if any."""
@@ -193,7 +196,9 @@ class Registry:
         """
         can_write_cases(caller)
         code = get_framework(framework).code
-        content, verdict, holders, sender, at = self._prepare(caller, body, input_format, code)
+        content, verdict, holders, sender, at, profile = self._prepare(
+            caller, body, input_format, code
+        )
         case_id = secrets.token_hex(8)
         self.backend.insert(
             first_version(
@@ -206,8 +211,11 @@ class Registry:
                 at,
                 secrets.token_hex(8),
                 holders,
+                profile,
+                new_profile=profile.iri not in self._profiles,
             )
         )
+        self._profiles.add(profile.iri)
         return Written(case_id, 1, at, verdict.conforms, len(verdict.findings))
 
     def revise(
@@ -235,10 +243,23 @@ class Registry:
             raise VersionConflict(
                 f"case {case_id} is at version {current}, not {expected}; fetch it and retry"
             )
-        content, verdict, holders, sender, at = self._prepare(caller, body, input_format, framework)
+        content, verdict, holders, sender, at, profile = self._prepare(
+            caller, body, input_format, framework
+        )
         nonce = secrets.token_hex(8)
         self.backend.update(
-            next_version(case_id, current, content, verdict, sender, at, nonce, holders)
+            next_version(
+                case_id,
+                current,
+                content,
+                verdict,
+                sender,
+                at,
+                nonce,
+                holders,
+                profile,
+                new_profile=profile.iri not in self._profiles,
+            )
         )
         rows = self.backend.select(
             f"PREFIX reg: <{REG}> SELECT ?nonce WHERE {{ GRAPH {iri(case_iri(case_id))} "
@@ -249,6 +270,7 @@ class Registry:
                 f"case {case_id} was revised by another request at the same time; "
                 "fetch it and retry"
             )
+        self._profiles.add(profile.iri)
         return Written(case_id, current + 1, at, verdict.conforms, len(verdict.findings))
 
     def _current(self, caller: Caller, case_id: str) -> tuple[int, str]:
@@ -414,7 +436,8 @@ class Registry:
         limit: int = 100,
         offset: int = 0,
     ) -> list[dict[str, object]]:
-        """Return the caller's cases (status computed as of ``as_of`` or now), by id.
+        """Return the caller's cases (status computed as of ``as_of`` or now), oldest first:
+        by the time each was first received, then by id (a stable order for paging).
 
         A case is ``closed`` when every obligation is fulfilled, ``overdue`` when one is past
         due, ``pending`` when one is still due later; ``open`` is overdue or pending.
@@ -444,7 +467,7 @@ class Registry:
                 fill(
                     "cases-page",
                     status=_STATUS[status].replace("$asof", sparql_datetime(now)),
-                    visibility=visibility_pattern(caller),
+                    visibility=visibility_filter(caller),
                     filters="\n".join(filters),
                     limit=str(int(limit)),
                     offset=str(int(offset)),
@@ -453,22 +476,27 @@ class Registry:
             if not page:
                 return []
             graphs = " ".join(iri(row["g"].value) for row in page)
-            filters, having = [f"VALUES ?g {{ {graphs} }}"], ""
-            limit, offset = len(page), 0
-        else:
-            having = _HAVING[status]
-        rows = self.backend.select(
-            fill(
-                "cases",
-                visibility="" if as_of is None else visibility_pattern(caller),
-                current=self._current_pattern(as_of),
-                filters="\n".join(filters),
-                having=having,
-                asof=sparql_datetime(now),
-                limit=str(int(limit)),
-                offset=str(int(offset)),
+            rows = self.backend.select(
+                fill(
+                    "cases-now",
+                    page=f"VALUES ?g {{ {graphs} }}",
+                    profiles=iri(PROFILES),
+                    asof=sparql_datetime(now),
+                )
             )
-        )
+        else:
+            rows = self.backend.select(
+                fill(
+                    "cases",
+                    visibility=visibility_pattern(caller),
+                    current=self._current_pattern(as_of),
+                    filters="\n".join(filters),
+                    having=_HAVING[status],
+                    asof=sparql_datetime(now),
+                    limit=str(int(limit)),
+                    offset=str(int(offset)),
+                )
+            )
         out: list[dict[str, object]] = []
         for row in rows:
             overdue, pending = _int(row, "overdue"), _int(row, "pending")
@@ -497,27 +525,22 @@ class Registry:
         as_of: datetime | None = None,
         limit: int = 1000,
     ) -> list[dict[str, str | None]]:
-        """Return the obligations not fulfilled and due before ``before``, soonest first.
+        """Return the obligations not fulfilled and due before ``before``, soonest first
+        (then by case id).
 
         Raises:
             Forbidden: a researcher.
         """
         can_read_cases(caller)
-        current = self._current_pattern(as_of)
-        if as_of is None:  # only the cases whose summary shows an obligation due before then
-            current = (
-                f"{{ ?g reg:nextDue ?next FILTER(?next < {sparql_datetime(before)}) }} "
-                f"UNION {{ ?g reg:overdueAtEntry true }} {current}"
-            )
-        rows = self.backend.select(
-            fill(
-                "due",
-                visibility=visibility_pattern(caller),
-                current=current,
-                before=sparql_datetime(before),
-                asof=sparql_datetime(as_of or self.clock()),
-                limit=str(int(limit)),
-            )
-        )
+        terms = {
+            "visibility": visibility_filter(caller),
+            "before": sparql_datetime(before),
+            "asof": sparql_datetime(as_of or self.clock()),
+            "limit": str(int(limit)),
+        }
+        if as_of is None:  # the current versions' obligations not fulfilled, by due time
+            rows = self.backend.select(fill("due-now", **terms))
+        else:
+            rows = self.backend.select(fill("due", current=self._current_pattern(as_of), **terms))
         names = ("id", "obligation", "label", "clause", "bearer", "due", "status")
         return [{name: _text(row, name) for name in names} for row in rows]

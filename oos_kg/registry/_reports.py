@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from oos_kg.errors import InputError
-from oos_kg.registry._access import visibility_pattern
+from oos_kg.registry._access import visibility_filter
 from oos_kg.registry._content import sparql_datetime
-from oos_kg.registry._queries import fill
+from oos_kg.registry._queries import block, fill
 from oos_kg.registry._registry import Registry
 from oos_kg.registry._tokens import Caller
+from oos_kg.registry._vocab import PROFILES
+from oos_kg.registry._write import iri
 
 __all__ = ["MIN_CELL", "REPORT_KINDS", "Report", "make_report"]
 
@@ -84,13 +86,18 @@ def make_report(
         raise InputError("'to' must come after 'from'")
     keys, counts = REPORT_KINDS[kind]
     as_of = min(end, registry.clock())
+    period = {
+        "visibility": visibility_filter(caller),
+        "from": sparql_datetime(start),
+        "to": sparql_datetime(end),
+    }
+    late = f"?g reg:nextDue ?next . FILTER(?next <= {sparql_datetime(as_of)})"
     rows = registry.backend.select(
         fill(
             f"report-{kind}",
-            visibility=visibility_pattern(caller),
-            **{"from": sparql_datetime(start)},
-            to=sparql_datetime(end),
-            asof=sparql_datetime(as_of),
+            counted=block("report-profiles", count="n", late="", **period),
+            late=block("report-profiles", count="late", late=late, **period),
+            profiles=iri(PROFILES),
         )
     )
     hide = caller.role == "researcher"

@@ -6,6 +6,7 @@ from oos_kg.namespaces import BASE
 
 __all__ = [
     "CASE_BASE",
+    "PROFILES",
     "REG",
     "case_iri",
     "case_id_of",
@@ -16,6 +17,10 @@ CASE_BASE = f"{BASE}/graph/case/"
 """Each case's named graph, and its record node, is ``CASE_BASE + id``. Under ``graph/``, so
 the SPARQL guard lets them name a dataset: ``/sparql`` itself keeps them from callers who may
 not see them (:mod:`oos_kg.registry._access`)."""
+
+PROFILES = f"{CASE_BASE}_profiles"
+"""The graph of case profiles (:mod:`oos_kg.registry._profile`), shared by every case and
+never shown to a token's ``/sparql`` (no case id has ``_``)."""
 
 REG = f"{BASE}/registry#"
 """The registry's own terms (record, version, finding, obligation status); a submitted case

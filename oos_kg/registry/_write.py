@@ -7,6 +7,10 @@ case still being at the version the writer read: drop the previous content, add 
 version, move the version count. Two writers racing from one version: the second finds the
 count moved and changes nothing; it learns it lost by reading back whose ``reg:nonce`` the new
 version carries.
+
+Besides the version, each write replaces the record's summary (:data:`SUMMARY`) and, the first
+time a writer meets it, adds the version's profile (:mod:`oos_kg.registry._profile`) to the
+shared profiles graph: follow-up and reports over many cases read one or two triples a case.
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ from datetime import UTC, datetime
 import pyoxigraph as ox
 
 from oos_kg.registry._content import CaseContent
+from oos_kg.registry._profile import Profile
 from oos_kg.registry._verdict import Verdict
-from oos_kg.registry._vocab import REG, case_iri, version_iri
+from oos_kg.registry._vocab import PROFILES, REG, case_iri, version_iri
 
 __all__ = [
     "PREFIXES",
@@ -60,8 +65,8 @@ _R = {
         "CaseRecord caseId framework createdAt versionCount currentVersion jurisdiction "
         "submitter visibleTo CaseVersion versionOf versionNumber sentWithToken nonce conforms "
         "findingCount content suppliedAt product mah finding rule shape severity focusNode "
-        "clause resultPath value obligationStatus obligation bearer status due updatedAt open "
-        "failedTest administered overdueAtEntry nextDue lastDue"
+        "clause resultPath value obligationStatus obligation bearer status due open profile "
+        "nextDue lastDue lateFrom unmetDue caseSuppliedAt"
     ).split()
 }
 _ENTITY = ox.NamedNode(f"{_PROV}Entity")
@@ -178,45 +183,59 @@ def _version_triples(
 
 
 SUMMARY = (
-    "updatedAt",
-    "conforms",
     "open",
     "product",
     "mah",
-    "suppliedAt",
-    "administered",
-    "failedTest",
+    "profile",
     "nextDue",
     "lastDue",
-    "overdueAtEntry",
+    "lateFrom",
 )
 """What the record says of its current version, replaced with each version: one triple per
 fact on the record node, so that follow-up and reports over many cases read one or two
-triples per case instead of walking to the version and its obligations."""
+triples per case instead of walking to the version and its obligations. ``nextDue``: the due
+time of its pending timed obligations (the earliest); ``lastDue``: the latest time one is
+still pending (far future for one without a due time); ``lateFrom``: the time from which the
+case is overdue (its entry, when an obligation was overdue then). Besides, in the case's
+graph, each obligation of the current version not fulfilled and with a due time carries
+``reg:unmetDue``, and the profile carries ``reg:caseSuppliedAt`` the supply time: a report
+reads that one quad a case to count the cases supplied in its period per profile."""
+
+PER_VERSION = ("unmetDue", "caseSuppliedAt")
+"""The summary's triples on other subjects than the record, replaced with each version."""
 
 
 def _summary_triples(
-    case_id: str, content: CaseContent, verdict: Verdict, at: datetime, mahs: tuple[str, ...]
+    case_id: str,
+    number: int,
+    content: CaseContent,
+    verdict: Verdict,
+    at: datetime,
+    mahs: tuple[str, ...],
+    profile: Profile,
 ) -> Triples:
     g = ox.NamedNode(case_iri(case_id))
     unmet = [o for o in verdict.obligations if o.status != "fulfilled"]
     pending = [o for o in unmet if o.status == "pending"]
-    yield g, _R["updatedAt"], _when(at)
-    yield g, _R["conforms"], _bool(verdict.conforms)
     yield g, _R["open"], _bool(bool(unmet))
+    yield g, _R["profile"], ox.NamedNode(profile.iri)
     yield from ((g, _R["product"], ox.NamedNode(p)) for p in content.products)
     yield from ((g, _R["mah"], ox.NamedNode(m)) for m in mahs)
-    yield from ((g, _R["failedTest"], ox.NamedNode(k)) for k in content.failed_tests)
     if content.supplied_at is not None:
-        yield g, _R["suppliedAt"], _when(content.supplied_at)
-    if content.administered:
-        yield g, _R["administered"], _TRUE
-    if any(o.status == "overdue" for o in unmet):
-        yield g, _R["overdueAtEntry"], _TRUE
+        yield ox.NamedNode(profile.iri), _R["caseSuppliedAt"], _when(content.supplied_at)
+    dues = [o.due for o in pending if o.due is not None]
+    if dues:
+        yield g, _R["nextDue"], _when(min(dues))
+    if profile.overdue_at_entry:
+        yield g, _R["lateFrom"], _when(at)
+    elif dues:
+        yield g, _R["lateFrom"], _when(min(dues))
     if pending:
-        dues = [o.due for o in pending if o.due is not None]
-        yield g, _R["nextDue"], _when(min(dues)) if dues else _NEVER
         yield g, _R["lastDue"], _NEVER if len(dues) < len(pending) else _when(max(dues))
+    name = version_iri(case_id, number)
+    for k, o in enumerate(verdict.obligations):
+        if o.status != "fulfilled" and o.due is not None:
+            yield ox.NamedNode(f"{name}/obligation/{k}"), _R["unmetDue"], _when(o.due)
 
 
 def first_version(
@@ -229,8 +248,15 @@ def first_version(
     at: datetime,
     nonce: str,
     mahs: tuple[str, ...],
+    profile: Profile,
+    *,
+    new_profile: bool = True,
 ) -> list[ox.Quad]:
     """Return the quads that create case ``case_id`` with its version 1, in its graph.
+
+    Args:
+        new_profile: add the profile's triples (to :data:`PROFILES`); False when the writer
+            knows it wrote them already.
 
     Raises:
         ValueError: an organisation, product or clause that is not an IRI.
@@ -256,9 +282,13 @@ def first_version(
         for s, p, o in _version_triples(case_id, 1, content, verdict, sender, at, nonce, mahs)
     )
     quads += (
-        ox.Quad(s, p, o, g) for s, p, o in _summary_triples(case_id, content, verdict, at, mahs)
+        ox.Quad(s, p, o, g)
+        for s, p, o in _summary_triples(case_id, 1, content, verdict, at, mahs, profile)
     )
     quads += (ox.Quad(q.subject, q.predicate, q.object, g) for q in content.quads)
+    if new_profile:
+        shared = ox.NamedNode(PROFILES)
+        quads += (ox.Quad(t.subject, t.predicate, t.object, shared) for t in profile.triples())
     return quads
 
 
@@ -271,8 +301,14 @@ def next_version(
     at: datetime,
     nonce: str,
     mahs: tuple[str, ...],
+    profile: Profile,
+    *,
+    new_profile: bool = True,
 ) -> str:
     """Return the update that adds version ``expected + 1`` if the case is at ``expected``.
+
+    Args:
+        new_profile: as for :func:`first_version`.
 
     Raises:
         ValueError: an organisation, product or clause that is not an IRI.
@@ -283,19 +319,25 @@ def next_version(
     graph = ox.NamedNode(case_iri(case_id))
     added = [
         *_version_triples(case_id, number, content, verdict, sender, at, nonce, mahs),
-        *_summary_triples(case_id, content, verdict, at, mahs),
+        *_summary_triples(case_id, number, content, verdict, at, mahs, profile),
         *((graph, _R["visibleTo"], ox.NamedNode(m)) for m in mahs),
     ]
     text = ntriples([ox.Triple(s, p, o) for s, p, o in added])
+    shared = (
+        f"GRAPH {iri(PROFILES)} {{\n{ntriples(list(profile.triples()))}}}" if new_profile else ""
+    )
     own = literal(case_iri(case_id))
     summary = ", ".join(f"reg:{name}" for name in SUMMARY)
+    per_version = ", ".join(f"reg:{name}" for name in PER_VERSION)
     return (
         f"{PREFIXES}"
         f"DELETE {{ GRAPH {g} {{ {g} ?p ?o }} }} WHERE {{ GRAPH {g} {{ {at_expected} "
         f"{g} ?p ?o FILTER(?p IN ({summary})) }} }} ;\n"
+        f"DELETE {{ GRAPH {g} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {g} {{ {at_expected} "
+        f"?s ?p ?o FILTER(?p IN ({per_version})) }} }} ;\n"
         f"DELETE {{ GRAPH {g} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {g} {{ {at_expected} ?s ?p ?o "
         f"FILTER(isBlank(?s) || !STRSTARTS(STR(?s), {own})) }} }} ;\n"
-        f"INSERT {{ GRAPH {g} {{\n{text}{content.ntriples}\n}} }} "
+        f"INSERT {{ GRAPH {g} {{\n{text}{content.ntriples}\n}} {shared} }} "
         f"WHERE {{ GRAPH {g} {{ {at_expected} }} }} ;\n"
         f"DELETE {{ GRAPH {g} {{ {g} reg:versionCount {expected} ; reg:currentVersion ?v }} }} "
         f"INSERT {{ GRAPH {g} {{ {g} reg:versionCount {number} ; "

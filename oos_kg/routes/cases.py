@@ -421,7 +421,12 @@ async def list_cases(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> JSONResponse:
-    """List the cases the token may see, with their obligation counts as of a time."""
+    """List the cases the token may see, with their obligation counts as of a time.
+
+    Oldest first: by the time each case was first received (a revision does not move it),
+    then by id; the order is fixed, so ``limit`` and ``offset`` page through it without
+    skipping or repeating a case.
+    """
     when = _utc(as_of)
     rows = await run_in_threadpool(
         lambda: registry.cases(
@@ -471,7 +476,8 @@ async def obligations_due(
     before: Annotated[datetime, Query(description="due before this time")],
     as_of: Annotated[datetime | None, Query(description="statuses as of (default now)")] = None,
 ) -> JSONResponse:
-    """List the open obligations of the token's cases due before ``before``, soonest first."""
+    """List the open obligations of the token's cases due before ``before``, soonest first
+    (then by case id)."""
     cut = _utc(before)
     assert cut is not None
     rows = await run_in_threadpool(lambda: registry.due(caller, cut, as_of=_utc(as_of)))

@@ -10,7 +10,7 @@ import pytest
 from registry_support import OBLIGATION, T0, Clock, Tokens, eu_case, submit
 from store_support import Client
 
-from oos_kg.registry import CaseContent, Registry, Verdict, VersionConflict
+from oos_kg.registry import CaseContent, Registry, Verdict, VersionConflict, local_intake
 
 
 def _statuses(summary: dict[str, list[dict[str, str]]]) -> dict[str, str]:
@@ -151,7 +151,7 @@ def test_two_revisions_at_once_one_succeeds_one_conflicts(
         barrier.wait()
         return verdict
 
-    registry.check = held  # type: ignore[assignment]
+    registry.intake = local_intake(held)  # the intake is what calls the check
     caller = tokens.store.authenticate(tokens.institution)
     assert caller is not None
     outcomes: list[str] = []

@@ -104,3 +104,69 @@ def test_list_filters_by_framework_product_and_mah(client: Client, tokens: Token
     assert ids(framework="eu") == ids(product=product) == ids(mah=mah) == [case_id]
     assert ids(framework="us") == ids(product=product + "x") == ids(mah=mah + "x") == []
     assert client.get("/cases", params={"status": "late"}, headers=admin).status_code == 400
+
+
+def test_cases_are_listed_oldest_first_and_page_stably(
+    client: Client, tokens: Tokens, clock: Clock
+) -> None:
+    sent = []
+    for minute in (0, 1, 2):
+        clock.now = T0 + timedelta(minutes=minute)
+        sent.append(submit(client, tokens, body=eu_case(notified=False)))
+    clock.now = T0 + timedelta(minutes=3)  # a revision does not move a case in the list
+    response = client.request(
+        "PUT",
+        f"/cases/{sent[0]}",
+        content=eu_case(),
+        headers={**tokens.header("institution"), "Content-Type": "text/turtle"},
+    )
+    assert response.status_code == 200
+    assert _listed(client, tokens, "open") == sent[1:]
+    pages = [_listed(client, tokens, "open", limit="1", offset=str(k)) for k in (0, 1, 2)]
+    assert pages == [[sent[1]], [sent[2]], []]
+    admin = tokens.header("admin")
+    everything = client.get("/cases", params={"limit": "2"}, headers=admin).json()["cases"]
+    rest = client.get("/cases", params={"offset": "2"}, headers=admin).json()["cases"]
+    assert [c["id"] for c in everything + rest] == sent
+
+
+def test_a_revision_takes_the_old_versions_obligations_off_the_due_list_and_reports(
+    client: Client, tokens: Tokens, clock: Clock
+) -> None:
+    case_id = submit(client, tokens, body=eu_case(notified=False))
+    before = {"before": (DUE + timedelta(hours=1)).isoformat()}
+    admin = tokens.header("admin")
+
+    def due() -> list[tuple[str, str]]:
+        rows = client.get("/obligations/due", params=before, headers=admin).json()
+        return [(o["id"], o["status"]) for o in rows["obligations"]]
+
+    def unmet() -> tuple[int, int]:
+        period = {"from": "2024-01-01T00:00:00Z", "to": "2025-01-01T00:00:00Z"}
+        rows = client.get("/reports/obligations", params=period, headers=admin).json()["rows"]
+        return sum(r["pending"] for r in rows), sum(r["overdue"] for r in rows)
+
+    pending = due()
+    assert pending and set(pending) == {(case_id, "pending")}
+    assert unmet() == (len(pending), 0)
+    clock.now = T0 + timedelta(hours=1)
+    revised = client.request(
+        "PUT",
+        f"/cases/{case_id}",
+        content=eu_case(notified=False),
+        headers={**tokens.header("institution"), "Content-Type": "text/turtle"},
+    )
+    assert revised.status_code == 200
+    assert due() == pending  # the new version's obligations, not both versions'
+    clock.now = DUE + timedelta(minutes=1)
+    assert set(due()) == {(case_id, "overdue")}
+    assert unmet() == (0, len(pending))
+    revised = client.request(
+        "PUT",
+        f"/cases/{case_id}",
+        content=eu_case(),
+        headers={**tokens.header("institution"), "Content-Type": "text/turtle"},
+    )
+    assert revised.status_code == 200
+    assert due() == []
+    assert _listed(client, tokens, "overdue") == []

@@ -10,6 +10,7 @@ from registry_support import SUPPLIED, Tokens, eu_case, submit
 from store_support import Client
 
 from oos_kg.registry import case_iri
+from oos_kg.registry._vocab import PROFILES
 
 SEES = {
     "admin": True,
@@ -166,6 +167,8 @@ def test_sparql_refuses_a_case_graph_the_token_may_not_read_as_it_refuses_a_miss
         return str(response.json()["error"]["message"]).replace(iri, "<>")
 
     assert refused(case_iri(case_id)) == refused(case_iri("0000000000000000"))
+    # the profiles graph names what other organisations' cases hold: never readable either
+    assert refused(PROFILES) == refused(case_iri("0000000000000000"))
     from_clause = client.get(
         "/sparql",
         params={"query": f"SELECT * FROM <{case_iri(case_id)}> WHERE {{ ?s ?p ?o }}"},
