@@ -42,7 +42,8 @@ class CaseContent:
         parsed: what the validators take (the same triples).
         ntriples: the triples as N-Triples lines (also valid SPARQL template text).
         products: IRIs of ``oos:caseProduct``. supplied_at: ``oos:suppliedAt`` as UTC.
-        administered: whether the case records ``oos:administeredAt``.
+        doses: how many times the case records ``oos:administeredAt`` (one per dose given);
+            ``administered`` is whether there is one.
         failed_tests: the ``oos:testKind`` of each batch test result with ``oos:passed false``.
     """
 
@@ -51,13 +52,18 @@ class CaseContent:
     ntriples: str
     products: tuple[str, ...]
     supplied_at: datetime | None
-    administered: bool = False
+    doses: int = 0
     failed_tests: tuple[str, ...] = ()
+
+    @property
+    def administered(self) -> bool:
+        """Whether the case records an administration."""
+        return self.doses > 0
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
         """Pickle as the N-Triples text (parsed again by Oxigraph on the other side): a
         tenth of the time of pickling each quad."""
-        fields = (self.products, self.supplied_at, self.administered, self.failed_tests)
+        fields = (self.products, self.supplied_at, self.doses, self.failed_tests)
         return _from_ntriples, (self.ntriples, *fields)
 
 
@@ -65,11 +71,11 @@ def _from_ntriples(
     text: str,
     products: tuple[str, ...],
     supplied_at: datetime | None,
-    administered: bool,
+    doses: int,
     failed_tests: tuple[str, ...],
 ) -> CaseContent:
     quads = tuple(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
-    return CaseContent(quads, list(quads), text, products, supplied_at, administered, failed_tests)
+    return CaseContent(quads, list(quads), text, products, supplied_at, doses, failed_tests)
 
 
 def _from_rdflib(graph: Graph) -> list[ox.Quad]:
@@ -175,7 +181,7 @@ def parse_content(body: bytes, input_format: str) -> CaseContent:
         ntriples="\n".join(lines),
         products=tuple(sorted(set(products))),
         supplied_at=supplied,
-        administered=any(q.subject == case and q.predicate == _ADMINISTERED for q in quads),
+        doses=sum(q.subject == case and q.predicate == _ADMINISTERED for q in quads),
         failed_tests=_failed_tests(quads, case),
     )
 

@@ -2,8 +2,8 @@
 
 Reports over many cases read two triples per case (its supply time and its profile) and then
 the few profiles they found. A profile holds what does not change with the time of asking:
-framework, conformance, whether an obligation is unmet, administration, products and their
-holders, failed release tests, and the count of obligations per clause, status and whether
+framework, conformance, whether an obligation is unmet, administration and doses given,
+products and their holders, failed release tests, and the count of obligations per clause, status and whether
 the status can still turn overdue. Its IRI is a hash of that content, so every case with the
 same combination names the same node, and writing it again changes nothing.
 
@@ -55,6 +55,7 @@ class Profile:
     conforms: bool
     open: bool
     administered: bool
+    doses: int
     overdue_at_entry: bool
     products: tuple[str, ...]
     mahs: tuple[str, ...]
@@ -71,6 +72,7 @@ class Profile:
         yield ox.Triple(node, _reg("conforms"), _bool(self.conforms))
         yield ox.Triple(node, _reg("open"), _bool(self.open))
         yield ox.Triple(node, _reg("administered"), _bool(self.administered))
+        yield ox.Triple(node, _reg("doses"), ox.Literal(str(self.doses), datatype=_INTEGER))
         yield ox.Triple(node, _reg("overdueAtEntry"), _bool(self.overdue_at_entry))
         yield from (ox.Triple(node, _reg("product"), ox.NamedNode(p)) for p in self.products)
         yield from (ox.Triple(node, _reg("mah"), ox.NamedNode(m)) for m in self.mahs)
@@ -105,6 +107,7 @@ def profile_of(
         verdict.conforms,
         any(o.status != "fulfilled" for o in verdict.obligations),
         content.administered,
+        content.doses,
         any(o.status == "overdue" for o in verdict.obligations),
         content.products,
         mahs,

@@ -26,7 +26,7 @@ MIN_CELL = 5
 """The smallest count a researcher's report shows."""
 
 REPORT_KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "supplies": (("product", "mah"), ("supplied", "administered")),
+    "supplies": (("product", "mah"), ("supplied", "administered", "doses")),
     "failed-tests": (("testKind", "product"), ("cases",)),
     "obligations": (
         ("framework", "clause"),

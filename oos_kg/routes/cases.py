@@ -490,8 +490,8 @@ async def obligations_due(
     summary="Aggregate reports over the token's cases (JSON or CSV)",
     responses={
         200: {
-            "description": "supplies: products supplied and administered per product and "
-            "MAH; failed-tests: cases per failed test kind and product; obligations: "
+            "description": "supplies: products supplied and administered, and the doses "
+            "given (one per oos:administeredAt), per product and MAH; failed-tests: cases per failed test kind and product; obligations: "
             "fulfilled, overdue (met late or not at all), pending per framework and clause; "
             "frameworks: cases per framework. A researcher's counts below 5 are hidden (null).",
             "content": {
@@ -502,18 +502,19 @@ async def obligations_due(
                         "to": "2026-04-01T00:00:00+00:00",
                         "asOf": "2026-04-01T00:00:00+00:00",
                         "minimumCellSize": None,
-                        "columns": ["product", "mah", "supplied", "administered"],
+                        "columns": ["product", "mah", "supplied", "administered", "doses"],
                         "rows": [
                             {
                                 "product": "https://w3id.org/oos-kg/id/product-breyanzi",
                                 "mah": "https://w3id.org/oos-kg/id/org-bristol-myers-squibb-kk",
                                 "supplied": 12,
                                 "administered": 11,
+                                "doses": 11,
                             }
                         ],
                     }
                 },
-                "text/csv": {"example": "product,mah,supplied,administered\n"},
+                "text/csv": {"example": "product,mah,supplied,administered,doses\n"},
             },
         },
         400: {"description": "unknown kind, or 'to' not after 'from'"},

@@ -79,7 +79,7 @@ def test_submit_a_folder_then_show_list_and_report(
         "csv",
     )
     assert report.returncode == 0
-    assert report.stdout.splitlines()[0] == "product,mah,supplied,administered"
+    assert report.stdout.splitlines()[0] == "product,mah,supplied,administered,doses"
     reload = subprocess.run(
         [OOS_KG, "load", "--store", tokens["store"]],
         env=service.env,

@@ -35,8 +35,21 @@ def test_supplies_count_products_and_administrations_per_product_and_mah(
             "mah": "https://w3id.org/oos-kg/id/org-celgene-corporation",
             "supplied": 3,
             "administered": 3,
+            "doses": 3,
         }
     ]
+
+
+def test_doses_count_each_administration_a_case_records(client: Client, tokens: Tokens) -> None:
+    # Table 6: "The number of OOS products and doses can be provided as requested by the
+    # authorities"; a case given its batch twice states two administration times
+    second = '    oos:administeredAt "2024-02-27T10:00:00Z"^^xsd:dateTime ;'
+    lines = eu_case().decode("utf-8").splitlines()
+    at = next(k for k, line in enumerate(lines) if "oos:administeredAt" in line)
+    submit(client, tokens, body="\n".join([*lines[: at + 1], second, *lines[at + 1 :]]).encode())
+    submit(client, tokens)
+    (row,) = _report(client, tokens, "supplies")["rows"]  # type: ignore[misc]
+    assert (row["supplied"], row["administered"], row["doses"]) == (2, 2, 3)
 
 
 def test_a_period_without_supplies_is_empty(client: Client, tokens: Tokens) -> None:
