@@ -4,8 +4,8 @@ Reports over many cases read two triples per case (its supply time and its profi
 the few profiles they found. A profile holds what does not change with the time of asking:
 framework, conformance, whether an obligation is unmet, administration and doses given,
 products and their holders, failed release tests, and the count of obligations per clause,
-status and whether the status can still turn overdue. Its IRI is a hash of that content, so every case with the
-same combination names the same node, and writing it again changes nothing.
+status and whether the status can still turn overdue. Its IRI is a hash of that content, so
+every case with the same combination names the same node, and writing it again changes nothing.
 
 What changes with time stays on each case (``reg:nextDue``, ``reg:lateFrom``): an obligation
 pending with a due time turns overdue when that time passes. The rules give each case's timed
