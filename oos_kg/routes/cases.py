@@ -491,10 +491,10 @@ async def obligations_due(
     responses={
         200: {
             "description": "supplies: products supplied and administered, and the doses "
-            "given (one per oos:administeredAt), per product and MAH; failed-tests: cases per failed test "
-            "kind and product; obligations: fulfilled, overdue (met late or not at all), "
-            "pending per framework and clause; frameworks: cases per framework. A "
-            "researcher's counts below 5 are hidden (null).",
+            "given (one per oos:administeredAt), per product and MAH; failed-tests: cases "
+            "per failed test kind and product; obligations: fulfilled, overdue (met late or "
+            "not at all), pending per framework and clause; frameworks: cases per framework. "
+            "A researcher's counts below 5 are hidden (null).",
             "content": {
                 "application/json": {
                     "example": {
