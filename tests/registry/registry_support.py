@@ -81,3 +81,20 @@ def submit(
     )
     assert response.status_code == 201, response.text
     return str(response.json()["id"])
+
+
+def revise(
+    client: Client,
+    tokens: Tokens,
+    case_id: str,
+    who: str = "institution",
+    body: bytes | None = None,
+) -> None:
+    """Send a new version of case ``case_id`` as ``who`` (asserting 200)."""
+    response = client.request(
+        "PUT",
+        f"/cases/{case_id}",
+        content=eu_case() if body is None else body,
+        headers={**tokens.header(who), "Content-Type": "text/turtle"},
+    )
+    assert response.status_code == 200, response.text

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from registry_support import OBLIGATION, SUPPLIED, T0, Clock, Tokens, eu_case, submit
+from registry_support import OBLIGATION, SUPPLIED, T0, Clock, Tokens, eu_case, revise, submit
 from store_support import Client
 
 DUE = SUPPLIED + timedelta(hours=48)
@@ -46,13 +46,7 @@ def test_a_version_that_records_the_report_closes_the_case(
 ) -> None:
     case_id = submit(client, tokens, body=eu_case(notified=False))
     clock.now = T0 + timedelta(hours=10)
-    response = client.request(
-        "PUT",
-        f"/cases/{case_id}",
-        content=eu_case(notified=True),
-        headers={**tokens.header("mah"), "Content-Type": "text/turtle"},
-    )
-    assert response.status_code == 200
+    revise(client, tokens, case_id, "mah", body=eu_case(notified=True))
     clock.now = DUE + timedelta(days=3)
     assert _status(client, tokens, case_id) == "closed"
     assert _listed(client, tokens, "closed") == [case_id]
@@ -114,13 +108,7 @@ def test_cases_are_listed_oldest_first_and_page_stably(
         clock.now = T0 + timedelta(minutes=minute)
         sent.append(submit(client, tokens, body=eu_case(notified=False)))
     clock.now = T0 + timedelta(minutes=3)  # a revision does not move a case in the list
-    response = client.request(
-        "PUT",
-        f"/cases/{sent[0]}",
-        content=eu_case(),
-        headers={**tokens.header("institution"), "Content-Type": "text/turtle"},
-    )
-    assert response.status_code == 200
+    revise(client, tokens, sent[0])
     assert _listed(client, tokens, "open") == sent[1:]
     pages = [_listed(client, tokens, "open", limit="1", offset=str(k)) for k in (0, 1, 2)]
     assert pages == [[sent[1]], [sent[2]], []]
@@ -150,23 +138,11 @@ def test_a_revision_takes_the_old_versions_obligations_off_the_due_list_and_repo
     assert pending and set(pending) == {(case_id, "pending")}
     assert unmet() == (len(pending), 0)
     clock.now = T0 + timedelta(hours=1)
-    revised = client.request(
-        "PUT",
-        f"/cases/{case_id}",
-        content=eu_case(notified=False),
-        headers={**tokens.header("institution"), "Content-Type": "text/turtle"},
-    )
-    assert revised.status_code == 200
+    revise(client, tokens, case_id, body=eu_case(notified=False))
     assert due() == pending  # the new version's obligations, not both versions'
     clock.now = DUE + timedelta(minutes=1)
     assert set(due()) == {(case_id, "overdue")}
     assert unmet() == (0, len(pending))
-    revised = client.request(
-        "PUT",
-        f"/cases/{case_id}",
-        content=eu_case(),
-        headers={**tokens.header("institution"), "Content-Type": "text/turtle"},
-    )
-    assert revised.status_code == 200
+    revise(client, tokens, case_id)
     assert due() == []
     assert _listed(client, tokens, "overdue") == []

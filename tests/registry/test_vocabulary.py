@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
-from registry_support import ROOT, Tokens, eu_case, submit
+from registry_support import ROOT, Tokens, eu_case, revise, submit
 from store_support import Client
 
 from oos_kg.registry import REG, Registry
@@ -49,13 +49,7 @@ def test_every_registry_term_in_the_store_is_declared(
     client: Client, tokens: Tokens, registry: Registry
 ) -> None:
     case_id = submit(client, tokens, body=eu_case(notified=False))
-    response = client.request(
-        "PUT",
-        f"/cases/{case_id}",
-        content=eu_case(),
-        headers={**tokens.header("institution"), "Content-Type": "text/turtle"},
-    )
-    assert response.status_code == 200
+    revise(client, tokens, case_id)
     period = {"from": "2024-01-01T00:00:00Z", "to": "2025-01-01T00:00:00Z"}
     assert client.get("/reports/supplies", params=period, headers=tokens.header("admin")).json()
     store: ox.Store = registry.backend.store  # type: ignore[attr-defined]
