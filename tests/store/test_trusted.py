@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
 import sys
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from oos_kg.errors import NotAcceptable, QueryError
 from oos_kg.loading import load_store
 from oos_kg.resources import GraphSource
+from oos_kg.store import embedded as embedded_module
 from oos_kg.store.embedded import EmbeddedStore
 from oos_kg.store.memory import MemoryStore
 
@@ -77,3 +79,25 @@ def test_failed_async_queries_drop_their_results_in_their_own_thread(
     assert asyncio.run(refused()) == [NotAcceptable, NotAcceptable]
     gc.collect()
     assert unraisable == []
+
+
+BLANK = "SELECT ?b ?o WHERE { GRAPH <urn:x:g> { ?b <urn:x:p> ?o } }"
+
+
+@pytest.mark.parametrize("copied", [True, False], ids=["in-memory copy", "too big: on disk"])
+def test_trusted_reads_see_the_published_version_as_the_workers_do(
+    embedded: EmbeddedStore, monkeypatch: pytest.MonkeyPatch, copied: bool
+) -> None:
+    """Blank nodes keep their labels, so an IRI-less node found by a trusted query is the one
+    ``/sparql`` names; an update is seen by the next trusted query, copy or not."""
+    if not copied:
+        monkeypatch.setattr(embedded_module, "IN_MEMORY_MAX_QUADS", 10)
+    embedded.update('INSERT DATA { GRAPH <urn:x:g> { _:n <urn:x:p> "one" } }')
+    _, body = embedded.query_serialized(BLANK, ["application/sparql-results+json"])
+    by_worker = json.loads(body)["results"]["bindings"]
+    trusted = embedded.select(BLANK)
+    assert [(row["b"].value, row["o"].value) for row in trusted] == [
+        (row["b"]["value"], row["o"]["value"]) for row in by_worker
+    ]
+    embedded.update('INSERT DATA { GRAPH <urn:x:g> { <urn:x:s> <urn:x:p> "two" } }')
+    assert sorted(row["o"].value for row in embedded.select(BLANK)) == ["one", "two"]
