@@ -34,7 +34,7 @@ __all__ = ["IN_MEMORY_MAX_QUADS", "EmbeddedStore"]
 
 _PING_TIMEOUT_S = 5.0
 
-IN_MEMORY_MAX_QUADS = 200_000
+IN_MEMORY_MAX_QUADS = 50_000
 """The largest published version the trusted queries read from memory: its copy is made once
 per version, by the first query, and lives as long as the version is current."""
 
