@@ -15,13 +15,12 @@ See :mod:`oos_kg.store._versions` for how loads and updates stay atomic, and
 from __future__ import annotations
 
 import functools
-import itertools
 import os
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from pyoxigraph import NamedNode, RdfFormat, Store
+from pyoxigraph import NamedNode, QuerySolutions, RdfFormat, Store
 
 from oos_kg.errors import StoreError
 from oos_kg.store._execute import GRAPH_SIZES_QUERY, ask_trusted, select_trusted
@@ -98,12 +97,17 @@ class _PublishedReader:
 
 def _in_memory(on_disk: Store) -> Store:
     """A copy of ``on_disk`` in memory (blank nodes keep their labels), or ``on_disk`` itself
-    when it has more than :data:`IN_MEMORY_MAX_QUADS` quads."""
-    quads = list(itertools.islice(on_disk, IN_MEMORY_MAX_QUADS + 1))
-    if len(quads) > IN_MEMORY_MAX_QUADS:
+    when it has more than :data:`IN_MEMORY_MAX_QUADS` quads (counted no further than that)."""
+    quads = "SELECT * { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+    count = f"SELECT (COUNT(*) AS ?n) {{ {{ {quads} LIMIT {IN_MEMORY_MAX_QUADS + 1} }} }}"
+    solutions = on_disk.query(count, use_default_graph_as_union=False)
+    assert isinstance(solutions, QuerySolutions)  # a SELECT
+    counted = int(next(iter(solutions))["n"].value)
+    del solutions  # here, in the calling thread (pyoxigraph warns otherwise)
+    if counted > IN_MEMORY_MAX_QUADS:
         return on_disk
     copy = Store()
-    copy.extend(quads)
+    copy.extend(on_disk)
     return copy
 
 
