@@ -9,6 +9,7 @@ import json
 import sys
 
 import pytest
+from pyoxigraph import Store
 
 from oos_kg.errors import NotAcceptable, QueryError
 from oos_kg.loading import load_store
@@ -101,3 +102,16 @@ def test_trusted_reads_see_the_published_version_as_the_workers_do(
     ]
     embedded.update('INSERT DATA { GRAPH <urn:x:g> { <urn:x:s> <urn:x:p> "two" } }')
     assert sorted(row["o"].value for row in embedded.select(BLANK)) == ["one", "two"]
+
+
+def test_a_version_over_the_cap_is_read_on_disk_and_one_under_it_is_copied_whole(
+    embedded: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on_disk = Store.read_only(str(embedded.layout.current_db()))
+    size = len(on_disk)
+    monkeypatch.setattr(embedded_module, "IN_MEMORY_MAX_QUADS", size)
+    copy = embedded_module._in_memory(on_disk)
+    assert copy is not on_disk
+    assert set(map(str, copy)) == set(map(str, on_disk))
+    monkeypatch.setattr(embedded_module, "IN_MEMORY_MAX_QUADS", size - 1)
+    assert embedded_module._in_memory(on_disk) is on_disk
